@@ -1,0 +1,26 @@
+import type { Config } from 'jest';
+
+// ESM all the way down: the project is `"type": "module"`, so jest runs with
+// --experimental-vm-modules (see the `test` script) and swc strips the types without
+// turning imports into require().
+const config: Config = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/services', '<rootDir>/test', '<rootDir>/migrations'],
+  testMatch: ['**/*.test.ts'],
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: {
+    '^.+\\.ts$': [
+      '@swc/jest',
+      {
+        jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+        module: { type: 'es6' },
+      },
+    ],
+  },
+  globalSetup: '<rootDir>/test/support/global-setup.mjs',
+  globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
+  testTimeout: 60_000,
+};
+
+export default config;

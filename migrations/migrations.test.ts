@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readdirSync } from 'node:fs';
+import { sql, type Kysely } from 'kysely';
+import { createDb } from '../services/shared/db/create-db.js';
+import {
+  coreMigrationSet,
+  migrateAllToLatest,
+  migrateDown,
+  migrateToLatest,
+} from '../services/shared/db/migrate.js';
+import { createEmptyTestDatabase } from '../test/support/test-database.js';
+import { coreMigrations, migrationSets } from './index.js';
+
+let empty: { url: string; destroy(): Promise<void> };
+let db: Kysely<unknown>;
+
+beforeAll(async () => {
+  empty = await createEmptyTestDatabase();
+  db = createDb({ connectionString: empty.url, max: 2 });
+});
+
+afterAll(async () => {
+  await db.destroy();
+  await empty.destroy();
+});
+
+async function tableNames(): Promise<string[]> {
+  const { rows } = await sql<{ table_name: string }>`
+    select table_name from information_schema.tables where table_schema = 'public' order by table_name`.execute(
+    db,
+  );
+  return rows.map((row) => row.table_name).filter((name) => !name.startsWith('kysely_'));
+}
+
+describe('migrations', () => {
+  it('lists every migration file of the folder in the index', () => {
+    const files = readdirSync(new URL('.', import.meta.url))
+      .filter((file) => /^\d{8}T\d{6}_.+\.ts$/.test(file) && !file.endsWith('.test.ts'))
+      .map((file) => file.replace(/\.ts$/, ''));
+    expect(Object.keys(coreMigrations).sort()).toEqual(files.sort());
+  });
+
+  it('run up, all the way down, and up again on a real database', async () => {
+    const applied = await migrateAllToLatest(db);
+    expect(applied.core).toEqual(Object.keys(coreMigrations));
+    expect(await tableNames()).toEqual(expect.arrayContaining(['orders', 'outbox']));
+
+    for (let remaining = Object.keys(coreMigrations).length; remaining > 0; remaining--) {
+      expect(await migrateDown(db, coreMigrationSet)).toHaveLength(1);
+    }
+    expect(await tableNames()).toEqual([]);
+
+    expect(await migrateToLatest(db, coreMigrationSet)).toEqual(Object.keys(coreMigrations));
+    expect(await migrateToLatest(db, coreMigrationSet)).toEqual([]);
+    for (const set of migrationSets) await migrateToLatest(db, set);
+  });
+
+  it('give the outbox its columns, types and defaults', async () => {
+    const { rows } = await sql<{
+      column_name: string;
+      data_type: string;
+      is_nullable: string;
+      is_identity: string;
+    }>`
+      select column_name, data_type, is_nullable, is_identity from information_schema.columns
+      where table_name = 'outbox' order by ordinal_position`.execute(db);
+    expect(rows.map((row) => [row.column_name, row.data_type, row.is_nullable])).toEqual([
+      ['position', 'bigint', 'NO'],
+      ['event_id', 'uuid', 'NO'],
+      ['tx_id', 'xid8', 'NO'],
+      ['aggregate_type', 'text', 'NO'],
+      ['aggregate_id', 'uuid', 'NO'],
+      ['aggregate_version', 'integer', 'NO'],
+      ['event_type', 'text', 'NO'],
+      ['payload', 'jsonb', 'NO'],
+      ['metadata', 'jsonb', 'NO'],
+      ['occurred_at', 'timestamp with time zone', 'NO'],
+    ]);
+    expect(rows.find((row) => row.column_name === 'position')?.is_identity).toBe('YES');
+  });
+
+  it('index the outbox by (tx_id, position) and (aggregate_id, position), with unique event ids', async () => {
+    const { rows } = await sql<{ indexdef: string }>`
+      select indexdef from pg_indexes where tablename = 'outbox'`.execute(db);
+    const definitions = rows.map((row) => row.indexdef);
+    expect(definitions).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/\(tx_id, "position"\)/),
+        expect.stringMatching(/\(aggregate_id, "position"\)/),
+        expect.stringMatching(/UNIQUE INDEX .* \(event_id\)/),
+      ]),
+    );
+  });
+
+  it('stamp each outbox row with the id of the transaction that wrote it', async () => {
+    const row = await sql<{ same: boolean }>`
+      with inserted as (
+        insert into outbox (event_id, aggregate_type, aggregate_id, aggregate_version, event_type, payload, occurred_at)
+        values (gen_random_uuid(), 'Order', gen_random_uuid(), 1, 'OrderPlaced', '{}', now())
+        returning tx_id
+      ) select tx_id = pg_current_xact_id() as same from inserted`.execute(db);
+    expect(row.rows[0]?.same).toBe(true);
+  });
+});

@@ -1,0 +1,3 @@
+import { runCli } from './outbox.js';
+
+await runCli(process.argv);

@@ -1,0 +1,46 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config).toEqual({
+      databaseUrl: undefined,
+      dataDir: '.data',
+      embeddedPostgresPort: 0,
+      logLevel: 'info',
+      httpBodyLimit: '256kb',
+      pgPoolMax: 10,
+      shutdownTimeoutMs: 10_000,
+    });
+  });
+
+  it('reads and coerces the variables that are set', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://u@db:5432/orders',
+      PG_POOL_MAX: '25',
+      LOG_LEVEL: 'debug',
+      HTTP_BODY_LIMIT: '1mb',
+    });
+    expect(config.databaseUrl).toBe('postgres://u@db:5432/orders');
+    expect(config.pgPoolMax).toBe(25);
+    expect(config.logLevel).toBe('debug');
+    expect(config.httpBodyLimit).toBe('1mb');
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', PG_POOL_MAX: '' }).pgPoolMax).toBe(10);
+  });
+
+  it.each([
+    ['PG_POOL_MAX', 'many'],
+    ['PG_POOL_MAX', '-3'],
+    ['DATABASE_URL', 'mysql://root@localhost/db'],
+    ['LOG_LEVEL', 'loud'],
+    ['HTTP_BODY_LIMIT', 'huge'],
+    ['EMBEDDED_PG_PORT', '70000'],
+  ])('rejects %s=%s with a message naming the variable', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}: .*\\(got "${value}"\\)`));
+  });
+});

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+
+/** Thrown at start-up when an environment variable is missing or malformed; names the variable. */
+export class ConfigError extends Error {
+  constructor(readonly issues: readonly string[]) {
+    super(`Invalid configuration:\n  ${issues.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Validates `env` against a zod object whose keys are variable names. Empty strings count as unset,
+ * so `FOO=` in a .env file falls back to the default instead of failing on "".
+ */
+export function parseConfig<Shape extends z.ZodRawShape>(
+  shape: Shape,
+  env: Env,
+): z.infer<z.ZodObject<Shape>> {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const result = z.object(shape).safeParse(present);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => {
+      const name = issue.path.join('.');
+      const got = present[name];
+      return `${name}: ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
+    }),
+  );
+}
+
+/** Reusable variable types: each rejects bad input with a message fit for an operator. */
+export const envTypes = {
+  port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
+  positiveInt: (fallback: number) => z.coerce.number().int().positive().default(fallback),
+  nonNegativeInt: (fallback: number) => z.coerce.number().int().min(0).default(fallback),
+  postgresUrl: () =>
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .pipe(z.url()),
+  httpUrl: () => z.url({ protocol: /^https?$/ }),
+  logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Sizes such as "256kb" or "1mb", as body-parser reads them. */
+  byteSize: (fallback: string) =>
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/i, 'must be a size such as 256kb or 1mb')
+      .default(fallback),
+  flag: (fallback: boolean) =>
+    z
+      .enum(['true', 'false', '1', '0'])
+      .default(fallback ? 'true' : 'false')
+      .transform((value) => value === 'true' || value === '1'),
+};
+
+/** Variables every service reads: where PostgreSQL is, how to log, HTTP and pool limits. */
+export const commonConfigShape = {
+  DATABASE_URL: envTypes.postgresUrl().optional(),
+  DATA_DIR: z.string().default('.data'),
+  EMBEDDED_PG_PORT: envTypes.port(0),
+  LOG_LEVEL: envTypes.logLevel(),
+  HTTP_BODY_LIMIT: envTypes.byteSize('256kb'),
+  PG_POOL_MAX: envTypes.positiveInt(10),
+  SHUTDOWN_TIMEOUT_MS: envTypes.positiveInt(10_000),
+};
+
+export type CommonConfig = {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  embeddedPostgresPort: number;
+  logLevel: z.infer<ReturnType<typeof envTypes.logLevel>>;
+  httpBodyLimit: string;
+  pgPoolMax: number;
+  shutdownTimeoutMs: number;
+};
+
+export function toCommonConfig(vars: z.infer<z.ZodObject<typeof commonConfigShape>>): CommonConfig {
+  return {
+    databaseUrl: vars.DATABASE_URL,
+    dataDir: vars.DATA_DIR,
+    embeddedPostgresPort: vars.EMBEDDED_PG_PORT,
+    logLevel: vars.LOG_LEVEL,
+    httpBodyLimit: vars.HTTP_BODY_LIMIT,
+    pgPoolMax: vars.PG_POOL_MAX,
+    shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+/** The configuration shared by every process (the launcher and the migrate command use it alone). */
+export function loadConfig(env: Env = process.env): CommonConfig {
+  return toCommonConfig(parseConfig(commonConfigShape, env));
+}
+
+/** Reads `.env` from the working directory when there is one; real environment variables win. */
+export function loadDotEnv(path = '.env'): void {
+  try {
+    process.loadEnvFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}

@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { serve, type Served } from '../../../test/support/serve.js';
+import { isDatabaseReachable } from '../db/is-reachable.js';
+import { createLogger } from '../logger.js';
+import { createHttpApp } from './create-app.js';
+import { HttpProblem } from './problem.js';
+
+let database: TestDatabase;
+let served: Served;
+let databaseUp = true;
+const received: unknown[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase({ poolMax: 2 });
+  const app = createHttpApp({
+    service: 'test',
+    logger: createLogger('test', 'silent'),
+    bodyLimit: '1kb',
+    isReady: async () => databaseUp && (await isDatabaseReachable(database.db)),
+    routes: (app) => {
+      app.post('/echo', (req, res) => {
+        received.push(req.body);
+        res.status(201).json(req.body);
+      });
+      app.get('/teapot', () => {
+        throw new HttpProblem(409, 'The order is Shipped.', {
+          type: '/problems/conflict',
+          extensions: { status: 'x' },
+        });
+      });
+      app.get('/boom', () => {
+        throw new Error('secret internal detail at /srv/app.ts:12');
+      });
+    },
+  });
+  served = await serve(app);
+});
+
+afterAll(async () => {
+  await served.close();
+  await database.destroy();
+});
+
+async function expectProblem(response: Response, status: number): Promise<Record<string, unknown>> {
+  expect(response.status).toBe(status);
+  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  const body = (await response.json()) as Record<string, unknown>;
+  expect(body).toMatchObject({
+    status,
+    type: expect.any(String),
+    title: expect.any(String),
+    detail: expect.any(String),
+  });
+  return body;
+}
+
+describe('the app factory', () => {
+  it('accepts a JSON body within the limit', async () => {
+    const response = await fetch(`${served.baseUrl}/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ hello: 'world' }),
+    });
+    expect(response.status).toBe(201);
+    expect(await response.json()).toEqual({ hello: 'world' });
+  });
+
+  it('answers malformed JSON with 400 problem+json and never reaches the route', async () => {
+    const before = received.length;
+    const response = await fetch(`${served.baseUrl}/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"hello": ',
+    });
+    await expectProblem(response, 400);
+    expect(received.length).toBe(before);
+  });
+
+  it('answers a body over the limit with 413', async () => {
+    const response = await fetch(`${served.baseUrl}/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ padding: 'x'.repeat(2_000) }),
+    });
+    const body = await expectProblem(response, 413);
+    expect(body.detail).toMatch(/limit/);
+  });
+
+  it('answers a non-JSON body with 415', async () => {
+    const before = received.length;
+    const response = await fetch(`${served.baseUrl}/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'hello',
+    });
+    await expectProblem(response, 415);
+    expect(received.length).toBe(before);
+  });
+
+  it('answers an unknown route with 404 naming it', async () => {
+    const body = await expectProblem(await fetch(`${served.baseUrl}/nowhere`), 404);
+    expect(body.detail).toContain('GET /nowhere');
+    expect(body.instance).toBe('/nowhere');
+  });
+
+  it('renders an HttpProblem with its type and extensions, keeping the standard members', async () => {
+    const body = await expectProblem(await fetch(`${served.baseUrl}/teapot`), 409);
+    expect(body).toMatchObject({
+      type: '/problems/conflict',
+      title: 'Conflict',
+      status: 409,
+      detail: 'The order is Shipped.',
+    });
+  });
+
+  it('answers an unexpected error with 500 and no internals in the body', async () => {
+    const response = await fetch(`${served.baseUrl}/boom`);
+    const body = await expectProblem(response, 500);
+    expect(JSON.stringify(body)).not.toContain('secret');
+    expect(JSON.stringify(body)).not.toContain('app.ts');
+  });
+
+  it('reports alive on /healthz and ready on /readyz while the database answers', async () => {
+    expect((await fetch(`${served.baseUrl}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${served.baseUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ database: true });
+  });
+
+  it('reports not ready with 503 when the readiness check fails', async () => {
+    databaseUp = false;
+    try {
+      expect((await fetch(`${served.baseUrl}/readyz`)).status).toBe(503);
+    } finally {
+      databaseUp = true;
+    }
+  });
+
+  it('counts requests by route template and status on /metrics', async () => {
+    await fetch(`${served.baseUrl}/teapot`);
+    const metrics = await (await fetch(`${served.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(
+      /http_requests_total\{[^}]*method="GET"[^}]*route="\/teapot"[^}]*status="409"[^}]*\} \d+/,
+    );
+    expect(metrics).toMatch(/http_request_duration_seconds_bucket\{/);
+    expect(metrics).toMatch(/process_cpu_user_seconds_total/);
+  });
+});

@@ -1,0 +1,51 @@
+import express, { type Express } from 'express';
+import type { Registry } from 'prom-client';
+import type { Logger } from '../logger.js';
+import { errorHandler, notFound } from './errors.js';
+import { createHttpMetrics } from './metrics.js';
+import { JSON_MEDIA_TYPES, requireJsonBody } from './require-json.js';
+
+export type HttpAppOptions = {
+  service: string;
+  logger: Logger;
+  /** Body size limit, e.g. "256kb". */
+  bodyLimit: string;
+  /** What /readyz checks, usually that PostgreSQL answers. */
+  isReady: () => Promise<boolean>;
+  /** The service's own routes, mounted between the common middleware and the error handlers. */
+  routes: (app: Express, registry: Registry) => void;
+  registry?: Registry;
+};
+
+/**
+ * Every service's HTTP edge: JSON bodies within a limit, problem+json for every error, health,
+ * readiness and Prometheus metrics. Routes come in through `routes` so the 404 and error handlers
+ * are always last.
+ */
+export function createHttpApp(options: HttpAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  const metrics = createHttpMetrics(options.service, options.registry);
+
+  app.use(metrics.middleware);
+  app.use(requireJsonBody);
+  app.use(express.json({ limit: options.bodyLimit, type: JSON_MEDIA_TYPES }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const ready = await options.isReady();
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', database: ready });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  options.routes(app, metrics.registry);
+
+  app.use(notFound);
+  app.use(errorHandler(options.logger));
+  return app;
+}
