@@ -11,6 +11,7 @@ import { migrateAllToLatest } from '../shared/db/migrate.js';
 import { createLogger } from '../shared/logger.js';
 import { provisionDatabase } from '../shared/postgres/provision.js';
 import { startChildService, type ChildService } from './child-service.js';
+import { localWebhookSecrets } from './local-secrets.js';
 import { SERVICES } from './service-list.js';
 import { waitHealthy } from './wait-healthy.js';
 
@@ -29,7 +30,11 @@ try {
 }
 
 let stopping = false;
-const env = { ...process.env, DATABASE_URL: database.url };
+const env = {
+  ...process.env,
+  ...localWebhookSecrets(config.dataDir, process.env),
+  DATABASE_URL: database.url,
+};
 const width = Math.max(0, ...SERVICES.map((service) => service.name.length));
 const children: ChildService[] = SERVICES.map((service) =>
   startChildService(root, service.name, service.module, env, width),

@@ -5,6 +5,13 @@ import { errorHandler, notFound } from './errors.js';
 import { createHttpMetrics } from './metrics.js';
 import { JSON_MEDIA_TYPES, requireJsonBody } from './require-json.js';
 
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** The request body as received, for JSON requests (signature checks need the exact bytes). */
+    rawBody?: Buffer;
+  }
+}
+
 export type HttpAppOptions = {
   service: string;
   logger: Logger;
@@ -30,7 +37,16 @@ export function createHttpApp(options: HttpAppOptions): Express {
 
   app.use(metrics.middleware);
   app.use(requireJsonBody);
-  app.use(express.json({ limit: options.bodyLimit, type: JSON_MEDIA_TYPES }));
+  app.use(
+    express.json({
+      limit: options.bodyLimit,
+      type: JSON_MEDIA_TYPES,
+      // Signatures are over the exact bytes received, so keep them beside the parsed body.
+      verify: (req, _res, buffer) => {
+        (req as express.Request).rawBody = buffer;
+      },
+    }),
+  );
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -1,0 +1,90 @@
+import { describe, expect, it } from '@jest/globals';
+import { Webhook } from 'standardwebhooks';
+import { parseCloudEventBatch, toCloudEvent } from './cloud-event.js';
+import { orderEventDataSchemas } from './order-events.js';
+import type { OutboxEvent } from './outbox-event.js';
+import { generateWebhookSecret, isWebhookSecret, signWebhook, verifyWebhook } from './webhook-signature.js';
+
+const event: OutboxEvent = {
+  position: '9007199254740993',
+  eventId: '019ac5a4-7a9e-7cc1-8e11-3a1b2c3d4e5f',
+  aggregateType: 'Order',
+  aggregateId: '019ac5a4-7a9e-7cc1-8e11-000000000001',
+  aggregateVersion: 2,
+  eventType: 'OrderPlaced',
+  payload: {
+    orderId: '019ac5a4-7a9e-7cc1-8e11-000000000001',
+    customerId: 'c-1',
+    items: [{ sku: 'A', quantity: 2 }],
+  },
+  metadata: {
+    traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+    correlationId: 'req-7',
+  },
+  occurredAt: new Date('2026-11-27T10:00:00.000Z'),
+};
+
+describe('the CloudEvents mapping', () => {
+  it('maps an outbox row to a CloudEvent that the cloudevents package accepts back', () => {
+    const cloudEvent = toCloudEvent(event);
+    expect(cloudEvent).toMatchObject({
+      specversion: '1.0',
+      id: event.eventId,
+      type: 'OrderPlaced',
+      subject: event.aggregateId,
+      time: '2026-11-27T10:00:00.000Z',
+      position: '9007199254740993',
+      aggregateversion: 2,
+      traceparent: event.metadata.traceparent,
+      correlationid: 'req-7',
+    });
+    const parsed = parseCloudEventBatch(JSON.parse(JSON.stringify([cloudEvent])));
+    expect(parsed.ok).toBe(true);
+    if (parsed.ok) expect(parsed.events[0]?.data).toEqual(event.payload);
+  });
+
+  it.each([
+    [{}, /array/],
+    [[], /empty/],
+    [[42], /not an object/],
+    [[{ id: 'x', type: 'OrderPlaced' }], /not a valid CloudEvent/],
+  ])('refuses the batch %j', (body, reason) => {
+    const parsed = parseCloudEventBatch(body);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.reason).toMatch(reason);
+  });
+
+  it('validates event payloads against the contract', () => {
+    expect(orderEventDataSchemas.OrderPlaced.safeParse(event.payload).success).toBe(true);
+    expect(orderEventDataSchemas.OrderPlaced.safeParse({ orderId: 'nope' }).success).toBe(false);
+  });
+});
+
+describe('Standard Webhooks signatures', () => {
+  const secret = generateWebhookSecret();
+  const body = JSON.stringify([toCloudEvent(event)]);
+
+  it('generates secrets in the whsec_ format', () => {
+    expect(isWebhookSecret(secret)).toBe(true);
+    expect(isWebhookSecret('hunter2')).toBe(false);
+  });
+
+  it('signs so that the reference package verifies, and verifies what it signs', () => {
+    const headers = signWebhook(secret, 'msg_1', body);
+    expect(headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
+    expect(() => new Webhook(secret).verify(body, headers)).not.toThrow();
+    expect(verifyWebhook(secret, Buffer.from(body), headers)).toEqual({ ok: true });
+  });
+
+  it('rejects a tampered body, another secret, a stale timestamp and missing headers', () => {
+    const headers = signWebhook(secret, 'msg_1', body);
+    expect(verifyWebhook(secret, body.replace('c-1', 'c-2'), headers).ok).toBe(false);
+    expect(verifyWebhook(generateWebhookSecret(), body, headers).ok).toBe(false);
+    const stale = signWebhook(secret, 'msg_1', body, new Date(Date.now() - 10 * 60_000));
+    expect(verifyWebhook(secret, body, stale)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/old/i),
+    });
+    expect(verifyWebhook(secret, body, {}).ok).toBe(false);
+  });
+});
