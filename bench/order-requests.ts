@@ -3,10 +3,17 @@
  * one to three lines over 50 SKUs) so no cache or dedupe path flatters the figures, and match what
  * the seeded outbox holds.
  */
+/** The SKUs every order line (and the seeded outbox) draws from. */
+export const SEEDED_SKUS = Array.from({ length: 50 }, (_, i) => skuName(i));
+
+function skuName(i: number): string {
+  return `SKU-${String(i).padStart(3, '0')}`;
+}
+
 export function createOrderBody(n: number): string {
   const lines = 1 + (n % 3);
   const items = Array.from({ length: lines }, (_, k) => ({
-    sku: `SKU-${String((n * 7 + k) % 50).padStart(3, '0')}`,
+    sku: skuName((n * 7 + k) % 50),
     quantity: 1 + ((n + k) % 3),
   }));
   return JSON.stringify({ customerId: `customer-${n % 1000}`, items });

@@ -2,6 +2,7 @@ import type { WriteStream } from 'node:fs';
 import { generateWebhookSecret } from '../services/shared/events/webhook-signature.js';
 import { findFreePort } from '../services/shared/postgres/free-port.js';
 import { ORDER_API, RELAY, SUBSCRIBERS, type SubscriberEntry } from './entry-points.js';
+import { stockUp } from './stock-up.js';
 import { startServiceProcess, stopAll, type ServiceProcess } from './service-process.js';
 
 export type RunningSubscriber = {
@@ -90,6 +91,8 @@ export async function startSystem(settings: SystemSettings, parts: SystemParts):
     const failed = settled.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
     const subscribers = settled.map((result) => (result as PromiseFulfilledResult<RunningSubscriber>).value);
+    const inventory = subscribers.find((subscriber) => subscriber.entry.name === 'inventory');
+    if (inventory) await stockUp(inventory.process.baseUrl, settings.log);
     let orderApi: ServiceProcess | undefined;
     if (parts.orderApi) {
       const port = await findFreePort();

@@ -116,6 +116,10 @@ export function renderFigures(result: BenchResult): string {
         '',
         '',
       ]);
+      // The switch that turns LISTEN off is an assumption about the relay: show when it did not hold.
+      if ((run.wakeUp === 'polling') !== (run.listeningConnections === 0)) {
+        rows.push(['  WARNING', `${run.listeningConnections} relay connection(s) LISTENing`, '', '', '']);
+      }
     }
   }
   table.push(...rows);
