@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
+import pg from 'pg';
+import { OUTBOX_NOTIFY_CHANNEL } from '../shared/events/outbox-notify.js';
 import { createOrderVia, startApiHarness, type ApiHarness } from './testing/api-harness.js';
 
 let api: ApiHarness;
@@ -89,7 +91,7 @@ describe('the order and its events are written in one transaction', () => {
 
   it('stamps each event with the order, its version, a UUIDv7 event id and the clock time', async () => {
     const id = await createOrderVia(api);
-    await api.post(`/orders/${id}/place`);
+    const placed = (await (await api.post(`/orders/${id}/place`)).json()) as { updatedAt: string };
     const row = await api.database.db
       .selectFrom('outbox')
       .selectAll()
@@ -101,5 +103,28 @@ describe('the order and its events are written in one transaction', () => {
       event_type: 'OrderPlaced',
       event_id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab]/),
     });
+    // The order's updatedAt and the event's occurred_at are one reading of the injected clock.
+    expect(row.occurred_at.toISOString()).toBe(placed.updatedAt);
+  });
+
+  it('wakes the relay once the command has committed: a listener is notified and finds the event', async () => {
+    const id = await createOrderVia(api);
+    const listener = new pg.Client({ connectionString: api.database.url });
+    await listener.connect();
+    try {
+      await listener.query(`listen ${OUTBOX_NOTIFY_CHANNEL}`);
+      const notified = new Promise<string>((resolve) => {
+        listener.on('notification', (message) => {
+          // A notification is only sent after the commit, so the event is already visible here.
+          void listener
+            .query<{ count: string }>('select count(*) from outbox where aggregate_id = $1', [id])
+            .then(({ rows }) => resolve(`${message.channel}:${rows[0]?.count}`));
+        });
+      });
+      expect((await api.post(`/orders/${id}/place`)).status).toBe(200);
+      expect(await notified).toBe(`${OUTBOX_NOTIFY_CHANNEL}:1`);
+    } finally {
+      await listener.end();
+    }
   });
 });
