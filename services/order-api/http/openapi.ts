@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { CLOUDEVENTS_BATCH_CONTENT_TYPE } from '../../shared/events/cloud-event.js';
 import { PROBLEM_CONTENT_TYPE } from '../../shared/http/problem.js';
+// Importing the schemas also registers their ids (`.meta({ id })`) in zod's global registry.
 import { listOrdersQuerySchema } from './schemas.js';
-// Importing the schemas registers their ids (`.meta({ id })`) in zod's global registry.
-import './schemas.js';
 
 type JsonSchema = Record<string, unknown>;
 
