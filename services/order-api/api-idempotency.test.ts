@@ -36,6 +36,9 @@ describe('Idempotency-Key', () => {
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(await snapshot(again)).toEqual(first);
     expect(await api.counts()).toEqual(before);
+    expect(api.logLines.filter((line) => line.orderId === first.body.id).map((line) => line.outcome)).toEqual(
+      ['ok', 'replayed'],
+    );
   });
 
   it('replays a place without recording a second event', async () => {

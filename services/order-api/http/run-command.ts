@@ -122,6 +122,8 @@ export async function runCommand<Input>(
         type: '/problems/idempotency-key-reused',
       });
     case 'replay':
+      // A replayed create knows its order only from the stored body.
+      orderId ??= orderIdOf(result.response.body);
       finish('replayed');
       res.set('Idempotent-Replayed', 'true');
       send(res, result.response);
@@ -142,4 +144,9 @@ export async function runCommand<Input>(
 
 function send(res: Response, response: StoredResponse): void {
   res.status(response.status).set(response.headers).json(response.body);
+}
+
+function orderIdOf(body: unknown): string | undefined {
+  const id = (body as { id?: unknown } | null)?.id;
+  return typeof id === 'string' ? id : undefined;
 }
