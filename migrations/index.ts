@@ -2,6 +2,8 @@ import type { Migration } from 'kysely';
 import type { MigrationSet } from '../services/shared/db/migrate.js';
 import * as createOrders from './20261127T100000_create_orders.js';
 import * as createOutbox from './20261127T100100_create_outbox.js';
+import * as createIdempotencyKeys from './20261127T110000_create_idempotency_keys.js';
+import * as indexOrdersByStatus from './20261127T110100_index_orders_by_status.js';
 
 /**
  * Every migration of the core schema (orders, outbox, relay), by name. Listed here rather than read
@@ -11,6 +13,8 @@ import * as createOutbox from './20261127T100100_create_outbox.js';
 export const coreMigrations: Record<string, Migration> = {
   '20261127T100000_create_orders': createOrders,
   '20261127T100100_create_outbox': createOutbox,
+  '20261127T110000_create_idempotency_keys': createIdempotencyKeys,
+  '20261127T110100_index_orders_by_status': indexOrdersByStatus,
 };
 
 /** Every migration set, in the order they apply. Subscribers add theirs here (own schema each). */

@@ -10,4 +10,6 @@ export type ServiceEntry = {
   defaultPort: number;
 };
 
-export const SERVICES: ServiceEntry[] = [];
+export const SERVICES: ServiceEntry[] = [
+  { name: 'order-api', module: 'services/order-api/main', portVariable: 'ORDER_API_PORT', defaultPort: 3000 },
+];

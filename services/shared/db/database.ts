@@ -25,6 +25,16 @@ export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
+export interface IdempotencyKeys {
+  created_at: Timestamp;
+  fingerprint: string;
+  key: string;
+  response_body: Json;
+  response_headers: Generated<Json>;
+  response_status: number;
+  scope: string;
+}
+
 export interface Orders {
   created_at: Timestamp;
   customer_id: string;
@@ -49,6 +59,7 @@ export interface Outbox {
 }
 
 export interface DB {
+  idempotency_keys: IdempotencyKeys;
   orders: Orders;
   outbox: Outbox;
 }

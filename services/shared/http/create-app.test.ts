@@ -98,6 +98,11 @@ describe('the app factory', () => {
     expect(received.length).toBe(before);
   });
 
+  it('lets a POST with an empty body through without a content type', async () => {
+    const response = await fetch(`${served.baseUrl}/echo`, { method: 'POST' });
+    expect(response.status).toBe(201);
+  });
+
   it('answers an unknown route with 404 naming it', async () => {
     const body = await expectProblem(await fetch(`${served.baseUrl}/nowhere`), 404);
     expect(body.detail).toContain('GET /nowhere');

@@ -1,0 +1,53 @@
+import type { Express } from 'express';
+import type { Kysely } from 'kysely';
+import type { Registry } from 'prom-client';
+import type { DB } from '../shared/db/database.js';
+import { isDatabaseReachable } from '../shared/db/is-reachable.js';
+import { createHttpApp } from '../shared/http/create-app.js';
+import type { Logger } from '../shared/logger.js';
+import type { Clock } from './clock.js';
+import { createCommandMetrics } from './http/command-metrics.js';
+import { mountCommandRoutes } from './http/command-routes.js';
+import { correlationIdFrom } from './http/event-metadata.js';
+import { buildOpenApiDocument } from './http/openapi.js';
+import { mountQueryRoutes } from './http/query-routes.js';
+
+export type OrderApiOptions = {
+  db: Kysely<DB>;
+  clock: Clock;
+  logger: Logger;
+  bodyLimit: string;
+  idempotencyTtlHours: number;
+  registry?: Registry;
+};
+
+/** The Order API as an express app: main.ts serves it, tests serve it on a free port. */
+export function createOrderApiApp(options: OrderApiOptions): Express {
+  const openApi = JSON.stringify(buildOpenApiDocument());
+  return createHttpApp({
+    service: 'order-api',
+    logger: options.logger,
+    bodyLimit: options.bodyLimit,
+    isReady: () => isDatabaseReachable(options.db),
+    ...(options.registry ? { registry: options.registry } : {}),
+    routes: (app, registry) => {
+      app.use((req, res, next) => {
+        // Echo the correlation id so a client can match its logs with ours.
+        const correlationId = correlationIdFrom(req);
+        if (correlationId) res.set('X-Correlation-Id', correlationId);
+        next();
+      });
+      app.get('/openapi.json', (_req, res) => {
+        res.type('application/json').send(openApi);
+      });
+      mountQueryRoutes(app, options.db);
+      mountCommandRoutes(app, {
+        db: options.db,
+        clock: options.clock,
+        logger: options.logger,
+        metrics: createCommandMetrics(registry),
+        idempotencyTtlHours: options.idempotencyTtlHours,
+      });
+    },
+  });
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError } from '../shared/config.js';
+import { loadConfig } from './config.js';
+
+describe('the Order API configuration', () => {
+  it('defaults to port 3000, a 24 hour idempotency window purged every 15 minutes', () => {
+    expect(loadConfig({})).toMatchObject({
+      port: 3000,
+      idempotencyTtlHours: 24,
+      idempotencyPurgeSchedule: '*/15 * * * *',
+    });
+  });
+
+  it('reads its variables', () => {
+    const config = loadConfig({
+      ORDER_API_PORT: '8080',
+      IDEMPOTENCY_TTL_HOURS: '48',
+      IDEMPOTENCY_PURGE_SCHEDULE: '0 * * * *',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      idempotencyTtlHours: 48,
+      idempotencyPurgeSchedule: '0 * * * *',
+    });
+  });
+
+  it.each([
+    ['ORDER_API_PORT', '70000'],
+    ['IDEMPOTENCY_TTL_HOURS', '0'],
+    ['IDEMPOTENCY_PURGE_SCHEDULE', 'every hour'],
+  ])('fails naming %s when it is %j', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));
+  });
+});

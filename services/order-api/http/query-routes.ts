@@ -1,0 +1,40 @@
+import type { Express } from 'express';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../shared/db/database.js';
+import { CLOUDEVENTS_BATCH_CONTENT_TYPE, toCloudEvent } from '../../shared/events/cloud-event.js';
+import { HttpProblem } from '../../shared/http/problem.js';
+import { findOrder } from '../store/find-order.js';
+import { listOrderEvents } from '../store/list-order-events.js';
+import { listOrders } from '../store/list-orders.js';
+import { etagOf } from './if-match.js';
+import { toOrderJson } from './order-json.js';
+import { listOrdersQuerySchema, orderIdParamsSchema } from './schemas.js';
+import { parseAt, validationProblem } from './validation.js';
+
+/** GET /orders, GET /orders/:id and GET /orders/:id/events. */
+export function mountQueryRoutes(app: Express, db: Kysely<DB>): void {
+  app.get('/orders', async (req, res) => {
+    const query = parseAt('query', listOrdersQuerySchema, req.query);
+    if (!query.ok) throw validationProblem(query.errors);
+    const page = await listOrders(db, query.value);
+    res.json({ items: page.items.map(toOrderJson), next: page.next });
+  });
+
+  app.get('/orders/:id', async (req, res) => {
+    const params = parseAt('path', orderIdParamsSchema, req.params);
+    if (!params.ok) throw validationProblem(params.errors);
+    const order = await findOrder(db, params.value.id);
+    if (!order) throw new HttpProblem(404, `Order ${params.value.id} does not exist.`);
+    res.set('ETag', etagOf(order.version)).json(toOrderJson(order));
+  });
+
+  app.get('/orders/:id/events', async (req, res) => {
+    const params = parseAt('path', orderIdParamsSchema, req.params);
+    if (!params.ok) throw validationProblem(params.errors);
+    // Order first: an order with no events yet is [], an order that never existed is 404.
+    const order = await findOrder(db, params.value.id);
+    if (!order) throw new HttpProblem(404, `Order ${params.value.id} does not exist.`);
+    const events = await listOrderEvents(db, order.id);
+    res.type(CLOUDEVENTS_BATCH_CONTENT_TYPE).send(JSON.stringify(events.map(toCloudEvent)));
+  });
+}

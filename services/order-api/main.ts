@@ -1,0 +1,70 @@
+/**
+ * The Order API process: config, PostgreSQL, the app, the idempotency purge job, graceful shutdown.
+ * Migrations are applied by `npm start` or `outbox migrate`, not here; a database without the
+ * tables is reported at start-up instead of on the first request.
+ */
+import { sql } from 'kysely';
+import { loadDotEnv } from '../shared/config.js';
+import { createDb } from '../shared/db/create-db.js';
+import type { DB } from '../shared/db/database.js';
+import { boundPort, closeServer, listen } from '../shared/http/listen.js';
+import { createLogger } from '../shared/logger.js';
+import { provisionDatabase } from '../shared/postgres/provision.js';
+import { installGracefulShutdown } from '../shared/shutdown.js';
+import { createOrderApiApp } from './app.js';
+import { systemClock } from './clock.js';
+import { loadConfig } from './config.js';
+import { scheduleIdempotencyPurge } from './idempotency/purge-job.js';
+
+loadDotEnv();
+const config = loadConfig();
+const logger = createLogger('order-api', config.logLevel);
+const database = await provisionDatabase(config, logger);
+const db = createDb<DB>({
+  connectionString: database.url,
+  max: config.pgPoolMax,
+  applicationName: 'order-api',
+  logger,
+});
+
+const { rows } = await sql<{ missing: string[] }>`
+  select array_remove(array[
+    case when to_regclass('orders') is null then 'orders' end,
+    case when to_regclass('outbox') is null then 'outbox' end,
+    case when to_regclass('idempotency_keys') is null then 'idempotency_keys' end
+  ], null) as missing`.execute(db);
+const missing = rows[0]?.missing ?? [];
+if (missing.length > 0) {
+  logger.fatal({ missing }, 'tables missing: run `npm run migrate` (or `npm start`, which migrates) first');
+  await db.destroy();
+  await database.stop();
+  process.exit(1);
+}
+
+const app = createOrderApiApp({
+  db,
+  clock: systemClock,
+  logger,
+  bodyLimit: config.httpBodyLimit,
+  idempotencyTtlHours: config.idempotencyTtlHours,
+});
+const server = await listen(app, config.port);
+const purge = scheduleIdempotencyPurge({
+  db,
+  clock: systemClock,
+  logger,
+  schedule: config.idempotencyPurgeSchedule,
+  ttlHours: config.idempotencyTtlHours,
+});
+logger.info({ port: boundPort(server) }, 'order API listening');
+
+installGracefulShutdown(
+  logger,
+  [
+    { name: 'stop purge job', run: () => purge.stop() },
+    { name: 'close HTTP server', run: () => closeServer(server) },
+    { name: 'close database pool', run: () => db.destroy() },
+    { name: 'release PostgreSQL', run: () => database.stop() },
+  ],
+  config.shutdownTimeoutMs,
+);

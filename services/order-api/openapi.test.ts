@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { anOrder, createOrderVia, startApiHarness, type ApiHarness } from './testing/api-harness.js';
+
+let api: ApiHarness;
+let document: {
+  openapi: string;
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>
+  >;
+  components: object;
+};
+let ajv: Ajv2020;
+
+beforeAll(async () => {
+  api = await startApiHarness();
+  const response = await api.get('/openapi.json');
+  expect(response.status).toBe(200);
+  document = (await response.json()) as typeof document;
+  ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats.default(ajv);
+});
+
+afterAll(async () => {
+  await api.close();
+});
+
+/** Checks a real response against the schema the document gives for its path, method and status. */
+async function expectDocumented(response: Response, path: string, method: string): Promise<unknown> {
+  const operation = document.paths[path]?.[method];
+  expect(operation).toBeDefined();
+  const documented = operation!.responses[String(response.status)];
+  if (!documented) throw new Error(`${method} ${path} does not document status ${response.status}`);
+  const mediaType = response.headers.get('content-type')!.split(';')[0]!;
+  const content = documented.content?.[mediaType];
+  if (!content) throw new Error(`${method} ${path} ${response.status} does not document ${mediaType}`);
+  // The components travel with the schema so that its $refs resolve within one document.
+  const validate = ajv.compile({ ...content.schema, components: document.components });
+  const body: unknown = await response.json();
+  if (!validate(body))
+    throw new Error(`${method} ${path}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body)}`);
+  return body;
+}
+
+describe('GET /openapi.json', () => {
+  it('is an OpenAPI 3.1 document of every route', () => {
+    expect(document.openapi).toBe('3.1.0');
+    expect(Object.keys(document.paths).sort()).toEqual(
+      [
+        '/orders',
+        '/orders/{id}',
+        '/orders/{id}/cancel',
+        '/orders/{id}/deliver',
+        '/orders/{id}/events',
+        '/orders/{id}/place',
+        '/orders/{id}/ship',
+      ].sort(),
+    );
+  });
+
+  it('describes the real responses of the main routes', async () => {
+    const created = await api.post('/orders', anOrder);
+    const { id } = (await expectDocumented(created, '/orders', 'post')) as { id: string };
+    await expectDocumented(await api.post(`/orders/${id}/place`), '/orders/{id}/place', 'post');
+    await expectDocumented(await api.post(`/orders/${id}/ship`), '/orders/{id}/ship', 'post');
+    await expectDocumented(await api.get(`/orders/${id}`), '/orders/{id}', 'get');
+    await expectDocumented(await api.get('/orders?limit=1'), '/orders', 'get');
+    const events = await expectDocumented(
+      await api.get(`/orders/${id}/events`),
+      '/orders/{id}/events',
+      'get',
+    );
+    expect(events).toHaveLength(2);
+    const cancelled = await createOrderVia(api);
+    await expectDocumented(
+      await api.post(`/orders/${cancelled}/cancel`, { reason: 'no longer needed' }),
+      '/orders/{id}/cancel',
+      'post',
+    );
+  });
+
+  it('describes the problem responses', async () => {
+    const id = await createOrderVia(api);
+    await expectDocumented(await api.post('/orders', { customerId: 5 }), '/orders', 'post');
+    await expectDocumented(await api.post(`/orders/${id}/deliver`), '/orders/{id}/deliver', 'post');
+    await expectDocumented(
+      await api.get('/orders/019ac5a4-7a9e-7cc1-8e11-000000000999'),
+      '/orders/{id}',
+      'get',
+    );
+    await expectDocumented(await api.get('/orders?limit=0'), '/orders', 'get');
+  });
+
+  it('would catch a response that does not match', () => {
+    const schema =
+      document.paths['/orders/{id}']!.get!.responses['200']!.content!['application/json']!.schema;
+    const validate = ajv.compile({ ...schema, components: document.components });
+    expect(validate({ id: 'not-a-uuid', status: 'Lost' })).toBe(false);
+  });
+});

@@ -1,0 +1,9 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../shared/db/database.js';
+import type { Order } from '../order.js';
+import { toOrder } from './order-row.js';
+
+export async function findOrder(db: Kysely<DB>, id: string): Promise<Order | undefined> {
+  const row = await db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toOrder(row) : undefined;
+}

@@ -1,0 +1,83 @@
+import { Writable } from 'node:stream';
+import { sql } from 'kysely';
+import { pino } from 'pino';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { serve, type Served } from '../../../test/support/serve.js';
+import type { Logger } from '../../shared/logger.js';
+import { createOrderApiApp } from '../app.js';
+import type { Clock } from '../clock.js';
+
+/**
+ * A real Order API for a spec file: its own migrated database, the app served over real HTTP on a
+ * free port, and the log lines it wrote. Test support only.
+ */
+export type ApiHarness = {
+  database: TestDatabase;
+  baseUrl: string;
+  logLines: Record<string, unknown>[];
+  post(path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  get(path: string): Promise<Response>;
+  counts(): Promise<{ orders: number; outbox: number; idempotencyKeys: number }>;
+  close(): Promise<void>;
+};
+
+export async function startApiHarness(
+  options: { clock?: Clock; poolMax?: number; idempotencyTtlHours?: number } = {},
+): Promise<ApiHarness> {
+  const database = await createTestDatabase({ poolMax: options.poolMax ?? 10 });
+  const logLines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) {
+        logLines.push(JSON.parse(line) as Record<string, unknown>);
+      }
+      done();
+    },
+  });
+  const logger: Logger = pino({ level: 'info', base: { service: 'order-api' } }, sink);
+  const app = createOrderApiApp({
+    db: database.db,
+    clock: options.clock ?? (() => new Date()),
+    logger,
+    bodyLimit: '16kb',
+    idempotencyTtlHours: options.idempotencyTtlHours ?? 24,
+  });
+  const served: Served = await serve(app);
+  const baseUrl = served.baseUrl;
+  return {
+    database,
+    baseUrl,
+    logLines,
+    post: (path, body, headers = {}) =>
+      fetch(`${baseUrl}${path}`, {
+        method: 'POST',
+        headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+        body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+    get: (path) => fetch(`${baseUrl}${path}`),
+    counts: async () => {
+      const { rows } = await sql<{ orders: string; outbox: string; idempotency_keys: string }>`
+        select (select count(*) from orders) as orders, (select count(*) from outbox) as outbox,
+               (select count(*) from idempotency_keys) as idempotency_keys`.execute(database.db);
+      const row = rows[0]!;
+      return {
+        orders: Number(row.orders),
+        outbox: Number(row.outbox),
+        idempotencyKeys: Number(row.idempotency_keys),
+      };
+    },
+    close: async () => {
+      await served.close();
+      await database.destroy();
+    },
+  };
+}
+
+export const anOrder = { customerId: 'customer-1', items: ['SKU-MUG', { sku: 'SKU-TEA', quantity: 3 }] };
+
+/** Creates an order over HTTP and returns its id. */
+export async function createOrderVia(api: ApiHarness, body: unknown = anOrder): Promise<string> {
+  const response = await api.post('/orders', body);
+  if (response.status !== 201) throw new Error(`create failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { id: string }).id;
+}
