@@ -24,8 +24,14 @@ export const RELAY: ServiceModule & {
   adminPortVariable: string;
   pollVariable: string;
   batchSizeVariable: string;
-  /** Variable and value that turn LISTEN/NOTIFY off, leaving the relay to its poll. */
+  /**
+   * Variable and value that turn LISTEN/NOTIFY off, leaving the relay to its poll. Assumed: the
+   * relay branch had no such switch yet when this was written; the end-to-end scenario checks
+   * whether it held (see listenerApplicationName) and the table warns when it did not.
+   */
   listenOff: { variable: string; value: string };
+  /** application_name of the relay's dedicated LISTEN connection. */
+  listenerApplicationName: string;
 } = {
   name: 'relay',
   module: 'services/relay/main',
@@ -33,6 +39,7 @@ export const RELAY: ServiceModule & {
   pollVariable: 'RELAY_POLL_MS',
   batchSizeVariable: 'RELAY_BATCH_SIZE',
   listenOff: { variable: 'RELAY_LISTEN', value: 'false' },
+  listenerApplicationName: 'outbox-relay-listener',
 };
 
 export type SubscriberEntry = ServiceModule & {

@@ -37,7 +37,7 @@ function shape(smoke: boolean) {
     BENCH_API_SECONDS: envTypes.positiveInt(smoke ? 1 : 10),
     BENCH_API_CONNECTIONS: envTypes.positiveInt(smoke ? 4 : 50),
     BENCH_EVENTS: envTypes.positiveInt(smoke ? 200 : 50_000),
-    BENCH_BATCH_SIZE: envTypes.positiveInt(100),
+    BENCH_BATCH_SIZE: envTypes.positiveInt(200),
     BENCH_E2E_SECONDS: envTypes.positiveInt(smoke ? 1 : 20),
     BENCH_WARMUP_SECONDS: envTypes.nonNegativeInt(smoke ? 0 : 2),
     BENCH_RATES: commaSeparated

@@ -58,6 +58,8 @@ export async function startSystem(settings: SystemSettings, parts: SystemParts):
       subscriberEnv[entry.contract.portVariable] = String(port);
       subscriberEnv[entry.contract.urlVariable] = eventsUrl;
       subscriberEnv[entry.contract.secretVariable] = secret;
+      // A subscriber may have a database of its own; in the benchmark all share the fresh one.
+      subscriberEnv[`${entry.name.toUpperCase()}_DATABASE_URL`] = '';
       return { entry, port, secret, eventsUrl };
     }),
   );

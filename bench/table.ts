@@ -11,6 +11,13 @@ const n = (value: number, digits = 0) =>
 const ms = (value: number) => n(value, value < 10 ? 2 : 1);
 const x = (value: number) => `${n(value, 2)}x`;
 
+/** Only 2xx answers count as commands; say so when others came back. */
+function failedRequests(rows: Row[], who: string, load: { non2xx: number; errors: number }): void {
+  if (load.non2xx + load.errors > 0) {
+    rows.push([`  WARNING ${who}`, `${load.non2xx} non-2xx, ${load.errors} errors`, '', '', '']);
+  }
+}
+
 function failed(value: unknown): value is ScenarioFailure {
   return typeof value === 'object' && value !== null && 'error' in value;
 }
@@ -38,6 +45,7 @@ export function renderFigures(result: BenchResult): string {
         '',
         '',
       ]);
+      failedRequests(rows, 'baseline', base);
     } else {
       const real = api.orderApi;
       rows.push([
@@ -54,6 +62,8 @@ export function renderFigures(result: BenchResult): string {
         `${x(api.ratio.p50)} / ${x(api.ratio.p99)}`,
         '',
       ]);
+      failedRequests(rows, 'baseline', base);
+      failedRequests(rows, 'Order API', real);
     }
   }
 

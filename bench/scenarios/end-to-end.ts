@@ -113,6 +113,9 @@ async function runOnce(context: BenchContext, wakeUp: WakeUp, rate: number): Pro
 async function listeningConnections(db: Kysely<DB>): Promise<number> {
   const { rows } = await sql<{ count: string }>`
     select count(*) as count from pg_stat_activity
-     where datname = current_database() and state = 'idle' and query ilike 'listen%'`.execute(db);
+     where datname = current_database()
+       and (application_name = ${RELAY.listenerApplicationName} or (state = 'idle' and query ilike 'listen%'))`.execute(
+    db,
+  );
   return Number(rows[0]!.count);
 }
