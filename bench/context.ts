@@ -10,6 +10,8 @@ export type BenchContext = {
   options: BenchOptions;
   postgres: BenchPostgres;
   log: WriteStream;
+  /** Set when BENCH_CPU_PROF is on: where the services' V8 CPU profiles go. */
+  cpuProfileDir: string | undefined;
   progress(message: string): void;
 };
 
@@ -38,6 +40,7 @@ export function systemSettings(context: BenchContext, databaseUrl: string): Syst
     poolMax: context.options.poolMax,
     pollMs: context.options.pollMs,
     batchSize: context.options.batchSize,
+    cpuProfileDir: context.cpuProfileDir,
   };
 }
 

@@ -22,6 +22,8 @@ export type BenchOptions = {
   /** A scenario whose services are not in this checkout is recorded as skipped instead of failing the run. */
   allowMissingServices: boolean;
   drainTimeoutSeconds: number;
+  /** Run every service under `node --cpu-prof` (profiles next to the result file). */
+  cpuProfile: boolean;
 };
 
 /** "a, b" -> ["a", "b"]: list variables are comma-separated. */
@@ -56,6 +58,7 @@ function shape(smoke: boolean) {
     BENCH_SERVICE_LOG_LEVEL: envTypes.logLevel().default('warn'),
     BENCH_ALLOW_MISSING_SERVICES: envTypes.flag(smoke),
     BENCH_DRAIN_TIMEOUT_SECONDS: envTypes.positiveInt(smoke ? 60 : 600),
+    BENCH_CPU_PROF: envTypes.flag(false),
   };
 }
 
@@ -100,5 +103,6 @@ export function loadBenchOptions(
     serviceLogLevel: vars.BENCH_SERVICE_LOG_LEVEL,
     allowMissingServices: vars.BENCH_ALLOW_MISSING_SERVICES,
     drainTimeoutSeconds: vars.BENCH_DRAIN_TIMEOUT_SECONDS,
+    cpuProfile: vars.BENCH_CPU_PROF,
   };
 }

@@ -65,7 +65,10 @@ const cleanUp = async () => {
 process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
 progress(`PostgreSQL ${postgres.version} (${postgres.source})`);
 
-const context: BenchContext = { root, options, postgres, log, progress };
+// Profiles cost CPU themselves: figures from a profiled run show where time goes, not how fast it is.
+const cpuProfileDir = options.cpuProfile ? join(resultsDir, `${stamp}-profiles`) : undefined;
+if (cpuProfileDir) progress(`CPU profiles of every service go to ${cpuProfileDir}`);
+const context: BenchContext = { root, options, postgres, log, cpuProfileDir, progress };
 const result: BenchResult = {
   startedAt: startedAt.toISOString(),
   finishedAt: '',

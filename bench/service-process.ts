@@ -26,9 +26,18 @@ export async function startServiceProcess(options: {
   log: WriteStream;
   healthPath?: string;
   startTimeoutMs?: number;
+  /** Write a V8 CPU profile here when the service exits (`node --cpu-prof`), to see where time goes. */
+  cpuProfileDir?: string;
 }): Promise<ServiceProcess> {
   const { command, args } = commandFor(options.root, options.module);
-  const child = spawn(command, args, {
+  const profiling = options.cpuProfileDir
+    ? [
+        '--cpu-prof',
+        `--cpu-prof-dir=${options.cpuProfileDir}`,
+        `--cpu-prof-name=${options.name}.${Date.now()}.cpuprofile`,
+      ]
+    : [];
+  const child = spawn(command, [...profiling, ...args], {
     cwd: options.root,
     env: options.env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -28,6 +28,7 @@ export type SystemSettings = {
   poolMax: number;
   pollMs: number;
   batchSize: number;
+  cpuProfileDir: string | undefined;
 };
 
 export type SystemParts = {
@@ -73,6 +74,7 @@ export async function startSystem(settings: SystemSettings, parts: SystemParts):
       env: { ...env, ...extra },
       port,
       log: settings.log,
+      ...(settings.cpuProfileDir ? { cpuProfileDir: settings.cpuProfileDir } : {}),
     });
     started.push(service);
     return service;

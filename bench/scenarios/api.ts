@@ -55,6 +55,7 @@ export async function runApiScenario(context: BenchContext): Promise<ApiScenario
     },
     port,
     log: context.log,
+    ...(context.cpuProfileDir ? { cpuProfileDir: context.cpuProfileDir } : {}),
   });
   const baseline = await measure(context, baselineService, load).finally(() => baselineService.stop());
 
