@@ -15,12 +15,13 @@ const ORDERS_PER_STATEMENT = 1_000;
  * Returns how many events of each type were written.
  */
 export async function seedOutbox(db: Kysely<DB>, events: number): Promise<Record<string, number>> {
+  const newId = sql.raw(await uuidFunction(db));
   let written = 0;
   for (let firstOrder = 0; written < events; firstOrder += ORDERS_PER_STATEMENT) {
     const result = await sql`
       with orders as (
         select o,
-               gen_random_uuid() as id,
+               ${newId}() as id,
                'customer-' || (o % 1000) as customer_id,
                (select jsonb_agg(jsonb_build_object(
                          'sku', 'SKU-' || lpad(((o * 7 + k) % 50)::text, 3, '0'),
@@ -43,7 +44,7 @@ export async function seedOutbox(db: Kysely<DB>, events: number): Promise<Record
       )
       insert into outbox (event_id, aggregate_type, aggregate_id, aggregate_version, event_type, payload,
                           metadata, occurred_at)
-      select gen_random_uuid(), 'Order', id, version, type,
+      select ${newId}(), 'Order', id, version, type,
              case type
                when 'OrderPlaced' then jsonb_build_object('orderId', id, 'customerId', customer_id, 'items', items)
                when 'OrderCancelled' then jsonb_build_object('orderId', id, 'reason', 'changed my mind')
@@ -58,4 +59,15 @@ export async function seedOutbox(db: Kysely<DB>, events: number): Promise<Record
   const counts = await sql<{ event_type: string; count: string }>`
     select event_type, count(*) as count from outbox group by event_type`.execute(db);
   return Object.fromEntries(counts.rows.map((row) => [row.event_type, Number(row.count)]));
+}
+
+/**
+ * The Order API's ids are UUIDv7 (time-ordered), which keeps the inboxes' primary-key indexes
+ * compact; random ids would make the subscribers' inserts dearer than real traffic makes them.
+ * PostgreSQL 18 has uuidv7(); an older server (DATABASE_URL) gets random ones.
+ */
+async function uuidFunction(db: Kysely<DB>): Promise<'uuidv7' | 'gen_random_uuid'> {
+  const { rows } = await sql<{ found: boolean }>`
+    select exists (select 1 from pg_proc where proname = 'uuidv7') as found`.execute(db);
+  return rows[0]?.found ? 'uuidv7' : 'gen_random_uuid';
 }
