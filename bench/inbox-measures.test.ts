@@ -60,6 +60,31 @@ describe('what the benchmark reads from the inboxes', () => {
     ).rejects.toThrow(/billing 0\/1/);
   });
 
+  it("counts only once each stream's last event is in, when told which that is", async () => {
+    const tenth = await database.db
+      .selectFrom('outbox')
+      .select('event_id')
+      .where('position', '=', '10')
+      .executeTakeFirstOrThrow();
+    const eleventh = await database.db
+      .selectFrom('outbox')
+      .select('event_id')
+      .where('position', '=', '11')
+      .executeTakeFirstOrThrow();
+    const wait = (last: string, timeoutMs: number) =>
+      waitForInboxes(
+        database.db,
+        [email],
+        { email: 10 },
+        { timeoutMs, pollMs: 20, lastEventIds: { email: last } },
+      );
+    expect(await wait(tenth.event_id, 1_000)).toBeGreaterThanOrEqual(0);
+    // An event not yet in means not drained, whatever the count says
+    await expect(wait(eleventh.event_id, 100)).rejects.toThrow(
+      /email 10\/10; a stream's last event has not arrived/,
+    );
+  });
+
   it('measures outbox-to-inbox latency over a range of positions, per inbox and over all', async () => {
     // Given events 11..60 processed by email 1..50 ms after they occurred, and by billing 100 ms after
     await process(email, { after: 10, upTo: 60 }, (i) => i + 1);

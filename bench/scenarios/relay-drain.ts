@@ -105,8 +105,10 @@ export async function runRelayDrainScenario(context: BenchContext): Promise<Rela
   context.progress(`relay drain: relay, ${options.events} events`);
   const relay = await onFreshSystem(context, 'drain_relay', true, async (system, db) => {
     let meter: ReturnType<typeof startCpuMeter> | undefined;
+    let lastEventIds: Record<string, string> = {};
     await db.transaction().execute(async (trx) => {
       await seedOutbox(trx, options.events);
+      lastEventIds = await lastEventOfEachStream(trx);
       // Metering starts here, so the seeding's own work stays out of PostgreSQL's figure.
       meter = startCpuMeter(metered(context, system));
     });
@@ -115,6 +117,7 @@ export async function runRelayDrainScenario(context: BenchContext): Promise<Rela
     await sql`select pg_notify(${OUTBOX_NOTIFY_CHANNEL}, '')`.execute(db);
     await waitForInboxes(db, inboxes, expectedPerSubscriber, {
       timeoutMs: options.drainTimeoutSeconds * 1000,
+      lastEventIds,
     });
     const seconds = (performance.now() - committed) / 1000;
     const cpu = meter!.stop('events', options.events);
@@ -132,6 +135,23 @@ export async function runRelayDrainScenario(context: BenchContext): Promise<Rela
           secondsToBacklogZero: relay.secondsToBacklogZero / direct.secondsToBacklogZero,
         },
   };
+}
+
+/** Per subscriber, the id of the last outbox event of its types, in stream order. */
+async function lastEventOfEachStream(db: Kysely<DB>): Promise<Record<string, string>> {
+  const last: Record<string, string> = {};
+  for (const entry of SUBSCRIBERS) {
+    const row = await db
+      .selectFrom('outbox')
+      .select('event_id')
+      .where('event_type', 'in', entry.contract.eventTypes)
+      .orderBy('tx_id', 'desc')
+      .orderBy('position', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (row) last[entry.name] = row.event_id;
+  }
+  return last;
 }
 
 function metered(context: BenchContext, system: RunningSystem): MeteredProcess[] {
