@@ -43,5 +43,3 @@ export function systemSettings(context: BenchContext, databaseUrl: string): Syst
     cpuProfileDir: context.cpuProfileDir,
   };
 }
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
