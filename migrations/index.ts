@@ -2,6 +2,10 @@ import type { Migration } from 'kysely';
 import type { MigrationSet } from '../services/shared/db/migrate.js';
 import * as createOrders from './20261127T100000_create_orders.js';
 import * as createOutbox from './20261127T100100_create_outbox.js';
+import * as createSubscriptions from './20261127T120000_create_subscriptions.js';
+import * as createRelayStreams from './20261127T120100_create_relay_streams.js';
+import * as createRelayInstances from './20261127T120200_create_relay_instances.js';
+import * as createDeadLetters from './20261127T120300_create_dead_letters.js';
 
 /**
  * Every migration of the core schema (orders, outbox, relay), by name. Listed here rather than read
@@ -11,6 +15,10 @@ import * as createOutbox from './20261127T100100_create_outbox.js';
 export const coreMigrations: Record<string, Migration> = {
   '20261127T100000_create_orders': createOrders,
   '20261127T100100_create_outbox': createOutbox,
+  '20261127T120000_create_subscriptions': createSubscriptions,
+  '20261127T120100_create_relay_streams': createRelayStreams,
+  '20261127T120200_create_relay_instances': createRelayInstances,
+  '20261127T120300_create_dead_letters': createDeadLetters,
 };
 
 /** Every migration set, in the order they apply. Subscribers add theirs here (own schema each). */

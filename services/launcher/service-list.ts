@@ -10,4 +10,6 @@ export type ServiceEntry = {
   defaultPort: number;
 };
 
-export const SERVICES: ServiceEntry[] = [];
+export const SERVICES: ServiceEntry[] = [
+  { name: 'relay', module: 'services/relay/main', portVariable: 'RELAY_ADMIN_PORT', defaultPort: 3005 },
+];
