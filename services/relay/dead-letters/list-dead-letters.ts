@@ -12,7 +12,7 @@ export async function listDeadLetters(
     .selectAll()
     .select(sql<string>`tx_id::text`.as('tx_id'))
     .orderBy('subscription_name')
-    .orderBy('tx_id')
+    .orderBy('dead_letters.tx_id')
     .orderBy('position');
   if (options.subscription) query = query.where('subscription_name', '=', options.subscription);
   if (!options.includeReplayed) query = query.where('replayed_at', 'is', null);

@@ -11,7 +11,7 @@ export async function nextReplay(db: Kysely<DB>, subscription: string): Promise<
     .where('subscription_name', '=', subscription)
     .where('replay_requested_at', 'is not', null)
     .where('replayed_at', 'is', null)
-    .orderBy('tx_id')
+    .orderBy('dead_letters.tx_id')
     .orderBy('position')
     .limit(1)
     .executeTakeFirst();
