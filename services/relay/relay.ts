@@ -85,6 +85,24 @@ export function startRelay(options: RelayOptions): Relay {
     },
   };
 
+  /**
+   * Lets the worker finish its in-flight batch, then releases the lease. Not awaited by the
+   * heartbeat: a slow delivery must never delay the renewal of the other leases.
+   */
+  const handingBack = new Map<string, Promise<void>>();
+  const handBack = (name: string, share: number) => {
+    const worker = workers.get(name);
+    workers.delete(name);
+    const done = (async () => {
+      await worker?.stop();
+      await releaseLeases(db, instanceId, [name]);
+      log.info({ subscriber: name, share }, 'stream handed back to rebalance');
+    })()
+      .catch((error: unknown) => log.warn({ err: error, subscriber: name }, 'could not hand a stream back'))
+      .finally(() => handingBack.delete(name));
+    handingBack.set(name, done);
+  };
+
   const wakeAll = () => {
     for (const worker of workers.values()) worker.wake();
   };
@@ -103,17 +121,12 @@ export function startRelay(options: RelayOptions): Relay {
     const share = Math.ceil((await countEnabledStreams(db)) / Math.max(1, alive));
     const running = [...workers.keys()].filter((name) => owned.has(name));
     if (running.length > share) {
-      for (const name of running.slice(share)) {
-        const worker = workers.get(name);
-        workers.delete(name);
-        await worker?.stop();
-        await releaseLeases(db, instanceId, [name]);
-        log.info({ subscriber: name, share }, 'stream handed back to rebalance');
-      }
+      for (const name of running.slice(share)) handBack(name, share);
       return;
     }
     for (const name of owned) {
-      if (!workers.has(name)) workers.set(name, startStreamWorker(workerDeps, name));
+      if (!workers.has(name) && !handingBack.has(name))
+        workers.set(name, startStreamWorker(workerDeps, name));
     }
     const claimed = await claimStreams(db, instanceId, config.lease.ttlMs, share - workers.size);
     for (const name of claimed) workers.set(name, startStreamWorker(workerDeps, name));
@@ -158,6 +171,7 @@ export function startRelay(options: RelayOptions): Relay {
       await maintenance?.stop();
       await listener.stop();
       await Promise.all([...workers.values()].map((worker) => worker.stop()));
+      await Promise.all(handingBack.values());
       workers.clear();
       await releaseLeases(db, instanceId);
       await removeInstance(db, instanceId);
