@@ -1,5 +1,7 @@
+import cron from 'node-cron';
 import { z } from 'zod';
 import {
+  ConfigError,
   commonConfigShape,
   envTypes,
   parseConfig,
@@ -28,7 +30,10 @@ const relayShape = {
     .string()
     .refine((value) => parseDuration(value) !== undefined, 'must be a duration such as 30m, 24h or 7d')
     .default('7d'),
-  RELAY_PURGE_CRON: z.string().default('*/15 * * * *'),
+  RELAY_PURGE_CRON: z
+    .string()
+    .refine((value) => cron.validate(value), 'must be a cron expression such as */15 * * * *')
+    .default('*/15 * * * *'),
 };
 
 export type RelayConfig = CommonConfig & {
@@ -52,7 +57,7 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
     problems.push('RELAY_RETRY_CAP_MS: must be at least RELAY_RETRY_BASE_MS');
   if (vars.RELAY_LEASE_RENEW_MS * 2 > vars.RELAY_LEASE_TTL_MS)
     problems.push('RELAY_LEASE_RENEW_MS: must be at most half of RELAY_LEASE_TTL_MS');
-  if (problems.length > 0) throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
     ...toCommonConfig(vars),
     adminPort: vars.RELAY_ADMIN_PORT,

@@ -1,12 +1,11 @@
 import { loadDotEnv } from '../shared/config.js';
 import { createDb } from '../shared/db/create-db.js';
-import { isDatabaseReachable } from '../shared/db/is-reachable.js';
 import { migrateAllToLatest } from '../shared/db/migrate.js';
-import { createHttpApp } from '../shared/http/create-app.js';
 import { closeServer, listen } from '../shared/http/listen.js';
 import { createLogger } from '../shared/logger.js';
 import { provisionDatabase } from '../shared/postgres/provision.js';
 import { installGracefulShutdown } from '../shared/shutdown.js';
+import { createRelayAdminApp } from './admin-app.js';
 import { systemClock } from './clock.js';
 import { loadRelayConfig } from './config.js';
 import { createRelayMetrics } from './relay-metrics.js';
@@ -46,22 +45,7 @@ export async function runRelayProcess(env: NodeJS.ProcessEnv = process.env): Pro
     clock: systemClock,
     metrics,
   });
-  const app = createHttpApp({
-    service: 'relay',
-    logger,
-    bodyLimit: config.httpBodyLimit,
-    registry,
-    isReady: () => isDatabaseReachable(db),
-    routes: (router) => {
-      router.get('/streams', (_req, res) => {
-        res.json({
-          instanceId: relay.instanceId,
-          owned: relay.ownedStreams(),
-          listening: relay.isListening(),
-        });
-      });
-    },
-  });
+  const app = createRelayAdminApp({ relay, db, registry, logger, bodyLimit: config.httpBodyLimit });
   const server = await listen(app, config.adminPort);
   logger.info({ port: config.adminPort, instanceId: relay.instanceId }, 'relay admin listening');
 
