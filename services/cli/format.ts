@@ -13,7 +13,7 @@ export function formatAge(seconds: number | null): string {
 }
 
 export function formatTime(date: Date | null): string {
-  return date ? date.toISOString().replace('.000Z', 'Z') : '-';
+  return date ? date.toISOString().replace(/\.\d{3}Z$/, 'Z') : '-';
 }
 
 export function truncate(text: string | null, width: number): string {

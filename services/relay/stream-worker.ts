@@ -49,6 +49,12 @@ type Outcome =
 
 const CONTINUE: Step = { kind: 'continue' };
 
+/** After a success, a narrowed batch doubles back towards the full size. */
+function widen(batchLimit: number | null, batchSize: number): number | null {
+  if (batchLimit === null || batchLimit * 2 >= batchSize) return null;
+  return batchLimit * 2;
+}
+
 /**
  * Drives one stream: read after the checkpoint, deliver, advance; on failure narrow, back off and
  * finally park. No transaction is open during the HTTP call: reads and writes are single
@@ -188,7 +194,7 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
     const through = batch.length === wanted.length ? last : batch.at(-1)!;
     const target = { txId: through.txId, position: through.position };
     if (batch.length === 0) {
-      await advanceCheckpoint(db, name, instanceId, stream.checkpoint, target);
+      await advanceCheckpoint(db, name, instanceId, stream.checkpoint, target, stream.batchLimit);
       return CONTINUE;
     }
 
@@ -197,7 +203,14 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
     const seconds = (performance.now() - started) / 1_000;
     if (outcome.kind === 'delivered') {
       deps.metrics.delivery(name, 'delivered', batch.length, seconds);
-      const advanced = await advanceCheckpoint(db, name, instanceId, stream.checkpoint, target);
+      const advanced = await advanceCheckpoint(
+        db,
+        name,
+        instanceId,
+        stream.checkpoint,
+        target,
+        widen(stream.batchLimit, deps.batchSize),
+      );
       if (!advanced) log.warn('checkpoint moved while delivering (rewind or takeover); re-reading');
       return CONTINUE;
     }

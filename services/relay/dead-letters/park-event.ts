@@ -25,10 +25,16 @@ export async function parkEvent(
   event: StreamEvent,
   failure: ParkedFailure,
 ): Promise<boolean> {
-  const moved = await advanceCheckpoint(trx, name, owner, from, {
-    txId: event.txId,
-    position: event.position,
-  });
+  // Go on one event at a time: the events behind a parked one often fail the same way (an endpoint
+  // that is down), and successes widen the batch again.
+  const moved = await advanceCheckpoint(
+    trx,
+    name,
+    owner,
+    from,
+    { txId: event.txId, position: event.position },
+    1,
+  );
   if (!moved) return false;
   await trx
     .insertInto('dead_letters')

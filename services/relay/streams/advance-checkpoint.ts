@@ -3,7 +3,8 @@ import type { DB } from '../../shared/db/database.js';
 import type { Checkpoint } from './checkpoint.js';
 
 /**
- * Moves the checkpoint from `from` to `to` and clears the retry state, but only while `owner` holds
+ * Moves the checkpoint from `from` to `to` and clears the retry state (`batchLimit` is the narrowed
+ * batch size to go on with, null for the full size), but only while `owner` holds
  * the lease and nobody moved the checkpoint meanwhile (an operator's rewind): a compare-and-set, so
  * an instance that lost its stream can never overwrite the new owner's progress. False when it did
  * not apply; the caller then re-reads the stream.
@@ -14,6 +15,7 @@ export async function advanceCheckpoint(
   owner: string,
   from: Checkpoint,
   to: Checkpoint,
+  batchLimit: number | null = null,
 ): Promise<boolean> {
   const result = await db
     .updateTable('relay_streams')
@@ -22,7 +24,7 @@ export async function advanceCheckpoint(
       checkpoint_position: to.position,
       failed_attempts: 0,
       batch_attempts: 0,
-      batch_limit: null,
+      batch_limit: batchLimit,
       next_attempt_at: null,
       first_failed_at: null,
       last_failed_at: null,
