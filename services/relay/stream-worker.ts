@@ -203,6 +203,7 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
     const seconds = (performance.now() - started) / 1_000;
     if (outcome.kind === 'delivered') {
       deps.metrics.delivery(name, 'delivered', batch.length, seconds);
+      log.debug({ events: batch.length, through: through.position, seconds }, 'batch delivered');
       const advanced = await advanceCheckpoint(
         db,
         name,
@@ -220,7 +221,7 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
   }
 
   const done = (async () => {
-    log.info({ instanceId }, 'stream acquired');
+    log.info('stream acquired');
     while (!stopping) {
       let next: Step;
       try {
