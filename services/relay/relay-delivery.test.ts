@@ -112,7 +112,9 @@ describe('the xid8 fence', () => {
     await connectionA.connect();
     await connectionB.connect();
     try {
-      relay = startTestRelay(database.db, database.url);
+      // No NOTIFY and a poll far away: after A commits, only the relay's own re-look at rows it
+      // saw behind the fence can deliver them in time.
+      relay = startTestRelay(database.db, database.url, { config: { pollMs: 600_000 } });
       const insert = (client: pg.Client, row: ReturnType<typeof outboxRow>) =>
         client.query(
           `insert into outbox (event_id, aggregate_type, aggregate_id, aggregate_version, event_type, payload, metadata, occurred_at)

@@ -13,6 +13,7 @@ import { parseRetryAfter, retryDelayMs, type RetryPolicy } from './delivery/retr
 import type { RelayMetrics } from './relay-metrics.js';
 import { advanceCheckpoint } from './streams/advance-checkpoint.js';
 import { loadStream, type StreamState } from './streams/load-stream.js';
+import { hasEventsBehindFence } from './streams/has-events-behind-fence.js';
 import { readEventsAfter, type StreamEvent } from './streams/read-events-after.js';
 import { recordDeliveryFailure } from './streams/record-delivery-failure.js';
 import { setSubscriptionEnabled } from './subscriptions/set-subscription-enabled.js';
@@ -49,6 +50,9 @@ type Outcome =
 
 const CONTINUE: Step = { kind: 'continue' };
 
+/** First re-look when committed-soon rows sit behind the fence; doubles up to the poll interval. */
+const FENCE_WAIT_START_MS = 5;
+
 /** After a success, a narrowed batch doubles back towards the full size. */
 function widen(batchLimit: number | null, batchSize: number): number | null {
   if (batchLimit === null || batchLimit * 2 >= batchSize) return null;
@@ -65,6 +69,7 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
   const log = logger.child({ subscriber: name });
   const signal = new WakeSignal();
   let stopping = false;
+  let fenceWaitMs = FENCE_WAIT_START_MS;
 
   async function deliver(stream: StreamState, events: readonly StreamEvent[]): Promise<Outcome> {
     const request = buildDeliveryRequest(stream.endpointUrl, stream.secret, events, clock.now());
@@ -187,7 +192,15 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
 
     const events = await readEventsAfter(db, stream.checkpoint, deps.batchSize);
     const last = events.at(-1);
-    if (!last) return { kind: 'wait', ms: deps.pollMs };
+    if (!last) {
+      if (await hasEventsBehindFence(db, stream.checkpoint)) {
+        fenceWaitMs = Math.min(deps.pollMs, fenceWaitMs * 2);
+        return { kind: 'wait', ms: fenceWaitMs };
+      }
+      fenceWaitMs = FENCE_WAIT_START_MS;
+      return { kind: 'wait', ms: deps.pollMs };
+    }
+    fenceWaitMs = FENCE_WAIT_START_MS;
     const wanted = events.filter((event) => stream.eventTypes.includes(event.eventType));
     const batch = wanted.slice(0, stream.batchLimit ?? deps.batchSize);
     // Past the batch and past the events of other types that follow it, when the batch took all.
