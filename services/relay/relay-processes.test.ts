@@ -63,6 +63,17 @@ describe('several relay processes', () => {
     await waitFor('every stream owned', async () => (await owners()).size === names.length, 30_000);
     const total = () => receivers.reduce((sum, receiver) => sum + receiver.processed.length, 0);
     await waitFor('deliveries under way', () => total() >= 400, 30_000);
+    // Each instance keeps to its fair share, ceil(4 streams / 3 instances) = 2, handing back the rest
+    await waitFor(
+      'the streams spread over the instances',
+      async () => {
+        const perOwner = new Map<string, number>();
+        for (const owner of (await owners()).values())
+          if (owner) perOwner.set(owner, (perOwner.get(owner) ?? 0) + 1);
+        return perOwner.size >= 2 && Math.max(...perOwner.values()) <= 2;
+      },
+      30_000,
+    );
 
     // ...and the one driving the most streams is SIGKILLed mid-delivery
     const before = await owners();
