@@ -4,6 +4,10 @@ import * as createOrders from './20261127T100000_create_orders.js';
 import * as createOutbox from './20261127T100100_create_outbox.js';
 import * as createIdempotencyKeys from './20261127T110000_create_idempotency_keys.js';
 import * as indexOrdersByStatus from './20261127T110100_index_orders_by_status.js';
+import * as createSubscriptions from './20261127T120000_create_subscriptions.js';
+import * as createRelayStreams from './20261127T120100_create_relay_streams.js';
+import * as createRelayInstances from './20261127T120200_create_relay_instances.js';
+import * as createDeadLetters from './20261127T120300_create_dead_letters.js';
 
 /**
  * Every migration of the core schema (orders, outbox, relay), by name. Listed here rather than read
@@ -15,6 +19,10 @@ export const coreMigrations: Record<string, Migration> = {
   '20261127T100100_create_outbox': createOutbox,
   '20261127T110000_create_idempotency_keys': createIdempotencyKeys,
   '20261127T110100_index_orders_by_status': indexOrdersByStatus,
+  '20261127T120000_create_subscriptions': createSubscriptions,
+  '20261127T120100_create_relay_streams': createRelayStreams,
+  '20261127T120200_create_relay_instances': createRelayInstances,
+  '20261127T120300_create_dead_letters': createDeadLetters,
 };
 
 /** Every migration set, in the order they apply. Subscribers add theirs here (own schema each). */

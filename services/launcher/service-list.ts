@@ -12,4 +12,5 @@ export type ServiceEntry = {
 
 export const SERVICES: ServiceEntry[] = [
   { name: 'order-api', module: 'services/order-api/main', portVariable: 'ORDER_API_PORT', defaultPort: 3000 },
+  { name: 'relay', module: 'services/relay/main', portVariable: 'RELAY_ADMIN_PORT', defaultPort: 3005 },
 ];

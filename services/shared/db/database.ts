@@ -25,6 +25,29 @@ export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
+export interface DeadLetters {
+  aggregate_id: string;
+  aggregate_type: string;
+  aggregate_version: number;
+  attempts: number;
+  error: string;
+  event_id: string;
+  event_type: string;
+  first_attempt_at: Timestamp;
+  id: Generated<Int8>;
+  last_attempt_at: Timestamp;
+  metadata: Json;
+  occurred_at: Timestamp;
+  parked_at: Timestamp;
+  payload: Json;
+  position: Int8;
+  replay_requested_at: Timestamp | null;
+  replayed_at: Timestamp | null;
+  status_code: number | null;
+  subscription_name: string;
+  tx_id: string;
+}
+
 export interface IdempotencyKeys {
   created_at: Timestamp;
   fingerprint: string;
@@ -58,8 +81,47 @@ export interface Outbox {
   tx_id: Generated<string>;
 }
 
+export interface RelayInstances {
+  expires_at: Timestamp;
+  heartbeat_at: Timestamp;
+  id: string;
+  started_at: Timestamp;
+}
+
+export interface RelayStreams {
+  batch_attempts: Generated<number>;
+  batch_limit: number | null;
+  checkpoint_position: Generated<Int8>;
+  checkpoint_tx_id: Generated<string>;
+  failed_attempts: Generated<number>;
+  first_failed_at: Timestamp | null;
+  last_error: string | null;
+  last_failed_at: Timestamp | null;
+  last_status_code: number | null;
+  lease_expires_at: Timestamp | null;
+  lease_owner: string | null;
+  next_attempt_at: Timestamp | null;
+  subscription_name: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface Subscriptions {
+  created_at: Generated<Timestamp>;
+  disabled_reason: string | null;
+  enabled: Generated<boolean>;
+  endpoint_url: string;
+  event_types: string[];
+  name: string;
+  secret: string;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface DB {
+  dead_letters: DeadLetters;
   idempotency_keys: IdempotencyKeys;
   orders: Orders;
   outbox: Outbox;
+  relay_instances: RelayInstances;
+  relay_streams: RelayStreams;
+  subscriptions: Subscriptions;
 }

@@ -1,0 +1,3 @@
+import { runRelayProcess } from './run-relay.js';
+
+await runRelayProcess();
