@@ -2,6 +2,10 @@ import type { Migration } from 'kysely';
 import type { MigrationSet } from '../services/shared/db/migrate.js';
 import * as createOrders from './20261127T100000_create_orders.js';
 import * as createOutbox from './20261127T100100_create_outbox.js';
+import * as createBillingTables from './billing/20261127T120300_create_billing_tables.js';
+import * as createEmailTables from './email/20261127T120000_create_email_tables.js';
+import * as createInventoryTables from './inventory/20261127T120100_create_inventory_tables.js';
+import * as createWarehouseTables from './warehouse/20261127T120200_create_warehouse_tables.js';
 
 /**
  * Every migration of the core schema (orders, outbox, relay), by name. Listed here rather than read
@@ -13,5 +17,16 @@ export const coreMigrations: Record<string, Migration> = {
   '20261127T100100_create_outbox': createOutbox,
 };
 
+/** Each subscriber's migrations (files in migrations/<service>/), applied into its own schema. */
+export const subscriberMigrations: Record<string, Record<string, Migration>> = {
+  email: { '20261127T120000_create_email_tables': createEmailTables },
+  inventory: { '20261127T120100_create_inventory_tables': createInventoryTables },
+  warehouse: { '20261127T120200_create_warehouse_tables': createWarehouseTables },
+  billing: { '20261127T120300_create_billing_tables': createBillingTables },
+};
+
 /** Every migration set, in the order they apply. Subscribers add theirs here (own schema each). */
-export const migrationSets: MigrationSet[] = [{ name: 'core', migrations: coreMigrations }];
+export const migrationSets: MigrationSet[] = [
+  { name: 'core', migrations: coreMigrations },
+  ...Object.entries(subscriberMigrations).map(([name, migrations]) => ({ name, migrations, schema: name })),
+];

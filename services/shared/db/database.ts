@@ -25,6 +25,95 @@ export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
+export interface BillingCharges {
+  amount_cents: Int8 | null;
+  cancel_reason: string | null;
+  charged_at: Timestamp | null;
+  currency: string;
+  customer_id: string | null;
+  lines: Json | null;
+  order_id: string;
+  refunded_at: Timestamp | null;
+  status: string;
+  updated_at: Timestamp;
+}
+
+export interface BillingInbox {
+  event_id: string;
+  event_type: string;
+  processed_at: Timestamp;
+}
+
+export interface BillingPrices {
+  currency: string;
+  sku: string;
+  unit_price_cents: number;
+  updated_at: Timestamp;
+}
+
+export interface EmailHeldNotifications {
+  event_id: string;
+  held_at: Timestamp;
+  kind: string;
+  order_id: string;
+  reason: string | null;
+}
+
+export interface EmailInbox {
+  event_id: string;
+  event_type: string;
+  processed_at: Timestamp;
+}
+
+export interface EmailMessages {
+  body: string;
+  created_at: Timestamp;
+  customer_id: string;
+  event_id: string;
+  id: Generated<Int8>;
+  kind: string;
+  order_id: string;
+  subject: string;
+}
+
+export interface EmailOrders {
+  customer_id: string;
+  items: Json;
+  order_id: string;
+  placed_at: Timestamp;
+}
+
+export interface InventoryInbox {
+  event_id: string;
+  event_type: string;
+  processed_at: Timestamp;
+}
+
+export interface InventoryOrders {
+  order_id: string;
+  placed_at: Timestamp | null;
+  status: string;
+  updated_at: Timestamp;
+}
+
+export interface InventoryReservations {
+  backordered: number;
+  committed: number;
+  order_id: string;
+  quantity: number;
+  reserved: number;
+  sku: string;
+  status: string;
+  updated_at: Timestamp;
+}
+
+export interface InventoryStock {
+  on_hand: number;
+  reserved: number;
+  sku: string;
+  updated_at: Timestamp;
+}
+
 export interface Orders {
   created_at: Timestamp;
   customer_id: string;
@@ -48,7 +137,39 @@ export interface Outbox {
   tx_id: Generated<string>;
 }
 
+export interface WarehouseInbox {
+  event_id: string;
+  event_type: string;
+  processed_at: Timestamp;
+}
+
+export interface WarehouseShipments {
+  cancel_reason: string | null;
+  cancelled_at: Timestamp | null;
+  customer_id: string | null;
+  delivered_at: Timestamp | null;
+  items: Json | null;
+  order_id: string;
+  placed_at: Timestamp | null;
+  shipped_at: Timestamp | null;
+  status: string;
+  updated_at: Timestamp;
+}
+
 export interface DB {
+  "billing.charges": BillingCharges;
+  "billing.inbox": BillingInbox;
+  "billing.prices": BillingPrices;
+  "email.held_notifications": EmailHeldNotifications;
+  "email.inbox": EmailInbox;
+  "email.messages": EmailMessages;
+  "email.orders": EmailOrders;
+  "inventory.inbox": InventoryInbox;
+  "inventory.orders": InventoryOrders;
+  "inventory.reservations": InventoryReservations;
+  "inventory.stock": InventoryStock;
   orders: Orders;
   outbox: Outbox;
+  "warehouse.inbox": WarehouseInbox;
+  "warehouse.shipments": WarehouseShipments;
 }
