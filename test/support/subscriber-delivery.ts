@@ -89,9 +89,9 @@ export async function deliver(
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
 
-export async function getJson(url: string): Promise<{ status: number; body: Json }> {
+export async function getJson<Body = Json>(url: string): Promise<{ status: number; body: Body }> {
   const response = await fetch(url);
-  return { status: response.status, body: await response.json() };
+  return { status: response.status, body: (await response.json()) as Body };
 }
 
 export async function sendJson(
