@@ -75,6 +75,8 @@ export type ContractOptions = {
   subscriber: () => SubscriberUnderTest;
   /** A batch holding a full lifecycle of the given fresh order, and how many events of it take effect. */
   lifecycle: (orderId: string) => OutboxEvent[];
+  /** Sets up what the lifecycle of that order needs (stock, prices), before it is delivered. */
+  prepare?: (orderId: string) => Promise<void>;
   /** Asserts that the lifecycle's effects are there exactly once for the order. */
   expectLifecycleApplied: (orderId: string) => Promise<void>;
 };
@@ -92,6 +94,7 @@ export function itHonoursTheDeliveryContract(options: ContractOptions): void {
   describe('the delivery contract', () => {
     it('applies a batch delivered three times once, answering duplicates after the first', async () => {
       const orderId = newOrderId();
+      await options.prepare?.(orderId);
       const batch = options.lifecycle(orderId);
       const first = await send(batch);
       expect(first.status).toBe(200);
@@ -108,6 +111,7 @@ export function itHonoursTheDeliveryContract(options: ContractOptions): void {
 
     it('applies a batch delivered ten times concurrently once', async () => {
       const orderId = newOrderId();
+      await options.prepare?.(orderId);
       const batch = options.lifecycle(orderId);
       const deliveries = await Promise.all(Array.from({ length: 10 }, () => send(batch)));
       expect(deliveries.map((delivery) => delivery.status)).toEqual(Array(10).fill(200));
