@@ -27,6 +27,8 @@ export const subscriberMigrations: Record<string, Record<string, Migration>> = {
 
 /** Every migration set, in the order they apply. Subscribers add theirs here (own schema each). */
 export const migrationSets: MigrationSet[] = [
-  { name: 'core', migrations: coreMigrations },
+  // 'public' named explicitly: without a schema, Kysely takes another set's bookkeeping tables
+  // (email.kysely_migration_lock) for its own when a subscriber migrated that database first.
+  { name: 'core', migrations: coreMigrations, schema: 'public' },
   ...Object.entries(subscriberMigrations).map(([name, migrations]) => ({ name, migrations, schema: name })),
 ];

@@ -89,6 +89,22 @@ describe('migrations', () => {
     },
   );
 
+  it('apply every set on a database where a subscriber applied its own set first', async () => {
+    // A subscriber started alone on a fresh database migrates only its set; `npm start` comes later.
+    const fresh = await createEmptyTestDatabase();
+    const freshDb = createDb({ connectionString: fresh.url, max: 1 });
+    try {
+      const email = migrationSets.find((set) => set.name === 'email')!;
+      expect(await migrateToLatest(freshDb, email)).toEqual(Object.keys(email.migrations));
+      const applied = await migrateAllToLatest(freshDb);
+      expect(applied.core).toEqual(Object.keys(coreMigrations));
+      expect(applied.email).toEqual([]);
+    } finally {
+      await freshDb.destroy();
+      await fresh.destroy();
+    }
+  });
+
   it('give the outbox its columns, types and defaults', async () => {
     const { rows } = await sql<{
       column_name: string;

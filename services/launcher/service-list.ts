@@ -10,4 +10,24 @@ export type ServiceEntry = {
   defaultPort: number;
 };
 
-export const SERVICES: ServiceEntry[] = [];
+export const SERVICES: ServiceEntry[] = [
+  { name: 'email', module: 'services/subscribers/email/main', portVariable: 'EMAIL_PORT', defaultPort: 3001 },
+  {
+    name: 'inventory',
+    module: 'services/subscribers/inventory/main',
+    portVariable: 'INVENTORY_PORT',
+    defaultPort: 3002,
+  },
+  {
+    name: 'warehouse',
+    module: 'services/subscribers/warehouse/main',
+    portVariable: 'WAREHOUSE_PORT',
+    defaultPort: 3003,
+  },
+  {
+    name: 'billing',
+    module: 'services/subscribers/billing/main',
+    portVariable: 'BILLING_PORT',
+    defaultPort: 3004,
+  },
+];
