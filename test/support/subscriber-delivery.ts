@@ -67,6 +67,17 @@ export async function deliver(
   events: OutboxEvent[],
   options: DeliveryOptions = {},
 ): Promise<Delivery> {
+  const response = await deliverRaw(baseUrl, secret, events, options);
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** The same, answering the fetch Response itself (to read its headers). */
+export async function deliverRaw(
+  baseUrl: string,
+  secret: string,
+  events: OutboxEvent[],
+  options: DeliveryOptions = {},
+): Promise<Response> {
   const body = options.rawBody ?? JSON.stringify(events.map(toCloudEvent));
   const messageId = `msg_${uuidv7()}`;
   const sentAt = options.sentAt ?? new Date();
@@ -77,12 +88,11 @@ export async function deliver(
     headers['webhook-timestamp'] = String(Math.floor(sentAt.getTime() / 1000));
     headers['webhook-signature'] = signature;
   }
-  const response = await fetch(`${baseUrl}/events`, {
+  return fetch(`${baseUrl}/events`, {
     method: 'POST',
     headers,
     body: options.tamper ? options.tamper(body) : body,
   });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
 // Tests read response bodies loosely and assert their shape.
