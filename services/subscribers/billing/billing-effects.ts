@@ -1,4 +1,4 @@
-import { consecutiveRuns, firstPerOrder } from '../inbox/consecutive-runs.js';
+import { runsByOrderWave } from '../inbox/event-runs.js';
 import type { SubscriberEffects } from '../inbox/subscriber.js';
 import type { Catalog } from './catalog.js';
 import { createCharges } from './create-charges.js';
@@ -11,12 +11,10 @@ export function billingEffects(catalog: Catalog): SubscriberEffects {
     handles: ['OrderPlaced', 'OrderCancelled'],
     async apply(trx, events, { now }) {
       const unseenOrderEventIds: string[] = [];
-      for (const run of consecutiveRuns(events)) {
-        if (run.type === 'OrderPlaced') await createCharges(trx, firstPerOrder(run.events), catalog, now);
+      for (const run of runsByOrderWave(events)) {
+        if (run.type === 'OrderPlaced') await createCharges(trx, run.events, catalog, now);
         if (run.type === 'OrderCancelled') {
-          unseenOrderEventIds.push(
-            ...(await refundCharges(trx, firstPerOrder(run.events), catalog.currency, now)),
-          );
+          unseenOrderEventIds.push(...(await refundCharges(trx, run.events, catalog.currency, now)));
         }
       }
       return { unseenOrderEventIds };

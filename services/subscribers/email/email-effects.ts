@@ -1,5 +1,5 @@
 import type { OrderEvent } from '../../shared/events/order-events.js';
-import { consecutiveRuns, firstPerOrder } from '../inbox/consecutive-runs.js';
+import { runsByOrderWave } from '../inbox/event-runs.js';
 import type { DeliveredEvent, SubscriberEffects } from '../inbox/subscriber.js';
 import type { EmailMessage, EmailTransport } from './email-transport.js';
 import { holdNotifications, releaseHeldNotifications, type HeldNotification } from './held-notifications.js';
@@ -37,9 +37,9 @@ export function emailEffects(transport: EmailTransport): SubscriberEffects {
     handles: ['OrderPlaced', 'OrderShipped', 'OrderDelivered', 'OrderCancelled'],
     async apply(trx, events, { now }) {
       const unseenOrderEventIds: string[] = [];
-      for (const run of consecutiveRuns(events)) {
+      for (const run of runsByOrderWave(events)) {
         if (run.type === 'OrderPlaced') {
-          const placed = firstPerOrder(run.events);
+          const placed = run.events;
           const orders = placed.map(({ data }) => data);
           await rememberOrders(trx, orders, now);
           const byId = new Map(orders.map((order) => [order.orderId, order]));

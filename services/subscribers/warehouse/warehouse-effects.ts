@@ -1,4 +1,4 @@
-import { consecutiveRuns, firstPerOrder } from '../inbox/consecutive-runs.js';
+import { runsByOrderWave } from '../inbox/event-runs.js';
 import type { SubscriberEffects } from '../inbox/subscriber.js';
 import { advanceShipments } from './advance-shipments.js';
 import { openShipments } from './open-shipments.js';
@@ -9,9 +9,9 @@ export const warehouseEffects: SubscriberEffects = {
   handles: ['OrderPlaced', 'OrderShipped', 'OrderDelivered', 'OrderCancelled'],
   async apply(trx, events, { now }) {
     const unseenOrderEventIds: string[] = [];
-    for (const run of consecutiveRuns(events)) {
-      if (run.type === 'OrderPlaced') await openShipments(trx, firstPerOrder(run.events), now);
-      else unseenOrderEventIds.push(...(await advanceShipments(trx, firstPerOrder(run.events), now)));
+    for (const run of runsByOrderWave(events)) {
+      if (run.type === 'OrderPlaced') await openShipments(trx, run.events, now);
+      else unseenOrderEventIds.push(...(await advanceShipments(trx, run.events, now)));
     }
     return { unseenOrderEventIds };
   },
