@@ -45,6 +45,7 @@ export function readBatch(cloudEvents: CloudEvent<unknown>[]): ReadBatchResult {
         errors: parsed.error.issues.map((issue) => `${issue.path.join('.') || '(data)'}: ${issue.message}`),
       };
     }
+    // TypeScript cannot tie `type` to the schema picked by it; the schema lookup above does.
     const event = {
       type: cloudEvent.type,
       data: parsed.data,

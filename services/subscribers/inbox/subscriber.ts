@@ -2,6 +2,16 @@ import type { Transaction } from 'kysely';
 import type { DB } from '../../shared/db/database.js';
 import type { OrderEvent, OrderEventType } from '../../shared/events/order-events.js';
 
+/*
+ * Terminology of the subscriber side:
+ * - batch: one delivery, a JSON array of CloudEvents, applied in one transaction or not at all.
+ * - inbox: `<schema>.inbox`, the event ids already applied (or acknowledged); the dedupe key.
+ * - effect: what an event changes in the service's own tables (a message, a reservation...).
+ * - ignored: an event acknowledged and recorded without effect (unknown or unsubscribed type).
+ * - unseen order: an event for an order whose OrderPlaced this service has not applied yet.
+ * - wave: the k-th event of each order within a batch (see event-runs.ts).
+ */
+
 /** The four subscriber services; each owns the PostgreSQL schema of the same name. */
 export type SubscriberName = 'email' | 'inventory' | 'warehouse' | 'billing';
 
