@@ -70,6 +70,18 @@ const shipments = (orderIds: string[]) =>
 const inboxed = (eventIds: string[]) =>
   database.db.selectFrom('warehouse.inbox').select('event_id').where('event_id', 'in', eventIds).execute();
 
+describe('POST /events', () => {
+  it('counts a second copy of one event within a batch as a duplicate', async () => {
+    const orderId = newOrderId();
+    const event = orderEvents.placed(orderId, [{ sku: 'A', quantity: 1 }]);
+    expect(await deliver(served.baseUrl, secret, [event, event])).toEqual({
+      status: 200,
+      body: { processed: 1, duplicates: 1, ignored: 0 },
+    });
+    expect(await shipments([orderId])).toHaveLength(1);
+  });
+});
+
 describe('POST /events when an effect fails', () => {
   it('answers 500, rolls back the whole batch (inbox included), and applies it on redelivery', async () => {
     const orders = [newOrderId(), newOrderId()];

@@ -79,8 +79,15 @@ export function mountEventsRoute(app: Express, options: EventsRouteOptions): voi
     metrics.duplicates.inc(summary.duplicates);
     metrics.ignored.inc(summary.ignored);
     metrics.unseenOrders.inc(summary.unseenOrderEventIds.length);
-    for (const eventId of summary.unseenOrderEventIds) {
-      logger.warn({ eventId }, 'event for an order not seen placed: applied as an anomaly');
+    if (summary.unseenOrderEventIds.length > 0) {
+      const unseen = new Set(summary.unseenOrderEventIds);
+      for (const { event } of batch.entries) {
+        if (!event || !unseen.has(event.id)) continue;
+        logger.warn(
+          { eventId: event.id, eventType: event.type, orderId: event.data.orderId },
+          'event for an order not seen placed: applied as an anomaly',
+        );
+      }
     }
     logger.debug(
       { processed: summary.processed, duplicates: summary.duplicates, ignored: summary.ignored },
