@@ -4,7 +4,7 @@ import { migrationSets } from '../../../migrations/index.js';
 import { createDb } from '../../shared/db/create-db.js';
 import type { DB } from '../../shared/db/database.js';
 import { migrateToLatest } from '../../shared/db/migrate.js';
-import { closeServer, listen } from '../../shared/http/listen.js';
+import { boundPort, closeServer, listen } from '../../shared/http/listen.js';
 import type { Logger } from '../../shared/logger.js';
 import { provisionDatabase } from '../../shared/postgres/provision.js';
 import { installGracefulShutdown } from '../../shared/shutdown.js';
@@ -58,5 +58,6 @@ export async function startSubscriber(options: StartSubscriberOptions): Promise<
     ],
     config.shutdownTimeoutMs,
   );
-  logger.info({ port: config.port, source: database.source }, `${name} subscriber listening`);
+  // The bound port, not the configured one: with port 0 this is how a supervisor finds the service.
+  logger.info({ port: boundPort(server), source: database.source }, `${name} subscriber listening`);
 }
