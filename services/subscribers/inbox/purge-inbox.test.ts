@@ -41,4 +41,17 @@ describe('the inbox purge', () => {
     expect(await database.db.selectFrom('billing.inbox').select('event_id').execute()).toHaveLength(1);
     expect(await purgeInbox(database.db, 'warehouse', now, 7 * DAY)).toBe(0);
   });
+
+  it('purges a backlog larger than one chunk completely', async () => {
+    const now = new Date('2026-11-27T12:00:00.000Z');
+    const old = new Date(now.getTime() - 8 * DAY);
+    const rows = Array.from({ length: 25 }, () => ({
+      event_id: uuidv7(),
+      event_type: 'X',
+      processed_at: old,
+    }));
+    await database.db.insertInto('email.inbox').values(rows).execute();
+    expect(await purgeInbox(database.db, 'email', now, 7 * DAY, 10)).toBe(25);
+    expect(await database.db.selectFrom('email.inbox').select('event_id').execute()).toEqual([]);
+  });
 });
