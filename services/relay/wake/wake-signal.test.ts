@@ -14,11 +14,14 @@ describe('the wake signal', () => {
     signal.notify();
     signal.notify();
     await signal.wait(600_000);
-    // The remembered wake-up is spent: the next wait runs until its timeout.
+    // The remembered wake-up is spent: the next wait does not return at once.
+    const next = signal.wait(600_000).then(() => 'returned');
     const outcome = await Promise.race([
-      signal.wait(50).then(() => 'timed out'),
-      new Promise((resolve) => setTimeout(() => resolve('still waiting'), 5_000)),
+      next,
+      new Promise((resolve) => setTimeout(() => resolve('waiting'), 50)),
     ]);
-    expect(outcome).toBe('timed out');
+    expect(outcome).toBe('waiting');
+    signal.notify();
+    expect(await next).toBe('returned');
   });
 });
