@@ -29,23 +29,24 @@ afterAll(async () => {
   await database.destroy();
 });
 
-type Snapshot = { idleInTransaction: number; withSnapshot: number; locksHeldWhileIdle: number };
+/**
+ * Row and table locks live only inside a transaction, so "no relay connection is idle inside a
+ * transaction" is the check for them too (pg_locks itself is read live, not from the statistics
+ * snapshot pg_stat_activity gives, so joining the two would race with statements just starting).
+ */
+type Snapshot = { idleInTransaction: number; withSnapshot: number };
 
 async function relayConnections(): Promise<Snapshot> {
-  const { rows } = await sql<{ idle_in_transaction: string; with_snapshot: string; locks: string }>`
+  const { rows } = await sql<{ idle_in_transaction: string; with_snapshot: string }>`
     select
       count(*) filter (where a.state like 'idle in transaction%') as idle_in_transaction,
-      count(*) filter (where a.state <> 'active' and a.backend_xmin is not null) as with_snapshot,
-      (select count(*) from pg_locks l join pg_stat_activity b on b.pid = l.pid
-        where b.application_name like 'outbox-relay%' and b.state <> 'active'
-          and l.locktype in ('relation', 'tuple', 'transactionid')) as locks
+      count(*) filter (where a.state <> 'active' and a.backend_xmin is not null) as with_snapshot
     from pg_stat_activity a
     where a.application_name like 'outbox-relay%' and a.datname = current_database()`.execute(database.db);
   const row = rows[0]!;
   return {
     idleInTransaction: Number(row.idle_in_transaction),
     withSnapshot: Number(row.with_snapshot),
-    locksHeldWhileIdle: Number(row.locks),
   };
 }
 
@@ -80,6 +81,5 @@ describe('while a delivery is in flight', () => {
     expect(snapshots.length).toBe(held * 5);
     expect(snapshots.filter((snapshot) => snapshot.idleInTransaction > 0)).toEqual([]);
     expect(snapshots.filter((snapshot) => snapshot.withSnapshot > 0)).toEqual([]);
-    expect(snapshots.filter((snapshot) => snapshot.locksHeldWhileIdle > 0)).toEqual([]);
   });
 });

@@ -155,4 +155,17 @@ describe('several relay processes', () => {
     });
     expect(await database.db.selectFrom('relay_instances').selectAll().execute()).toEqual([]);
   });
+
+  it('refuses to start, naming the variable, when a default subscription has no secret', async () => {
+    const relay = spawn('relay-no-secrets', {
+      RELAY_DEFAULT_SUBSCRIPTIONS: 'true',
+      EMAIL_WEBHOOK_SECRET: 'whsec_' + Buffer.alloc(32, 1).toString('base64'),
+    });
+    expect(await relay.exited).toEqual({ code: 1, signal: null });
+    expect(relay.output()).toMatch(
+      /INVENTORY_WEBHOOK_SECRET: required to create the default "inventory" subscription/,
+    );
+    expect(relay.output()).not.toMatch(/EMAIL_WEBHOOK_SECRET/);
+    expect(await database.db.selectFrom('subscriptions').select('name').execute()).toEqual([]);
+  });
 });

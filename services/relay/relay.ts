@@ -132,14 +132,16 @@ export function startRelay(options: RelayOptions): Relay {
     for (const name of claimed) workers.set(name, startStreamWorker(workerDeps, name));
   }
 
-  let ticking: Promise<void> = Promise.resolve();
+  // One heartbeat at a time: when the database is slow, skip a beat rather than queue them up.
+  let ticking: Promise<void> | undefined;
   const tick = () => {
-    ticking = rebalance().catch((error: unknown) => log.error({ err: error }, 'lease heartbeat failed'));
+    if (ticking) return;
+    ticking = rebalance()
+      .catch((error: unknown) => log.error({ err: error }, 'lease heartbeat failed'))
+      .finally(() => (ticking = undefined));
   };
   tick();
-  const timer = setInterval(() => {
-    void ticking.then(tick);
-  }, config.lease.renewMs);
+  const timer = setInterval(tick, config.lease.renewMs);
 
   const listener: OutboxListener = startOutboxListener({
     databaseUrl: options.databaseUrl,

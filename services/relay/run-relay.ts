@@ -29,10 +29,17 @@ export async function runRelayProcess(env: NodeJS.ProcessEnv = process.env): Pro
     applicationName: 'outbox-relay',
     logger,
   });
-  await migrateAllToLatest(db);
-  if (config.createDefaultSubscriptions) {
-    const created = await ensureDefaultSubscriptions(db, env);
-    if (created.length > 0) logger.info({ created }, 'default subscriptions created');
+  try {
+    await migrateAllToLatest(db);
+    if (config.createDefaultSubscriptions) {
+      const created = await ensureDefaultSubscriptions(db, env);
+      if (created.length > 0) logger.info({ created }, 'default subscriptions created');
+    }
+  } catch (error) {
+    // Fail fast, but let the process end: an open pool would keep it alive after the error.
+    await db.destroy();
+    await database.stop();
+    throw error;
   }
 
   const registry = new Registry();
