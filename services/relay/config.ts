@@ -16,6 +16,7 @@ const relayShape = {
   ...commonConfigShape,
   RELAY_ADMIN_PORT: envTypes.port(3005),
   RELAY_POLL_MS: envTypes.positiveInt(1_000),
+  RELAY_LISTEN: envTypes.flag(true),
   RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(200),
   RELAY_RETRY_BASE_MS: envTypes.positiveInt(500),
   RELAY_RETRY_CAP_MS: envTypes.positiveInt(60_000),
@@ -39,6 +40,8 @@ const relayShape = {
 export type RelayConfig = CommonConfig & {
   adminPort: number;
   pollMs: number;
+  /** LISTEN for the writers' NOTIFY; false leaves the poll alone (the benchmark compares both). */
+  listen: boolean;
   batchSize: number;
   retry: { baseMs: number; capMs: number; maxAttempts: number; retryAfterMaxMs: number };
   httpTimeoutMs: number;
@@ -62,6 +65,7 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
     ...toCommonConfig(vars),
     adminPort: vars.RELAY_ADMIN_PORT,
     pollMs: vars.RELAY_POLL_MS,
+    listen: vars.RELAY_LISTEN,
     batchSize: vars.RELAY_BATCH_SIZE,
     retry: {
       baseMs: vars.RELAY_RETRY_BASE_MS,

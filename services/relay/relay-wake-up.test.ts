@@ -68,3 +68,27 @@ describe('waking up on NOTIFY', () => {
     expect(target.duplicates).toEqual([]);
   });
 });
+
+describe('with RELAY_LISTEN=false', () => {
+  it('opens no LISTEN connection and still delivers by polling', async () => {
+    // Given a second stream served by a relay that only polls
+    const polled = await startReceiver();
+    await subscribe(database.db, 'polled', polled);
+    const poller = startTestRelay(database.db, database.url, {
+      config: { pollMs: 50, listen: false, instanceId: 'poller' },
+    });
+    try {
+      // When events are written without any notification
+      const before = await listenerPids();
+      await insertOutboxEvents(database.db, orderEvents(4, 1));
+
+      // Then the poll delivers them, and the poller added no listener connection
+      await waitFor('delivered by the poll', () => polled.processed.length > 0);
+      expect(poller.isListening()).toBe(false);
+      expect((await listenerPids()).length).toBe(before.length);
+    } finally {
+      await poller.stop();
+      await polled.close();
+    }
+  });
+});

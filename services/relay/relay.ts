@@ -27,6 +27,7 @@ export type RelayOptions = {
     RelayConfig,
     | 'batchSize'
     | 'pollMs'
+    | 'listen'
     | 'retry'
     | 'httpTimeoutMs'
     | 'lease'
@@ -143,11 +144,9 @@ export function startRelay(options: RelayOptions): Relay {
   tick();
   const timer = setInterval(tick, config.lease.renewMs);
 
-  const listener: OutboxListener = startOutboxListener({
-    databaseUrl: options.databaseUrl,
-    logger: log,
-    onWake: wakeAll,
-  });
+  const listener: OutboxListener | undefined = config.listen
+    ? startOutboxListener({ databaseUrl: options.databaseUrl, logger: log, onWake: wakeAll })
+    : undefined;
   const maintenance: MaintenanceJobs | undefined =
     options.maintenance === false
       ? undefined
@@ -163,7 +162,7 @@ export function startRelay(options: RelayOptions): Relay {
   return {
     instanceId,
     ownedStreams: () => [...workers.keys()],
-    isListening: () => listener.isListening(),
+    isListening: () => listener?.isListening() ?? false,
     wake: wakeAll,
     stop: async () => {
       if (stopping) return;
@@ -171,7 +170,7 @@ export function startRelay(options: RelayOptions): Relay {
       clearInterval(timer);
       await ticking;
       await maintenance?.stop();
-      await listener.stop();
+      await listener?.stop();
       await Promise.all([...workers.values()].map((worker) => worker.stop()));
       await Promise.all(handingBack.values());
       workers.clear();
