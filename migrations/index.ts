@@ -4,6 +4,14 @@ import * as createOrders from './20261127T100000_create_orders.js';
 import * as createOutbox from './20261127T100100_create_outbox.js';
 import * as createIdempotencyKeys from './20261127T110000_create_idempotency_keys.js';
 import * as indexOrdersByStatus from './20261127T110100_index_orders_by_status.js';
+import * as createSubscriptions from './20261127T120000_create_subscriptions.js';
+import * as createRelayStreams from './20261127T120100_create_relay_streams.js';
+import * as createRelayInstances from './20261127T120200_create_relay_instances.js';
+import * as createDeadLetters from './20261127T120300_create_dead_letters.js';
+import * as createBillingTables from './billing/20261127T120300_create_billing_tables.js';
+import * as createEmailTables from './email/20261127T120000_create_email_tables.js';
+import * as createInventoryTables from './inventory/20261127T120100_create_inventory_tables.js';
+import * as createWarehouseTables from './warehouse/20261127T120200_create_warehouse_tables.js';
 
 /**
  * Every migration of the core schema (orders, outbox, relay), by name. Listed here rather than read
@@ -15,7 +23,24 @@ export const coreMigrations: Record<string, Migration> = {
   '20261127T100100_create_outbox': createOutbox,
   '20261127T110000_create_idempotency_keys': createIdempotencyKeys,
   '20261127T110100_index_orders_by_status': indexOrdersByStatus,
+  '20261127T120000_create_subscriptions': createSubscriptions,
+  '20261127T120100_create_relay_streams': createRelayStreams,
+  '20261127T120200_create_relay_instances': createRelayInstances,
+  '20261127T120300_create_dead_letters': createDeadLetters,
+};
+
+/** Each subscriber's migrations (files in migrations/<service>/), applied into its own schema. */
+export const subscriberMigrations: Record<string, Record<string, Migration>> = {
+  email: { '20261127T120000_create_email_tables': createEmailTables },
+  inventory: { '20261127T120100_create_inventory_tables': createInventoryTables },
+  warehouse: { '20261127T120200_create_warehouse_tables': createWarehouseTables },
+  billing: { '20261127T120300_create_billing_tables': createBillingTables },
 };
 
 /** Every migration set, in the order they apply. Subscribers add theirs here (own schema each). */
-export const migrationSets: MigrationSet[] = [{ name: 'core', migrations: coreMigrations }];
+export const migrationSets: MigrationSet[] = [
+  // 'public' named explicitly: without a schema, Kysely takes another set's bookkeeping tables
+  // (email.kysely_migration_lock) for its own when a subscriber migrated that database first.
+  { name: 'core', migrations: coreMigrations, schema: 'public' },
+  ...Object.entries(subscriberMigrations).map(([name, migrations]) => ({ name, migrations, schema: name })),
+];

@@ -9,7 +9,7 @@ import {
   migrateToLatest,
 } from '../services/shared/db/migrate.js';
 import { createEmptyTestDatabase } from '../test/support/test-database.js';
-import { coreMigrations, migrationSets } from './index.js';
+import { coreMigrations, migrationSets, subscriberMigrations } from './index.js';
 
 let empty: { url: string; destroy(): Promise<void> };
 let db: Kysely<unknown>;
@@ -24,6 +24,13 @@ afterAll(async () => {
   await empty.destroy();
 });
 
+function migrationFiles(folder: string): string[] {
+  return readdirSync(new URL(folder, import.meta.url))
+    .filter((file) => /^\d{8}T\d{6}_.+\.ts$/.test(file) && !file.endsWith('.test.ts'))
+    .map((file) => file.replace(/\.ts$/, ''))
+    .sort();
+}
+
 async function tableNames(): Promise<string[]> {
   const { rows } = await sql<{ table_name: string }>`
     select table_name from information_schema.tables where table_schema = 'public' order by table_name`.execute(
@@ -34,11 +41,16 @@ async function tableNames(): Promise<string[]> {
 
 describe('migrations', () => {
   it('lists every migration file of the folder in the index', () => {
-    const files = readdirSync(new URL('.', import.meta.url))
-      .filter((file) => /^\d{8}T\d{6}_.+\.ts$/.test(file) && !file.endsWith('.test.ts'))
-      .map((file) => file.replace(/\.ts$/, ''));
-    expect(Object.keys(coreMigrations).sort()).toEqual(files.sort());
+    expect(Object.keys(coreMigrations).sort()).toEqual(migrationFiles('.'));
   });
+
+  it.each(Object.keys(subscriberMigrations))(
+    "lists every migration file of the %s subscriber's folder in its set, applied in its own schema",
+    (service) => {
+      expect(Object.keys(subscriberMigrations[service]!).sort()).toEqual(migrationFiles(`./${service}/`));
+      expect(migrationSets.find((set) => set.name === service)?.schema).toBe(service);
+    },
+  );
 
   it('run up, all the way down, and up again on a real database', async () => {
     const applied = await migrateAllToLatest(db);
@@ -53,6 +65,44 @@ describe('migrations', () => {
     expect(await migrateToLatest(db, coreMigrationSet)).toEqual(Object.keys(coreMigrations));
     expect(await migrateToLatest(db, coreMigrationSet)).toEqual([]);
     for (const set of migrationSets) await migrateToLatest(db, set);
+  });
+
+  it.each(Object.keys(subscriberMigrations))(
+    'revert and re-apply the %s set inside its own schema, leaving public alone',
+    async (service) => {
+      const set = migrationSets.find((candidate) => candidate.name === service)!;
+      await migrateToLatest(db, set);
+      const inSchema = async () =>
+        (
+          await sql<{ table_name: string }>`
+            select table_name from information_schema.tables
+            where table_schema = ${service} and table_name <> all(array['kysely_migration', 'kysely_migration_lock'])
+          `.execute(db)
+        ).rows.map((row) => row.table_name);
+      expect(await inSchema()).toContain('inbox');
+      for (let remaining = Object.keys(set.migrations).length; remaining > 0; remaining--) {
+        expect(await migrateDown(db, set)).toHaveLength(1);
+      }
+      expect(await inSchema()).toEqual([]);
+      expect(await migrateToLatest(db, set)).toEqual(Object.keys(set.migrations));
+      expect(await tableNames()).toEqual(expect.arrayContaining(['orders', 'outbox']));
+    },
+  );
+
+  it('apply every set on a database where a subscriber applied its own set first', async () => {
+    // A subscriber started alone on a fresh database migrates only its set; `npm start` comes later.
+    const fresh = await createEmptyTestDatabase();
+    const freshDb = createDb({ connectionString: fresh.url, max: 1 });
+    try {
+      const email = migrationSets.find((set) => set.name === 'email')!;
+      expect(await migrateToLatest(freshDb, email)).toEqual(Object.keys(email.migrations));
+      const applied = await migrateAllToLatest(freshDb);
+      expect(applied.core).toEqual(Object.keys(coreMigrations));
+      expect(applied.email).toEqual([]);
+    } finally {
+      await freshDb.destroy();
+      await fresh.destroy();
+    }
   });
 
   it('give the outbox its columns, types and defaults', async () => {

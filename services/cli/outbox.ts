@@ -1,12 +1,24 @@
 import { Command } from 'commander';
+import { deadLettersCommand } from './dead-letters-command.js';
 import { migrateCommand } from './migrate-command.js';
+import { relayCommand } from './relay-command.js';
+import { replayCommand } from './replay-command.js';
+import { rewindCommand } from './rewind-command.js';
+import { statusCommand } from './status-command.js';
+import { subscriptionsCommand } from './subscriptions-command.js';
 
 /** The `outbox` operations CLI. Each command lives in its own module; this file only assembles them. */
 export function buildCli(): Command {
   return new Command('outbox')
     .description('Operate the order outbox: migrations, the relay, subscriptions, dead letters')
     .showHelpAfterError()
-    .addCommand(migrateCommand());
+    .addCommand(migrateCommand())
+    .addCommand(relayCommand())
+    .addCommand(subscriptionsCommand())
+    .addCommand(statusCommand())
+    .addCommand(deadLettersCommand())
+    .addCommand(replayCommand())
+    .addCommand(rewindCommand());
 }
 
 export async function runCli(argv: string[]): Promise<void> {

@@ -54,8 +54,10 @@ async function stopAll(signal: string): Promise<void> {
   logger.info('all stopped');
   process.exit(0);
 }
-process.once('SIGINT', () => void stopAll('SIGINT'));
-process.once('SIGTERM', () => void stopAll('SIGTERM'));
+// `on`, not `once`: Ctrl-C arrives twice (terminal and tsx's relay); a second signal without a
+// listener would kill the launcher before it stops the embedded server.
+process.on('SIGINT', () => void stopAll('SIGINT'));
+process.on('SIGTERM', () => void stopAll('SIGTERM'));
 
 const urls = await Promise.all(
   SERVICES.map(async (service) => {

@@ -28,6 +28,8 @@ export function installGracefulShutdown(logger: Logger, steps: ShutdownStep[], t
     logger.info('stopped');
     process.exit(0);
   };
-  process.once('SIGTERM', (signal) => void shutdown(signal));
-  process.once('SIGINT', (signal) => void shutdown(signal));
+  // `on`, not `once`: a Ctrl-C reaches us twice (from the terminal and relayed by npm or tsx), and
+  // with the listener gone the second signal's default action would kill us mid-drain.
+  process.on('SIGTERM', (signal) => void shutdown(signal));
+  process.on('SIGINT', (signal) => void shutdown(signal));
 }

@@ -25,6 +25,87 @@ export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
+export interface BillingCharges {
+  amount_cents: Int8 | null;
+  cancel_reason: string | null;
+  charged_at: Timestamp | null;
+  currency: string;
+  customer_id: string | null;
+  lines: Json | null;
+  order_id: string;
+  refunded_at: Timestamp | null;
+  status: string;
+  updated_at: Timestamp;
+}
+
+export interface BillingInbox {
+  event_id: string;
+  event_type: string;
+  processed_at: Timestamp;
+}
+
+export interface BillingPrices {
+  currency: string;
+  sku: string;
+  unit_price_cents: number;
+  updated_at: Timestamp;
+}
+
+export interface DeadLetters {
+  aggregate_id: string;
+  aggregate_type: string;
+  aggregate_version: number;
+  attempts: number;
+  error: string;
+  event_id: string;
+  event_type: string;
+  first_attempt_at: Timestamp;
+  id: Generated<Int8>;
+  last_attempt_at: Timestamp;
+  metadata: Json;
+  occurred_at: Timestamp;
+  parked_at: Timestamp;
+  payload: Json;
+  position: Int8;
+  replay_requested_at: Timestamp | null;
+  replayed_at: Timestamp | null;
+  status_code: number | null;
+  subscription_name: string;
+  tx_id: string;
+}
+
+export interface EmailHeldNotifications {
+  event_id: string;
+  held_at: Timestamp;
+  kind: string;
+  order_id: string;
+  reason: string | null;
+}
+
+export interface EmailInbox {
+  event_id: string;
+  event_type: string;
+  processed_at: Timestamp;
+}
+
+export interface EmailMessages {
+  body: string;
+  created_at: Timestamp;
+  customer_id: string;
+  event_id: string;
+  id: Generated<Int8>;
+  kind: string;
+  order_id: string;
+  subject: string;
+}
+
+export interface EmailOrders {
+  customer_id: string;
+  items: Json;
+  order_id: string;
+  placed_at: Timestamp;
+}
+
 export interface IdempotencyKeys {
   created_at: Timestamp;
   fingerprint: string;
@@ -33,6 +114,37 @@ export interface IdempotencyKeys {
   response_headers: Generated<Json>;
   response_status: number;
   scope: string;
+}
+
+export interface InventoryInbox {
+  event_id: string;
+  event_type: string;
+  processed_at: Timestamp;
+}
+
+export interface InventoryOrders {
+  order_id: string;
+  placed_at: Timestamp | null;
+  status: string;
+  updated_at: Timestamp;
+}
+
+export interface InventoryReservations {
+  backordered: number;
+  committed: number;
+  order_id: string;
+  quantity: number;
+  reserved: number;
+  sku: string;
+  status: string;
+  updated_at: Timestamp;
+}
+
+export interface InventoryStock {
+  on_hand: number;
+  reserved: number;
+  sku: string;
+  updated_at: Timestamp;
 }
 
 export interface Orders {
@@ -58,8 +170,79 @@ export interface Outbox {
   tx_id: Generated<string>;
 }
 
+export interface RelayInstances {
+  expires_at: Timestamp;
+  heartbeat_at: Timestamp;
+  id: string;
+  started_at: Timestamp;
+}
+
+export interface RelayStreams {
+  batch_attempts: Generated<number>;
+  batch_limit: number | null;
+  checkpoint_position: Generated<Int8>;
+  checkpoint_tx_id: Generated<string>;
+  failed_attempts: Generated<number>;
+  first_failed_at: Timestamp | null;
+  last_error: string | null;
+  last_failed_at: Timestamp | null;
+  last_status_code: number | null;
+  lease_expires_at: Timestamp | null;
+  lease_owner: string | null;
+  next_attempt_at: Timestamp | null;
+  subscription_name: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface Subscriptions {
+  created_at: Generated<Timestamp>;
+  disabled_reason: string | null;
+  enabled: Generated<boolean>;
+  endpoint_url: string;
+  event_types: string[];
+  name: string;
+  secret: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface WarehouseInbox {
+  event_id: string;
+  event_type: string;
+  processed_at: Timestamp;
+}
+
+export interface WarehouseShipments {
+  cancel_reason: string | null;
+  cancelled_at: Timestamp | null;
+  customer_id: string | null;
+  delivered_at: Timestamp | null;
+  items: Json | null;
+  order_id: string;
+  placed_at: Timestamp | null;
+  shipped_at: Timestamp | null;
+  status: string;
+  updated_at: Timestamp;
+}
+
 export interface DB {
+  "billing.charges": BillingCharges;
+  "billing.inbox": BillingInbox;
+  "billing.prices": BillingPrices;
+  dead_letters: DeadLetters;
+  "email.held_notifications": EmailHeldNotifications;
+  "email.inbox": EmailInbox;
+  "email.messages": EmailMessages;
+  "email.orders": EmailOrders;
   idempotency_keys: IdempotencyKeys;
+  "inventory.inbox": InventoryInbox;
+  "inventory.orders": InventoryOrders;
+  "inventory.reservations": InventoryReservations;
+  "inventory.stock": InventoryStock;
   orders: Orders;
   outbox: Outbox;
+  relay_instances: RelayInstances;
+  relay_streams: RelayStreams;
+  subscriptions: Subscriptions;
+  "warehouse.inbox": WarehouseInbox;
+  "warehouse.shipments": WarehouseShipments;
 }

@@ -1,0 +1,201 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { sql } from 'kysely';
+import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
+import { insertOutboxEvents, orderEvents } from '../../test/support/outbox-events.js';
+import { runCli } from '../../test/support/run-cli.js';
+import { isWebhookSecret } from '../shared/events/webhook-signature.js';
+import { parkEvent } from '../relay/dead-letters/park-event.js';
+import { readEventsAfter } from '../relay/streams/read-events-after.js';
+import { STREAM_START } from '../relay/streams/checkpoint.js';
+
+// Each run is a real process (seconds each on a busy machine); a test runs a dozen of them.
+jest.setTimeout(180_000);
+
+let database: TestDatabase;
+const cli = (...args: string[]) => runCli(database.url, args);
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+
+afterAll(async () => {
+  await database.destroy();
+});
+
+async function subscriptionRows() {
+  return database.db.selectFrom('subscriptions').selectAll().orderBy('name').execute();
+}
+
+describe('outbox subscriptions', () => {
+  it('adds a subscription and prints the secret it generated', async () => {
+    const run = await cli(
+      'subscriptions',
+      'add',
+      'audit',
+      'https://audit.example/events',
+      '--events',
+      'OrderPlaced,OrderCancelled',
+    );
+    expect(run).toMatchObject({ code: 0 });
+    expect(run.stdout).toContain('Added subscription "audit" -> https://audit.example/events');
+    const secret = /Signing secret[^:]*: (\S+)/.exec(run.stdout)?.[1];
+    expect(secret && isWebhookSecret(secret)).toBe(true);
+    const [row] = await subscriptionRows();
+    expect(row).toMatchObject({
+      name: 'audit',
+      secret,
+      event_types: ['OrderPlaced', 'OrderCancelled'],
+      enabled: true,
+    });
+  });
+
+  it('refuses bad input with a message naming each problem, and writes nothing', async () => {
+    const run = await cli(
+      'subscriptions',
+      'add',
+      'Bad Name',
+      'ftp://x',
+      '--events',
+      'OrderPlaced,Nope',
+      '--secret',
+      'hunter2',
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/name: must be/);
+    expect(run.stderr).toMatch(/url: must be an http/);
+    expect(run.stderr).toMatch(/--events: unknown event type "Nope"/);
+    expect(run.stderr).toMatch(/--secret: must be a Standard Webhooks secret/);
+    const duplicate = await cli(
+      'subscriptions',
+      'add',
+      'audit',
+      'http://127.0.0.1:1/e',
+      '--events',
+      'OrderPlaced',
+    );
+    expect(duplicate.code).toBe(1);
+    expect(duplicate.stderr).toContain('already exists');
+    expect((await subscriptionRows()).map((row) => row.name)).toEqual(['audit']);
+  });
+
+  it('takes a given secret, starts from now when asked, lists, disables, enables and removes', async () => {
+    const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+    await insertOutboxEvents(database.db, orderEvents(2, 1));
+    const added = await cli(
+      'subscriptions',
+      'add',
+      'late',
+      'http://127.0.0.1:9/events',
+      '--events',
+      'OrderPlaced',
+      '--secret',
+      secret,
+      '--from',
+      'now',
+    );
+    expect(added.code).toBe(0);
+    expect(added.stdout).not.toContain('Signing secret');
+    // From now: the two events already committed are behind its checkpoint
+    const stream = await database.db
+      .selectFrom('relay_streams')
+      .select(sql<string>`checkpoint_tx_id::text`.as('tx'))
+      .where('subscription_name', '=', 'late')
+      .executeTakeFirstOrThrow();
+    expect(await readEventsAfter(database.db, { txId: stream.tx, position: '0' }, 10)).toEqual([]);
+
+    const listed = JSON.parse((await cli('subscriptions', 'list', '--json')).stdout) as { name: string }[];
+    expect(listed.map((s) => s.name)).toEqual(['audit', 'late']);
+    expect((await cli('subscriptions', 'disable', 'late')).code).toBe(0);
+    expect((await subscriptionRows())[1]).toMatchObject({
+      enabled: false,
+      disabled_reason: 'disabled by an operator',
+    });
+    expect((await cli('subscriptions', 'enable', 'late')).code).toBe(0);
+    expect((await subscriptionRows())[1]).toMatchObject({ enabled: true, disabled_reason: null });
+    expect((await cli('subscriptions', 'remove', 'late')).stdout).toContain('removed');
+    expect((await cli('subscriptions', 'remove', 'late')).code).toBe(1);
+    expect((await subscriptionRows()).map((row) => row.name)).toEqual(['audit']);
+  });
+});
+
+describe('outbox status, dead-letters, replay and rewind', () => {
+  it('report backlog, failures and dead letters, and replay and rewind streams', async () => {
+    // Given "audit" (OrderPlaced, OrderCancelled) with four OrderPlaced events waiting, one parked
+    await database.db.deleteFrom('outbox').execute();
+    await insertOutboxEvents(database.db, orderEvents(4, 1));
+    const [head] = await readEventsAfter(database.db, STREAM_START, 1);
+    await database.db.updateTable('relay_streams').set({ lease_owner: 'relay-test' }).execute();
+    await database.db.transaction().execute((trx) =>
+      parkEvent(trx, 'audit', 'relay-test', STREAM_START, head!, {
+        error: 'HTTP 500: boom',
+        statusCode: 500,
+        attempts: 8,
+        firstAttemptAt: new Date('2026-11-27T10:00:00Z'),
+        lastAttemptAt: new Date('2026-11-27T10:05:00Z'),
+      }),
+    );
+    await database.db
+      .updateTable('relay_streams')
+      .set({
+        failed_attempts: 2,
+        last_status_code: 503,
+        last_error: 'HTTP 503',
+        next_attempt_at: new Date('2030-01-01T00:00:00Z'),
+      })
+      .execute();
+
+    // status --json
+    const status = JSON.parse((await cli('status', '--json')).stdout) as Record<string, unknown>[];
+    expect(status).toEqual([
+      expect.objectContaining({
+        name: 'audit',
+        backlog: 3,
+        deadLetters: 1,
+        failedAttempts: 2,
+        nextAttemptAt: '2030-01-01T00:00:00.000Z',
+        lagSeconds: expect.any(Number),
+        checkpoint: { txId: head!.txId, position: head!.position },
+      }),
+    ]);
+    // status as a table
+    const table = (await cli('status')).stdout;
+    expect(table).toMatch(
+      /│ audit\s+│ retrying │ \d+@tx\d+\s+│ 3\s+│ [\d.]+m?s\s+│ 2 \(HTTP 503\) │ 2030-01-01T00:00:00Z │ 1\s+│/,
+    );
+    expect(table).toContain('audit: last error: HTTP 503');
+
+    // dead-letters
+    const letters = await cli('dead-letters', '--subscription', 'audit');
+    expect(letters.stdout).toContain(head!.eventId);
+    expect(letters.stdout).toContain('HTTP 500: boom');
+    expect(letters.stdout).toContain('parked');
+
+    // replay by event id, then for the whole subscription
+    const replay = await cli('replay', head!.eventId);
+    expect(replay.code).toBe(0);
+    expect(replay.stdout).toContain(`audit  ${head!.eventId}`);
+    const [requested] = JSON.parse((await cli('dead-letters', '--json')).stdout) as { state: string }[];
+    expect(requested!.state).toBe('replay-requested');
+    expect((await cli('replay', '--subscription', 'audit', '--all')).code).toBe(0);
+    expect((await cli('replay', '--all')).stderr).toContain('--subscription <name> --all');
+    expect((await cli('replay', 'not-a-uuid')).stderr).toContain('is not an event id');
+
+    // rewind to a position: the checkpoint sits just before that event, retry state cleared
+    const rewound = await cli('rewind', 'audit', '--to', head!.position);
+    expect(rewound.code).toBe(0);
+    expect(rewound.stdout).toContain('4 event(s)');
+    const row = await database.db.selectFrom('relay_streams').selectAll().executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      checkpoint_position: String(BigInt(head!.position) - 1n),
+      failed_attempts: 0,
+      next_attempt_at: null,
+    });
+    // rewind to a time, and refusals
+    expect((await cli('rewind', 'audit', '--to', '2000-01-01T00:00:00Z')).code).toBe(0);
+    expect((await cli('rewind', 'audit', '--to', '2999-01-01T00:00:00Z')).stderr).toContain(
+      'no event in the outbox',
+    );
+    expect((await cli('rewind', 'nobody', '--to', '1')).stderr).toContain('no subscription "nobody"');
+    expect((await cli('rewind', 'audit', '--to', 'yesterday')).stderr).toContain('--to must be');
+  });
+});

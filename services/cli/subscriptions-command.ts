@@ -1,0 +1,127 @@
+import { Command, Option } from 'commander';
+import { ORDER_EVENT_TYPES } from '../shared/events/order-events.js';
+import { generateWebhookSecret } from '../shared/events/webhook-signature.js';
+import { createSubscription } from '../relay/subscriptions/create-subscription.js';
+import { deleteSubscription } from '../relay/subscriptions/delete-subscription.js';
+import { listSubscriptions } from '../relay/subscriptions/list-subscriptions.js';
+import { setSubscriptionEnabled } from '../relay/subscriptions/set-subscription-enabled.js';
+import { subscriptionInputSchema } from '../relay/subscriptions/subscription.js';
+import { notifyRelay } from '../relay/wake/notify-relay.js';
+import { createTable, formatTime, truncate } from './format.js';
+import { withDatabase } from './with-database.js';
+
+type AddOptions = { events: string; secret?: string; from: 'beginning' | 'now' };
+
+function addCommand(): Command {
+  return new Command('add')
+    .description('add a subscription; prints the generated signing secret when --secret is not given')
+    .argument('<name>', 'lowercase letters, digits, - and _')
+    .argument('<url>', 'the endpoint the relay POSTs batches to (http or https)')
+    .requiredOption('--events <types>', `comma-separated event types (${ORDER_EVENT_TYPES.join(', ')})`)
+    .option('--secret <whsec>', 'the Standard Webhooks signing secret (whsec_...); generated when omitted')
+    .addOption(
+      new Option('--from <where>', 'start with every retained event, or only those committed from now')
+        .choices(['beginning', 'now'])
+        .default('beginning'),
+    )
+    .action(async (name: string, url: string, options: AddOptions) => {
+      const parsed = subscriptionInputSchema.safeParse({
+        name,
+        endpointUrl: url,
+        eventTypes: options.events
+          .split(',')
+          .map((type) => type.trim())
+          .filter(Boolean),
+        secret: options.secret ?? generateWebhookSecret(),
+        from: options.from,
+      });
+      if (!parsed.success) {
+        const labels: Record<string, string> = {
+          endpointUrl: 'url',
+          eventTypes: '--events',
+          secret: '--secret',
+        };
+        const problems = parsed.error.issues.map((issue) => {
+          const field = String(issue.path[0] ?? '');
+          return `${labels[field] ?? field}: ${issue.message}`;
+        });
+        throw new Error(`invalid subscription:\n  ${problems.join('\n  ')}`);
+      }
+      const input = parsed.data;
+      const result = await withDatabase(async (db) => {
+        const created = await db.transaction().execute((trx) => createSubscription(trx, input));
+        if (created.ok) await notifyRelay(db);
+        return created;
+      });
+      if (!result.ok) throw new Error(`subscription "${name}" already exists`);
+      console.log(
+        `Added subscription "${input.name}" -> ${input.endpointUrl} (${input.eventTypes.join(', ')}), ` +
+          `from ${input.from === 'now' ? 'now' : 'the beginning'}.`,
+      );
+      if (!options.secret)
+        console.log(`Signing secret (shown once; configure the subscriber with it): ${input.secret}`);
+    });
+}
+
+function listCommand(): Command {
+  return new Command('list')
+    .description('list subscriptions')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const subscriptions = await withDatabase((db) => listSubscriptions(db));
+      if (options.json) {
+        console.log(JSON.stringify(subscriptions, null, 2));
+        return;
+      }
+      const table = createTable(['name', 'enabled', 'endpoint', 'events', 'created']);
+      for (const s of subscriptions)
+        table.push([
+          s.name,
+          s.enabled ? 'yes' : `no (${truncate(s.disabledReason ?? 'by an operator', 40)})`,
+          s.endpointUrl,
+          s.eventTypes.join(', '),
+          formatTime(s.createdAt),
+        ]);
+      console.log(subscriptions.length ? table.toString() : 'No subscriptions.');
+    });
+}
+
+function toggleCommand(verb: 'enable' | 'disable'): Command {
+  return new Command(verb)
+    .description(
+      verb === 'enable'
+        ? 'enable a subscription (its stream resumes at its checkpoint)'
+        : 'disable a subscription (its stream pauses at its checkpoint)',
+    )
+    .argument('<name>')
+    .action(async (name: string) => {
+      const found = await withDatabase(async (db) => {
+        const updated = await setSubscriptionEnabled(db, name, verb === 'enable', 'disabled by an operator');
+        if (updated) await notifyRelay(db);
+        return updated;
+      });
+      if (!found) throw new Error(`no subscription "${name}"`);
+      console.log(`Subscription "${name}" ${verb}d.`);
+    });
+}
+
+function removeCommand(): Command {
+  return new Command('remove')
+    .description('remove a subscription with its stream and dead letters')
+    .argument('<name>')
+    .action(async (name: string) => {
+      const found = await withDatabase((db) => deleteSubscription(db, name));
+      if (!found) throw new Error(`no subscription "${name}"`);
+      console.log(`Subscription "${name}" removed.`);
+    });
+}
+
+export function subscriptionsCommand(): Command {
+  return new Command('subscriptions')
+    .description('manage the subscriptions the relay delivers to')
+    .addCommand(addCommand())
+    .addCommand(listCommand())
+    .addCommand(toggleCommand('disable'))
+    .addCommand(toggleCommand('enable'))
+    .addCommand(removeCommand());
+}

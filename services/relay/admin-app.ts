@@ -1,0 +1,38 @@
+import type { Express } from 'express';
+import type { Kysely } from 'kysely';
+import type { Registry } from 'prom-client';
+import type { DB } from '../shared/db/database.js';
+import { isDatabaseReachable } from '../shared/db/is-reachable.js';
+import { createHttpApp } from '../shared/http/create-app.js';
+import type { Logger } from '../shared/logger.js';
+import type { Relay } from './relay.js';
+
+/**
+ * The relay's admin port: /healthz, /readyz (PostgreSQL answers), /metrics (the registry holding
+ * the relay metrics) and GET /streams, what this instance drives right now.
+ */
+export function createRelayAdminApp(options: {
+  relay: Relay;
+  db: Kysely<DB>;
+  registry: Registry;
+  logger: Logger;
+  bodyLimit: string;
+}): Express {
+  const { relay } = options;
+  return createHttpApp({
+    service: 'relay',
+    logger: options.logger,
+    bodyLimit: options.bodyLimit,
+    registry: options.registry,
+    isReady: () => isDatabaseReachable(options.db),
+    routes: (app) => {
+      app.get('/streams', (_req, res) => {
+        res.json({
+          instanceId: relay.instanceId,
+          owned: relay.ownedStreams(),
+          listening: relay.isListening(),
+        });
+      });
+    },
+  });
+}

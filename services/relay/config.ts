@@ -1,0 +1,83 @@
+import cron from 'node-cron';
+import { z } from 'zod';
+import {
+  ConfigError,
+  commonConfigShape,
+  envTypes,
+  parseConfig,
+  toCommonConfig,
+  type CommonConfig,
+} from '../shared/config.js';
+import { parseDuration } from './maintenance/duration.js';
+
+type Env = Record<string, string | undefined>;
+
+const relayShape = {
+  ...commonConfigShape,
+  RELAY_ADMIN_PORT: envTypes.port(3005),
+  RELAY_POLL_MS: envTypes.positiveInt(1_000),
+  RELAY_LISTEN: envTypes.flag(true),
+  RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(200),
+  RELAY_RETRY_BASE_MS: envTypes.positiveInt(500),
+  RELAY_RETRY_CAP_MS: envTypes.positiveInt(60_000),
+  RELAY_RETRY_MAX_ATTEMPTS: envTypes.positiveInt(8),
+  RELAY_RETRY_AFTER_MAX_MS: envTypes.positiveInt(3_600_000),
+  RELAY_HTTP_TIMEOUT_MS: envTypes.positiveInt(10_000),
+  RELAY_LEASE_TTL_MS: envTypes.positiveInt(5_000),
+  RELAY_LEASE_RENEW_MS: envTypes.positiveInt(1_000),
+  RELAY_INSTANCE_ID: z.string().min(1).max(200).optional(),
+  RELAY_DEFAULT_SUBSCRIPTIONS: envTypes.flag(true),
+  OUTBOX_RETENTION: z
+    .string()
+    .refine((value) => parseDuration(value) !== undefined, 'must be a duration such as 30m, 24h or 7d')
+    .default('7d'),
+  RELAY_PURGE_CRON: z
+    .string()
+    .refine((value) => cron.validate(value), 'must be a cron expression such as */15 * * * *')
+    .default('*/15 * * * *'),
+};
+
+export type RelayConfig = CommonConfig & {
+  adminPort: number;
+  pollMs: number;
+  /** LISTEN for the writers' NOTIFY; false leaves the poll alone (the benchmark compares both). */
+  listen: boolean;
+  batchSize: number;
+  retry: { baseMs: number; capMs: number; maxAttempts: number; retryAfterMaxMs: number };
+  httpTimeoutMs: number;
+  lease: { ttlMs: number; renewMs: number };
+  instanceId: string | undefined;
+  createDefaultSubscriptions: boolean;
+  outboxRetentionMs: number;
+  purgeCron: string;
+};
+
+/** The relay's variables (see .env.example), validated; fails fast naming the bad one. */
+export function loadRelayConfig(env: Env = process.env): RelayConfig {
+  const vars = parseConfig(relayShape, env);
+  const problems: string[] = [];
+  if (vars.RELAY_RETRY_CAP_MS < vars.RELAY_RETRY_BASE_MS)
+    problems.push('RELAY_RETRY_CAP_MS: must be at least RELAY_RETRY_BASE_MS');
+  if (vars.RELAY_LEASE_RENEW_MS * 2 > vars.RELAY_LEASE_TTL_MS)
+    problems.push('RELAY_LEASE_RENEW_MS: must be at most half of RELAY_LEASE_TTL_MS');
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    ...toCommonConfig(vars),
+    adminPort: vars.RELAY_ADMIN_PORT,
+    pollMs: vars.RELAY_POLL_MS,
+    listen: vars.RELAY_LISTEN,
+    batchSize: vars.RELAY_BATCH_SIZE,
+    retry: {
+      baseMs: vars.RELAY_RETRY_BASE_MS,
+      capMs: vars.RELAY_RETRY_CAP_MS,
+      maxAttempts: vars.RELAY_RETRY_MAX_ATTEMPTS,
+      retryAfterMaxMs: vars.RELAY_RETRY_AFTER_MAX_MS,
+    },
+    httpTimeoutMs: vars.RELAY_HTTP_TIMEOUT_MS,
+    lease: { ttlMs: vars.RELAY_LEASE_TTL_MS, renewMs: vars.RELAY_LEASE_RENEW_MS },
+    instanceId: vars.RELAY_INSTANCE_ID,
+    createDefaultSubscriptions: vars.RELAY_DEFAULT_SUBSCRIPTIONS,
+    outboxRetentionMs: parseDuration(vars.OUTBOX_RETENTION)!,
+    purgeCron: vars.RELAY_PURGE_CRON,
+  };
+}

@@ -1,0 +1,51 @@
+import type { Selectable } from 'kysely';
+import type { DeadLetters } from '../../shared/db/database.js';
+import type { StreamEvent } from '../streams/read-events-after.js';
+import type { EventMetadata } from '../../shared/events/outbox-event.js';
+
+export type DeadLetterState = 'parked' | 'replay-requested' | 'replayed';
+
+export type DeadLetter = {
+  id: string;
+  subscription: string;
+  state: DeadLetterState;
+  event: StreamEvent;
+  error: string;
+  statusCode: number | null;
+  attempts: number;
+  firstAttemptAt: Date;
+  lastAttemptAt: Date;
+  parkedAt: Date;
+  replayRequestedAt: Date | null;
+  replayedAt: Date | null;
+};
+
+export type DeadLetterRow = Omit<Selectable<DeadLetters>, 'tx_id'> & { tx_id: string };
+
+export function toDeadLetter(row: DeadLetterRow): DeadLetter {
+  return {
+    id: String(row.id),
+    subscription: row.subscription_name,
+    state: row.replayed_at ? 'replayed' : row.replay_requested_at ? 'replay-requested' : 'parked',
+    event: {
+      txId: row.tx_id,
+      position: String(row.position),
+      eventId: row.event_id,
+      aggregateType: row.aggregate_type,
+      aggregateId: row.aggregate_id,
+      aggregateVersion: row.aggregate_version,
+      eventType: row.event_type,
+      payload: row.payload,
+      metadata: row.metadata as EventMetadata,
+      occurredAt: row.occurred_at,
+    },
+    error: row.error,
+    statusCode: row.status_code,
+    attempts: row.attempts,
+    firstAttemptAt: row.first_attempt_at,
+    lastAttemptAt: row.last_attempt_at,
+    parkedAt: row.parked_at,
+    replayRequestedAt: row.replay_requested_at,
+    replayedAt: row.replayed_at,
+  };
+}

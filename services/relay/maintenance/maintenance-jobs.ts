@@ -1,0 +1,41 @@
+import cron from 'node-cron';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../shared/db/database.js';
+import type { Logger } from '../../shared/logger.js';
+import type { Clock } from '../clock.js';
+import { purgeOutbox } from './purge-outbox.js';
+
+export type MaintenanceJobs = { stop(): Promise<void> };
+
+/**
+ * Scheduled housekeeping. Every relay instance runs it; the purge is idempotent, so two instances
+ * purging at once only repeat each other's work.
+ */
+export function startMaintenanceJobs(options: {
+  db: Kysely<DB>;
+  logger: Logger;
+  clock: Clock;
+  purgeCron: string;
+  retentionMs: number;
+}): MaintenanceJobs {
+  const { db, logger, clock } = options;
+  const purge = cron.schedule(
+    options.purgeCron,
+    async () => {
+      try {
+        const cutoff = new Date(clock.now().getTime() - options.retentionMs);
+        const deleted = await purgeOutbox(db, cutoff);
+        logger.info({ deleted, cutoff }, 'outbox purged');
+      } catch (error) {
+        logger.error({ err: error }, 'outbox purge failed');
+      }
+    },
+    { name: 'purge-outbox', noOverlap: true },
+  );
+  return {
+    stop: async () => {
+      await purge.stop();
+      await purge.destroy();
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { Kysely } from 'kysely';
+import type { DB } from '../shared/db/database.js';
+import { readStreamStatus, type StreamStatus } from './streams/read-stream-status.js';
+
+export type DeliveryOutcome =
+  'delivered' | 'failed' | 'dead_lettered' | 'gone' | 'replayed' | 'replay_failed';
+
+export type RelayMetrics = {
+  delivery(subscription: string, outcome: DeliveryOutcome, events: number, seconds: number): void;
+};
+
+/**
+ * Counters and the duration histogram are updated as deliveries happen; backlog, lag and dead
+ * letters are read from the database at scrape time (one query for all three, shared by a
+ * scrape), so they are true for the whole system, whichever instance is scraped.
+ */
+export function createRelayMetrics(registry: Registry, db: Kysely<DB>): RelayMetrics {
+  const deliveries = new Counter({
+    name: 'relay_deliveries_total',
+    help: 'Delivery requests by subscription and outcome',
+    labelNames: ['subscription', 'outcome'] as const,
+    registers: [registry],
+  });
+  const events = new Counter({
+    name: 'relay_events_delivered_total',
+    help: 'Events delivered (2xx) by subscription',
+    labelNames: ['subscription'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'relay_delivery_duration_seconds',
+    help: 'Duration of delivery requests by subscription and outcome',
+    labelNames: ['subscription', 'outcome'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+
+  let snapshot: { at: number; status: Promise<StreamStatus[]> } | undefined;
+  const status = () => {
+    if (!snapshot || Date.now() - snapshot.at > 1_000) {
+      snapshot = { at: Date.now(), status: readStreamStatus(db, new Date()).catch(() => []) };
+    }
+    return snapshot.status;
+  };
+  const gauge = (name: string, help: string, value: (stream: StreamStatus) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['subscription'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const stream of await status()) this.set({ subscription: stream.name }, value(stream));
+      },
+    });
+  gauge(
+    'relay_backlog_events',
+    'Committed events a subscription has not been delivered yet',
+    (s) => s.backlog,
+  );
+  gauge(
+    'relay_lag_seconds',
+    'Age of the oldest undelivered event of a subscription',
+    (s) => s.lagSeconds ?? 0,
+  );
+  gauge('relay_dead_letters', 'Parked events not yet replayed, by subscription', (s) => s.deadLetters);
+  gauge(
+    'relay_failing_attempts',
+    'Consecutive failed deliveries at the head of a stream',
+    (s) => s.failedAttempts,
+  );
+
+  return {
+    delivery(subscription, outcome, count, seconds) {
+      deliveries.inc({ subscription, outcome });
+      duration.observe({ subscription, outcome }, seconds);
+      if (outcome === 'delivered' || outcome === 'replayed') events.inc({ subscription }, count);
+    },
+  };
+}
+
+/** For library use (tests) when nobody scrapes. */
+export const noMetrics: RelayMetrics = { delivery: () => {} };

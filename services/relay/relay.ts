@@ -1,0 +1,183 @@
+import type { Kysely } from 'kysely';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { DB } from '../shared/db/database.js';
+import type { Logger } from '../shared/logger.js';
+import { systemClock, type Clock } from './clock.js';
+import type { RelayConfig } from './config.js';
+import { createHttpTransport } from './delivery/http-transport.js';
+import { startMaintenanceJobs, type MaintenanceJobs } from './maintenance/maintenance-jobs.js';
+import { noMetrics, type RelayMetrics } from './relay-metrics.js';
+import { startStreamWorker, type StreamWorker } from './stream-worker.js';
+import {
+  claimStreams,
+  countEnabledStreams,
+  heartbeatInstance,
+  releaseLeases,
+  removeInstance,
+  renewLeases,
+} from './streams/leases.js';
+import { startOutboxListener, type OutboxListener } from './wake/outbox-listener.js';
+
+export type RelayOptions = {
+  db: Kysely<DB>;
+  /** For the dedicated LISTEN connection. */
+  databaseUrl: string;
+  config: Pick<
+    RelayConfig,
+    | 'batchSize'
+    | 'pollMs'
+    | 'listen'
+    | 'retry'
+    | 'httpTimeoutMs'
+    | 'lease'
+    | 'instanceId'
+    | 'purgeCron'
+    | 'outboxRetentionMs'
+  >;
+  logger: Logger;
+  clock?: Clock;
+  random?: () => number;
+  metrics?: RelayMetrics;
+  /** Off in tests that drive the purge themselves. */
+  maintenance?: boolean;
+};
+
+export type Relay = {
+  instanceId: string;
+  /** Streams this instance drives right now. */
+  ownedStreams(): string[];
+  isListening(): boolean;
+  /** Read now instead of at the next poll (what a NOTIFY does). */
+  wake(): void;
+  /** Stops claiming, lets every stream finish its in-flight batch, releases the leases. */
+  stop(): Promise<void>;
+};
+
+/**
+ * One relay instance: heartbeats, claims its fair share of the streams (ceil(streams / live
+ * instances)), runs a worker per owned stream, wakes them on NOTIFY or poll, and gives back what
+ * it holds beyond its share so that a new instance gets work.
+ */
+export function startRelay(options: RelayOptions): Relay {
+  const { db, config, logger } = options;
+  const instanceId = config.instanceId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const log = logger.child({ instanceId });
+  const transport = createHttpTransport({ timeoutMs: config.httpTimeoutMs });
+  const workers = new Map<string, StreamWorker>();
+  let stopping = false;
+
+  const workerDeps = {
+    db,
+    instanceId,
+    batchSize: config.batchSize,
+    pollMs: config.pollMs,
+    retry: config.retry,
+    transport,
+    clock: options.clock ?? systemClock,
+    random: options.random ?? Math.random,
+    logger: log,
+    metrics: options.metrics ?? noMetrics,
+    onLost: (name: string) => {
+      workers.delete(name);
+      void releaseLeases(db, instanceId, [name]).catch((error: unknown) =>
+        log.warn({ err: error, subscriber: name }, 'could not release a lease'),
+      );
+    },
+  };
+
+  /**
+   * Lets the worker finish its in-flight batch, then releases the lease. Not awaited by the
+   * heartbeat: a slow delivery must never delay the renewal of the other leases.
+   */
+  const handingBack = new Map<string, Promise<void>>();
+  const handBack = (name: string, share: number) => {
+    const worker = workers.get(name);
+    workers.delete(name);
+    const done = (async () => {
+      await worker?.stop();
+      await releaseLeases(db, instanceId, [name]);
+      log.info({ subscriber: name, share }, 'stream handed back to rebalance');
+    })()
+      .catch((error: unknown) => log.warn({ err: error, subscriber: name }, 'could not hand a stream back'))
+      .finally(() => handingBack.delete(name));
+    handingBack.set(name, done);
+  };
+
+  const wakeAll = () => {
+    for (const worker of workers.values()) worker.wake();
+  };
+
+  async function rebalance(): Promise<void> {
+    const alive = await heartbeatInstance(db, instanceId, config.lease.ttlMs);
+    const owned = new Set(await renewLeases(db, instanceId, config.lease.ttlMs));
+    for (const [name, worker] of workers) {
+      // Taken over after we failed to renew in time: stop at once (its writes are fenced anyway).
+      if (!owned.has(name)) {
+        workers.delete(name);
+        void worker.stop();
+      }
+    }
+    if (stopping) return;
+    const share = Math.ceil((await countEnabledStreams(db)) / Math.max(1, alive));
+    const running = [...workers.keys()].filter((name) => owned.has(name));
+    if (running.length > share) {
+      for (const name of running.slice(share)) handBack(name, share);
+      return;
+    }
+    for (const name of owned) {
+      if (!workers.has(name) && !handingBack.has(name))
+        workers.set(name, startStreamWorker(workerDeps, name));
+    }
+    const claimed = await claimStreams(db, instanceId, config.lease.ttlMs, share - workers.size);
+    for (const name of claimed) workers.set(name, startStreamWorker(workerDeps, name));
+  }
+
+  // One heartbeat at a time: when the database is slow, skip a beat rather than queue them up.
+  let ticking: Promise<void> | undefined;
+  const tick = () => {
+    if (ticking) return;
+    ticking = rebalance()
+      .catch((error: unknown) => log.error({ err: error }, 'lease heartbeat failed'))
+      .finally(() => (ticking = undefined));
+  };
+  tick();
+  const timer = setInterval(tick, config.lease.renewMs);
+
+  const listener: OutboxListener | undefined = config.listen
+    ? startOutboxListener({ databaseUrl: options.databaseUrl, logger: log, onWake: wakeAll })
+    : undefined;
+  const maintenance: MaintenanceJobs | undefined =
+    options.maintenance === false
+      ? undefined
+      : startMaintenanceJobs({
+          db,
+          logger: log,
+          clock: workerDeps.clock,
+          purgeCron: config.purgeCron,
+          retentionMs: config.outboxRetentionMs,
+        });
+  log.info('relay started');
+
+  return {
+    instanceId,
+    ownedStreams: () => [...workers.keys()],
+    isListening: () => listener?.isListening() ?? false,
+    wake: wakeAll,
+    stop: async () => {
+      if (stopping) return;
+      stopping = true;
+      clearInterval(timer);
+      await ticking;
+      await maintenance?.stop();
+      await listener?.stop();
+      await Promise.all([...workers.values()].map((worker) => worker.stop()));
+      await Promise.all(handingBack.values());
+      workers.clear();
+      await releaseLeases(db, instanceId);
+      await removeInstance(db, instanceId);
+      transport.close();
+      log.info('relay stopped; leases released');
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import { loadDotEnv } from '../shared/config.js';
+import { createDb } from '../shared/db/create-db.js';
+import { migrateAllToLatest } from '../shared/db/migrate.js';
+import { closeServer, listen } from '../shared/http/listen.js';
+import { createLogger } from '../shared/logger.js';
+import { provisionDatabase } from '../shared/postgres/provision.js';
+import { installGracefulShutdown } from '../shared/shutdown.js';
+import { createRelayAdminApp } from './admin-app.js';
+import { systemClock } from './clock.js';
+import { loadRelayConfig } from './config.js';
+import { createRelayMetrics } from './relay-metrics.js';
+import { startRelay } from './relay.js';
+import { ensureDefaultSubscriptions } from './subscriptions/ensure-default-subscriptions.js';
+import { Registry } from 'prom-client';
+
+/**
+ * The relay process (`npm run relay`, `outbox relay`, `npm start`): everything is wired here.
+ * SIGTERM/SIGINT: stop claiming, finish each in-flight batch and store its checkpoint, release the
+ * leases, close the admin server and the pool, exit 0.
+ */
+export async function runRelayProcess(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  loadDotEnv();
+  const config = loadRelayConfig(env);
+  const logger = createLogger('relay', config.logLevel);
+  const database = await provisionDatabase(config, logger);
+  const db = createDb({
+    connectionString: database.url,
+    max: config.pgPoolMax,
+    applicationName: 'outbox-relay',
+    logger,
+  });
+  try {
+    await migrateAllToLatest(db);
+    if (config.createDefaultSubscriptions) {
+      const created = await ensureDefaultSubscriptions(db, env);
+      if (created.length > 0) logger.info({ created }, 'default subscriptions created');
+    }
+  } catch (error) {
+    // Fail fast, but let the process end: an open pool would keep it alive after the error.
+    await db.destroy();
+    await database.stop();
+    throw error;
+  }
+
+  const registry = new Registry();
+  const metrics = createRelayMetrics(registry, db);
+  const relay = startRelay({
+    db,
+    databaseUrl: database.url,
+    config,
+    logger,
+    clock: systemClock,
+    metrics,
+  });
+  const app = createRelayAdminApp({ relay, db, registry, logger, bodyLimit: config.httpBodyLimit });
+  const server = await listen(app, config.adminPort);
+  logger.info({ port: config.adminPort, instanceId: relay.instanceId }, 'relay admin listening');
+
+  installGracefulShutdown(
+    logger,
+    [
+      { name: 'relay', run: () => relay.stop() },
+      { name: 'admin server', run: () => closeServer(server) },
+      { name: 'database pool', run: () => db.destroy() },
+      { name: 'embedded postgres', run: () => database.stop() },
+    ],
+    config.shutdownTimeoutMs,
+  );
+}

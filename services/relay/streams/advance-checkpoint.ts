@@ -1,0 +1,41 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../../shared/db/database.js';
+import type { Checkpoint } from './checkpoint.js';
+
+/**
+ * Moves the checkpoint from `from` to `to` and clears the retry state (`batchLimit` is the narrowed
+ * batch size to go on with, null for the full size), but only while `owner` holds
+ * the lease and nobody moved the checkpoint meanwhile (an operator's rewind): a compare-and-set, so
+ * an instance that lost its stream can never overwrite the new owner's progress. False when it did
+ * not apply; the caller then re-reads the stream.
+ */
+export async function advanceCheckpoint(
+  db: Kysely<DB>,
+  name: string,
+  owner: string,
+  from: Checkpoint,
+  to: Checkpoint,
+  batchLimit: number | null = null,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('relay_streams')
+    .set({
+      checkpoint_tx_id: sql`${to.txId}::xid8`,
+      checkpoint_position: to.position,
+      failed_attempts: 0,
+      batch_attempts: 0,
+      batch_limit: batchLimit,
+      next_attempt_at: null,
+      first_failed_at: null,
+      last_failed_at: null,
+      last_error: null,
+      last_status_code: null,
+      updated_at: sql`now()`,
+    })
+    .where('subscription_name', '=', name)
+    .where('lease_owner', '=', owner)
+    .where(sql<boolean>`checkpoint_tx_id = ${from.txId}::xid8`)
+    .where('checkpoint_position', '=', from.position)
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}

@@ -1,0 +1,58 @@
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { DB } from '../../shared/db/database.js';
+import type { Checkpoint } from './checkpoint.js';
+
+/** What a stream worker needs to take its next step: the subscription and the stream's state. */
+export type StreamState = {
+  name: string;
+  endpointUrl: string;
+  eventTypes: string[];
+  secret: string;
+  enabled: boolean;
+  leaseOwner: string | null;
+  checkpoint: Checkpoint;
+  failedAttempts: number;
+  batchAttempts: number;
+  batchLimit: number | null;
+  nextAttemptAt: Date | null;
+  firstFailedAt: Date | null;
+};
+
+export async function loadStream(db: Kysely<DB>, name: string): Promise<StreamState | undefined> {
+  const row = await db
+    .selectFrom('relay_streams as r')
+    .innerJoin('subscriptions as s', 's.name', 'r.subscription_name')
+    .select([
+      's.name',
+      's.endpoint_url',
+      's.event_types',
+      's.secret',
+      's.enabled',
+      'r.lease_owner',
+      sql<string>`r.checkpoint_tx_id::text`.as('checkpoint_tx_id'),
+      'r.checkpoint_position',
+      'r.failed_attempts',
+      'r.batch_attempts',
+      'r.batch_limit',
+      'r.next_attempt_at',
+      'r.first_failed_at',
+    ])
+    .where('r.subscription_name', '=', name)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    name: row.name,
+    endpointUrl: row.endpoint_url,
+    eventTypes: row.event_types,
+    secret: row.secret,
+    enabled: row.enabled,
+    leaseOwner: row.lease_owner,
+    checkpoint: { txId: row.checkpoint_tx_id, position: String(row.checkpoint_position) },
+    failedAttempts: row.failed_attempts,
+    batchAttempts: row.batch_attempts,
+    batchLimit: row.batch_limit,
+    nextAttemptAt: row.next_attempt_at,
+    firstFailedAt: row.first_failed_at,
+  };
+}

@@ -1,0 +1,51 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../../shared/db/database.js';
+import type { EventMetadata, OutboxEvent } from '../../shared/events/outbox-event.js';
+import type { Checkpoint } from './checkpoint.js';
+
+export type StreamEvent = OutboxEvent & { txId: string };
+
+type Row = {
+  tx_id: string;
+  position: string;
+  event_id: string;
+  aggregate_type: string;
+  aggregate_id: string;
+  aggregate_version: number;
+  event_type: string;
+  payload: unknown;
+  metadata: EventMetadata;
+  occurred_at: Date;
+};
+
+/**
+ * The next events of a stream: after the checkpoint, behind the fence (see checkpoint.ts), in stream
+ * order. One query on the (tx_id, position) index. Never `position > :last`: it skips rows of
+ * transactions that commit late.
+ */
+export async function readEventsAfter(
+  db: Kysely<DB>,
+  checkpoint: Checkpoint,
+  limit: number,
+): Promise<StreamEvent[]> {
+  const { rows } = await sql<Row>`
+    select tx_id::text as tx_id, position, event_id, aggregate_type, aggregate_id, aggregate_version,
+           event_type, payload, metadata, occurred_at
+    from outbox
+    where (tx_id, position) > (${checkpoint.txId}::xid8, ${checkpoint.position}::bigint)
+      and tx_id < pg_snapshot_xmin(pg_current_snapshot())
+    order by tx_id, position
+    limit ${limit}`.execute(db);
+  return rows.map((row) => ({
+    txId: row.tx_id,
+    position: String(row.position),
+    eventId: row.event_id,
+    aggregateType: row.aggregate_type,
+    aggregateId: row.aggregate_id,
+    aggregateVersion: row.aggregate_version,
+    eventType: row.event_type,
+    payload: row.payload,
+    metadata: row.metadata,
+    occurredAt: row.occurred_at,
+  }));
+}

@@ -1,0 +1,80 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../../shared/db/database.js';
+import type { Checkpoint } from './checkpoint.js';
+
+/** What `outbox status` and the metrics report for one subscription. */
+export type StreamStatus = {
+  name: string;
+  endpointUrl: string;
+  eventTypes: string[];
+  enabled: boolean;
+  disabledReason: string | null;
+  checkpoint: Checkpoint;
+  /** Committed events of the subscription's types after the checkpoint. */
+  backlog: number;
+  /** Age of the oldest of those, in seconds; null when there are none. */
+  lagSeconds: number | null;
+  failedAttempts: number;
+  nextAttemptAt: Date | null;
+  lastError: string | null;
+  lastStatusCode: number | null;
+  deadLetters: number;
+  leaseOwner: string | null;
+  leaseExpiresAt: Date | null;
+};
+
+type Row = {
+  name: string;
+  endpoint_url: string;
+  event_types: string[];
+  enabled: boolean;
+  disabled_reason: string | null;
+  checkpoint_tx_id: string;
+  checkpoint_position: string;
+  backlog: string;
+  oldest: Date | null;
+  failed_attempts: number;
+  next_attempt_at: Date | null;
+  last_error: string | null;
+  last_status_code: number | null;
+  dead_letters: string;
+  lease_owner: string | null;
+  lease_expires_at: Date | null;
+};
+
+/** One query for every subscription (or one): the backlog is counted on the (tx_id, position) index. */
+export async function readStreamStatus(db: Kysely<DB>, now: Date, name?: string): Promise<StreamStatus[]> {
+  const { rows } = await sql<Row>`
+    select s.name, s.endpoint_url, s.event_types, s.enabled, s.disabled_reason,
+           r.checkpoint_tx_id::text as checkpoint_tx_id, r.checkpoint_position,
+           b.backlog, b.oldest, r.failed_attempts, r.next_attempt_at, r.last_error, r.last_status_code,
+           (select count(*) from dead_letters d
+             where d.subscription_name = s.name and d.replayed_at is null) as dead_letters,
+           case when r.lease_expires_at > now() then r.lease_owner end as lease_owner,
+           r.lease_expires_at
+    from subscriptions s
+    join relay_streams r on r.subscription_name = s.name
+    cross join lateral (
+      select count(*) as backlog, min(o.occurred_at) as oldest from outbox o
+      where (o.tx_id, o.position) > (r.checkpoint_tx_id, r.checkpoint_position)
+        and o.event_type = any(s.event_types)) b
+    where ${name ?? null}::text is null or s.name = ${name ?? null}
+    order by s.name`.execute(db);
+  return rows.map((row) => ({
+    name: row.name,
+    endpointUrl: row.endpoint_url,
+    eventTypes: row.event_types,
+    enabled: row.enabled,
+    disabledReason: row.disabled_reason,
+    checkpoint: { txId: row.checkpoint_tx_id, position: String(row.checkpoint_position) },
+    backlog: Number(row.backlog),
+    lagSeconds: row.oldest ? Math.max(0, (now.getTime() - row.oldest.getTime()) / 1_000) : null,
+    failedAttempts: row.failed_attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastError: row.last_error,
+    lastStatusCode: row.last_status_code,
+    deadLetters: Number(row.dead_letters),
+    leaseOwner: row.lease_owner,
+    leaseExpiresAt: row.lease_expires_at,
+  }));
+}

@@ -1,0 +1,38 @@
+import { sql, type Transaction } from 'kysely';
+import type { DB } from '../../shared/db/database.js';
+import type { SubscriptionInput } from './subscription.js';
+
+export type CreateResult = { ok: true } | { ok: false; reason: 'exists' };
+
+/**
+ * Inserts the subscription and its stream. From `now`, the checkpoint sits just before the oldest
+ * transaction still running: nothing committed from now on can be skipped, at the price of maybe
+ * also delivering a few events committed just before.
+ */
+export async function createSubscription(
+  trx: Transaction<DB>,
+  input: SubscriptionInput,
+): Promise<CreateResult> {
+  const inserted = await trx
+    .insertInto('subscriptions')
+    .values({
+      name: input.name,
+      endpoint_url: input.endpointUrl,
+      event_types: input.eventTypes,
+      secret: input.secret,
+    })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .returning('name')
+    .executeTakeFirst();
+  if (!inserted) return { ok: false, reason: 'exists' };
+  await trx
+    .insertInto('relay_streams')
+    .values({
+      subscription_name: input.name,
+      ...(input.from === 'now'
+        ? { checkpoint_tx_id: sql`pg_snapshot_xmin(pg_current_snapshot())`, checkpoint_position: 0 }
+        : {}),
+    })
+    .execute();
+  return { ok: true };
+}

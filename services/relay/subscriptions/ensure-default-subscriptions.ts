@@ -1,0 +1,59 @@
+import { sql, type Kysely } from 'kysely';
+import { ConfigError } from '../../shared/config.js';
+import type { DB } from '../../shared/db/database.js';
+import { DEFAULT_SUBSCRIBERS, defaultEventsUrl } from '../../shared/events/default-subscribers.js';
+import { isWebhookSecret } from '../../shared/events/webhook-signature.js';
+import { createSubscription } from './create-subscription.js';
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * The four default subscriptions, created on first start (stream from the beginning). Their secret
+ * comes from the subscriber's variable, which the subscriber reads too; there is no built-in one,
+ * so a missing default whose variable is unset stops the relay, naming the variable. An existing
+ * subscription keeps its endpoint and event types (an operator may have changed them); only its
+ * secret follows the variable when set, as both ends read that variable.
+ */
+export async function ensureDefaultSubscriptions(db: Kysely<DB>, env: Env): Promise<string[]> {
+  const existing = new Set(
+    (await db.selectFrom('subscriptions').select('name').execute()).map((row) => row.name),
+  );
+  const problems: string[] = [];
+  for (const subscriber of DEFAULT_SUBSCRIBERS) {
+    const secret = env[subscriber.secretVariable];
+    if (secret && !isWebhookSecret(secret))
+      problems.push(`${subscriber.secretVariable}: must be a Standard Webhooks secret (whsec_ + base64)`);
+    else if (!secret && !existing.has(subscriber.name))
+      problems.push(
+        `${subscriber.secretVariable}: required to create the default "${subscriber.name}" subscription ` +
+          `(or set RELAY_DEFAULT_SUBSCRIPTIONS=false)`,
+      );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const created: string[] = [];
+  for (const subscriber of DEFAULT_SUBSCRIBERS) {
+    const secret = env[subscriber.secretVariable]!;
+    if (existing.has(subscriber.name)) {
+      if (secret)
+        await db
+          .updateTable('subscriptions')
+          .set({ secret, updated_at: sql`now()` })
+          .where('name', '=', subscriber.name)
+          .where('secret', '<>', secret)
+          .execute();
+      continue;
+    }
+    const result = await db.transaction().execute((trx) =>
+      createSubscription(trx, {
+        name: subscriber.name,
+        endpointUrl: defaultEventsUrl(subscriber, env),
+        eventTypes: subscriber.eventTypes,
+        secret,
+        from: 'beginning',
+      }),
+    );
+    if (result.ok) created.push(subscriber.name);
+  }
+  return created;
+}

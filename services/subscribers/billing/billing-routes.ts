@@ -1,0 +1,38 @@
+import type { Express } from 'express';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { DB } from '../../shared/db/database.js';
+import { orderItemSchema } from '../../shared/events/order-events.js';
+import { readInput } from '../inbox/read-input.js';
+import { readOrderId } from '../inbox/read-order-id.js';
+import type { Catalog } from './catalog.js';
+import { findCharges } from './find-charges.js';
+import { listPrices } from './list-prices.js';
+import { setPrice } from './set-price.js';
+
+/** Up to a million currency units per item: keeps any order total far inside a safe integer. */
+const priceBodySchema = z.object({ unitPriceCents: z.number().int().min(0).max(100_000_000) }).strict();
+const skuSchema = orderItemSchema.shape.sku;
+
+export function mountBillingRoutes(app: Express, db: Kysely<DB>, catalog: Catalog, clock: () => Date): void {
+  app.get('/prices', async (_req, res) => {
+    res.json({
+      currency: catalog.currency,
+      defaultUnitPriceCents: catalog.defaultPriceCents,
+      prices: await listPrices(db),
+    });
+  });
+
+  app.put('/prices/:sku', async (req, res) => {
+    const sku = readInput(skuSchema, req.params.sku, 'sku');
+    const { unitPriceCents } = readInput(priceBodySchema, req.body, 'price');
+    const price = { sku, unitPriceCents, currency: catalog.currency, updatedAt: clock() };
+    await setPrice(db, price);
+    res.json(price);
+  });
+
+  app.get('/charges', async (req, res) => {
+    const orderId = readOrderId(req.query.orderId, 'orderId');
+    res.json({ charges: await findCharges(db, orderId) });
+  });
+}

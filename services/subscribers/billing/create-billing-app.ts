@@ -1,0 +1,25 @@
+import type { Express } from 'express';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../shared/db/database.js';
+import type { Logger } from '../../shared/logger.js';
+import { createSubscriberApp } from '../inbox/create-subscriber-app.js';
+import { billingEffects } from './billing-effects.js';
+import { mountBillingRoutes } from './billing-routes.js';
+import type { Catalog } from './catalog.js';
+
+export type BillingAppOptions = {
+  db: Kysely<DB>;
+  webhookSecret: string;
+  clock: () => Date;
+  logger: Logger;
+  bodyLimit: string;
+  catalog: Catalog;
+};
+
+export function createBillingApp(options: BillingAppOptions): Express {
+  return createSubscriberApp({
+    ...options,
+    effects: billingEffects(options.catalog),
+    routes: (app) => mountBillingRoutes(app, options.db, options.catalog, options.clock),
+  });
+}

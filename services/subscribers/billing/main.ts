@@ -1,0 +1,27 @@
+/** The billing subscriber: `npm run start:billing`. Wiring only. */
+import { loadDotEnv } from '../../shared/config.js';
+import { createLogger } from '../../shared/logger.js';
+import { startSubscriber } from '../inbox/start-subscriber.js';
+import { loadConfig } from './config.js';
+import { createBillingApp } from './create-billing-app.js';
+
+loadDotEnv();
+const config = loadConfig();
+const logger = createLogger('billing', config.logLevel);
+const clock = () => new Date();
+
+await startSubscriber({
+  name: 'billing',
+  config,
+  logger,
+  clock,
+  createApp: (db) =>
+    createBillingApp({
+      db,
+      webhookSecret: config.webhookSecret,
+      clock,
+      logger,
+      bodyLimit: config.eventsBodyLimit,
+      catalog: { currency: config.currency, defaultPriceCents: config.defaultPriceCents },
+    }),
+});

@@ -1,0 +1,27 @@
+import type { Express } from 'express';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../shared/db/database.js';
+import type { Logger } from '../../shared/logger.js';
+import { createSubscriberApp } from '../inbox/create-subscriber-app.js';
+import { emailEffects } from './email-effects.js';
+import { mountEmailRoutes } from './email-routes.js';
+import type { EmailTransport } from './email-transport.js';
+import { recordingTransport } from './recording-transport.js';
+
+export type EmailAppOptions = {
+  db: Kysely<DB>;
+  webhookSecret: string;
+  clock: () => Date;
+  logger: Logger;
+  bodyLimit: string;
+  /** Defaults to the recording transport. */
+  transport?: EmailTransport;
+};
+
+export function createEmailApp(options: EmailAppOptions): Express {
+  return createSubscriberApp({
+    ...options,
+    effects: emailEffects(options.transport ?? recordingTransport(options.logger)),
+    routes: (app) => mountEmailRoutes(app, options.db),
+  });
+}

@@ -1,0 +1,13 @@
+import type { Express } from 'express';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../shared/db/database.js';
+import { readOrderId } from '../inbox/read-order-id.js';
+import { listEmails, listHeldEmails } from './list-emails.js';
+
+export function mountEmailRoutes(app: Express, db: Kysely<DB>): void {
+  app.get('/emails', async (req, res) => {
+    const orderId = readOrderId(req.query.orderId, 'orderId');
+    const [emails, held] = await Promise.all([listEmails(db, orderId), listHeldEmails(db, orderId)]);
+    res.json({ emails, held });
+  });
+}

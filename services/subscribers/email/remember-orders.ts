@@ -1,0 +1,35 @@
+import type { Transaction } from 'kysely';
+import type { DB } from '../../shared/db/database.js';
+import type { OrderItem } from '../../shared/events/order-events.js';
+import type { KnownOrder } from './render-email.js';
+
+export async function rememberOrders(trx: Transaction<DB>, orders: KnownOrder[], now: Date): Promise<void> {
+  if (orders.length === 0) return;
+  await trx
+    .insertInto('email.orders')
+    .values(
+      orders.map((order) => ({
+        order_id: order.orderId,
+        customer_id: order.customerId,
+        items: JSON.stringify(order.items),
+        placed_at: now,
+      })),
+    )
+    .onConflict((conflict) => conflict.column('order_id').doNothing())
+    .execute();
+}
+
+export async function findOrders(trx: Transaction<DB>, orderIds: string[]): Promise<Map<string, KnownOrder>> {
+  if (orderIds.length === 0) return new Map();
+  const rows = await trx
+    .selectFrom('email.orders')
+    .select(['order_id', 'customer_id', 'items'])
+    .where('order_id', 'in', [...new Set(orderIds)])
+    .execute();
+  return new Map(
+    rows.map((row) => [
+      row.order_id,
+      { orderId: row.order_id, customerId: row.customer_id, items: row.items as OrderItem[] },
+    ]),
+  );
+}

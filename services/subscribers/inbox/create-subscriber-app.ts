@@ -1,0 +1,42 @@
+import type { Express } from 'express';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../shared/db/database.js';
+import { isDatabaseReachable } from '../../shared/db/is-reachable.js';
+import { createHttpApp } from '../../shared/http/create-app.js';
+import type { Logger } from '../../shared/logger.js';
+import { mountEventsRoute } from './events-route.js';
+import { createInboxMetrics } from './inbox-metrics.js';
+import type { SubscriberEffects } from './subscriber.js';
+
+export type SubscriberAppOptions = {
+  db: Kysely<DB>;
+  effects: SubscriberEffects;
+  webhookSecret: string;
+  clock: () => Date;
+  logger: Logger;
+  /** Must hold the relay's largest batch; a 413 would only be narrowed down to smaller batches. */
+  bodyLimit: string;
+  /** The service's own read (and admin) routes. */
+  routes: (app: Express) => void;
+};
+
+/** A subscriber's HTTP edge: the common app (health, metrics, problem+json) with POST /events. */
+export function createSubscriberApp(options: SubscriberAppOptions): Express {
+  return createHttpApp({
+    service: options.effects.name,
+    logger: options.logger,
+    bodyLimit: options.bodyLimit,
+    isReady: () => isDatabaseReachable(options.db),
+    routes: (app, registry) => {
+      mountEventsRoute(app, {
+        db: options.db,
+        effects: options.effects,
+        webhookSecret: options.webhookSecret,
+        clock: options.clock,
+        logger: options.logger,
+        metrics: createInboxMetrics(registry),
+      });
+      options.routes(app);
+    },
+  });
+}

@@ -1,0 +1,102 @@
+import type { Express } from 'express';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../shared/db/database.js';
+import { isTransientDatabaseError } from '../../shared/db/transient.js';
+import { parseCloudEventBatch } from '../../shared/events/cloud-event.js';
+import { verifyWebhook } from '../../shared/events/webhook-signature.js';
+import { HttpProblem } from '../../shared/http/problem.js';
+import type { Logger } from '../../shared/logger.js';
+import { handleBatch } from './handle-batch.js';
+import type { InboxMetrics } from './inbox-metrics.js';
+import { readBatch } from './read-batch.js';
+import type { SubscriberEffects } from './subscriber.js';
+
+export type EventsRouteOptions = {
+  db: Kysely<DB>;
+  effects: SubscriberEffects;
+  webhookSecret: string;
+  clock: () => Date;
+  metrics: InboxMetrics;
+  logger: Logger;
+};
+
+/**
+ * POST /events, the delivery contract (DESIGN 5): signature first (401, nothing read further), then
+ * the batch's shape (400) and payloads (422), all before any write; then one transaction for the
+ * batch. 200 means every event is processed or was already; anything else asks the relay to retry.
+ */
+export function mountEventsRoute(app: Express, options: EventsRouteOptions): void {
+  const { metrics, logger } = options;
+  // Counts the refusal, then hands the problem back to be thrown at the call site.
+  const refused = (reason: string, problem: HttpProblem): HttpProblem => {
+    metrics.failures.inc({ reason });
+    return problem;
+  };
+
+  app.post('/events', async (req, res) => {
+    const verified = verifyWebhook(options.webhookSecret, req.rawBody ?? '', req.headers);
+    if (!verified.ok) {
+      logger.warn({ reason: verified.reason, webhookId: req.headers['webhook-id'] }, 'delivery refused');
+      throw refused(
+        'signature',
+        new HttpProblem(401, `The webhook signature was refused: ${verified.reason}.`),
+      );
+    }
+
+    const parsed = parseCloudEventBatch(req.body);
+    if (!parsed.ok) {
+      throw refused('malformed', new HttpProblem(400, `Malformed CloudEvents batch: ${parsed.reason}.`));
+    }
+    const batch = readBatch(parsed.events);
+    if (!batch.ok) {
+      throw batch.reason === 'malformed'
+        ? refused('malformed', new HttpProblem(400, `Malformed CloudEvents batch: ${batch.detail}.`))
+        : refused(
+            'invalid_payload',
+            new HttpProblem(422, `Event ${batch.eventId} (${batch.eventType}) has an invalid payload.`, {
+              extensions: { eventId: batch.eventId, eventType: batch.eventType, errors: batch.errors },
+            }),
+          );
+    }
+
+    let summary;
+    try {
+      summary = await handleBatch(options.db, options.effects, batch.entries, options.clock);
+    } catch (error) {
+      if (isTransientDatabaseError(error)) {
+        logger.warn({ err: error, events: batch.entries.length }, 'batch not applied: database busy');
+        res.setHeader('Retry-After', '1');
+        throw refused(
+          'transient',
+          new HttpProblem(503, 'The database is busy or unreachable; retry the batch.'),
+        );
+      }
+      metrics.failures.inc({ reason: 'effect' });
+      throw error;
+    }
+
+    metrics.processed.inc(summary.processed);
+    metrics.duplicates.inc(summary.duplicates);
+    metrics.ignored.inc(summary.ignored);
+    metrics.unseenOrders.inc(summary.unseenOrderEventIds.length);
+    if (summary.unseenOrderEventIds.length > 0) {
+      const unseen = new Set(summary.unseenOrderEventIds);
+      for (const { event } of batch.entries) {
+        if (!event || !unseen.has(event.id)) continue;
+        logger.warn(
+          { eventId: event.id, eventType: event.type, orderId: event.data.orderId },
+          'event for an order not seen placed: applied as an anomaly',
+        );
+      }
+    }
+    logger.debug(
+      { processed: summary.processed, duplicates: summary.duplicates, ignored: summary.ignored },
+      'batch applied',
+    );
+    res.status(200).json({
+      processed: summary.processed,
+      duplicates: summary.duplicates,
+      ignored: summary.ignored,
+    });
+  });
+}

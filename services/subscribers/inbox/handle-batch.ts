@@ -1,0 +1,50 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../shared/db/database.js';
+import { withTransientRetry } from '../../shared/db/transient.js';
+import { lockOrders } from './lock-orders.js';
+import type { BatchEntry } from './read-batch.js';
+import { recordInInbox } from './record-in-inbox.js';
+import type { DeliveredEvent, SubscriberEffects } from './subscriber.js';
+
+export type BatchSummary = {
+  processed: number;
+  duplicates: number;
+  ignored: number;
+  unseenOrderEventIds: string[];
+};
+
+/**
+ * One transaction per batch (DESIGN 6): record the ids in the inbox, apply the effects of the new
+ * events in batch order, commit. Any failure rolls the whole batch back, inbox rows included, so a
+ * redelivery starts from a clean slate. Serialization failures and deadlocks are retried here.
+ */
+export async function handleBatch(
+  db: Kysely<DB>,
+  effects: SubscriberEffects,
+  entries: BatchEntry[],
+  clock: () => Date,
+): Promise<BatchSummary> {
+  return withTransientRetry(() =>
+    db.transaction().execute(async (trx) => {
+      const now = clock();
+      const fresh = await recordInInbox(trx, effects.name, entries, now);
+      const toApply: DeliveredEvent[] = [];
+      let duplicates = 0;
+      let ignored = 0;
+      for (const entry of entries) {
+        // delete() also makes a second copy of one id within the batch count as a duplicate.
+        if (!fresh.delete(entry.id)) duplicates++;
+        else if (entry.event && effects.handles.includes(entry.event.type)) toApply.push(entry.event);
+        else ignored++;
+      }
+      if (toApply.length === 0) return { processed: 0, duplicates, ignored, unseenOrderEventIds: [] };
+      await lockOrders(
+        trx,
+        effects.name,
+        toApply.map((event) => event.data.orderId),
+      );
+      const report = await effects.apply(trx, toApply, { now });
+      return { processed: toApply.length, duplicates, ignored, ...report };
+    }),
+  );
+}

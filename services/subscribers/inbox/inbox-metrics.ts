@@ -1,0 +1,32 @@
+import { Counter, type Registry } from 'prom-client';
+
+export type InboxMetrics = {
+  processed: Counter;
+  duplicates: Counter;
+  ignored: Counter;
+  unseenOrders: Counter;
+  failures: Counter<'reason'>;
+};
+
+/** The inbox's counters, on the app's own registry (served at /metrics with the HTTP metrics). */
+export function createInboxMetrics(registry: Registry): InboxMetrics {
+  const counter = (name: string, help: string) => new Counter({ name, help, registers: [registry] });
+  return {
+    processed: counter('inbox_events_processed_total', 'Delivered events whose effects were applied'),
+    duplicates: counter('inbox_events_duplicate_total', 'Delivered events already in the inbox (no effect)'),
+    ignored: counter(
+      'inbox_events_ignored_total',
+      'Delivered events of a type this service does not act on (acknowledged, recorded)',
+    ),
+    unseenOrders: counter(
+      'inbox_unseen_order_events_total',
+      'Events applied for an order this service had not seen placed (out of order, e.g. after a dead letter)',
+    ),
+    failures: new Counter({
+      name: 'inbox_batch_failures_total',
+      help: 'Deliveries refused or failed, by reason (nothing was committed)',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+  };
+}

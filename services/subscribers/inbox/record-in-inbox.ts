@@ -1,0 +1,26 @@
+import { sql, type Transaction } from 'kysely';
+import type { DB } from '../../shared/db/database.js';
+import type { SubscriberName } from './subscriber.js';
+
+/**
+ * Inserts the batch's event ids into the service's inbox in one statement and returns the ids that
+ * were new. A concurrent transaction inserting the same id waits for ours on the primary key, then
+ * does nothing: that is what makes concurrent deliveries of one batch apply each event once. Ids are
+ * inserted in sorted order so two overlapping batches lock keys in the same order (no deadlock).
+ */
+export async function recordInInbox(
+  trx: Transaction<DB>,
+  schema: SubscriberName,
+  events: { id: string; type: string }[],
+  now: Date,
+): Promise<Set<string>> {
+  const { rows } = await sql<{ event_id: string }>`
+    insert into ${sql.table(`${schema}.inbox`)} (event_id, event_type, processed_at)
+    select id, type, ${now}::timestamptz
+    from unnest(${events.map((event) => event.id)}::uuid[], ${events.map((event) => event.type)}::text[])
+      as batch(id, type)
+    order by id
+    on conflict (event_id) do nothing
+    returning event_id`.execute(trx);
+  return new Set(rows.map((row) => row.event_id));
+}

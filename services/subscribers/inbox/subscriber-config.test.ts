@@ -1,0 +1,85 @@
+import { describe, expect, it } from '@jest/globals';
+import { generateWebhookSecret } from '../../shared/events/webhook-signature.js';
+import { loadConfig as loadBillingConfig } from '../billing/config.js';
+import { loadConfig as loadEmailConfig } from '../email/config.js';
+import { loadConfig as loadInventoryConfig } from '../inventory/config.js';
+
+const secret = generateWebhookSecret();
+
+describe('a subscriber configuration', () => {
+  it('has defaults for everything but the signing secret', () => {
+    const config = loadEmailConfig({ EMAIL_WEBHOOK_SECRET: secret });
+    expect(config).toMatchObject({
+      port: 3001,
+      webhookSecret: secret,
+      databaseUrl: undefined,
+      inboxRetentionMs: 7 * 86_400_000,
+      inboxPurgeSchedule: '17 * * * *',
+      eventsBodyLimit: '4mb',
+    });
+    expect(loadInventoryConfig({ INVENTORY_WEBHOOK_SECRET: secret }).port).toBe(3002);
+  });
+
+  it('fails fast naming the secret variable when it is missing or not a Standard Webhooks secret', () => {
+    expect(() => loadEmailConfig({})).toThrow(/EMAIL_WEBHOOK_SECRET: is required/);
+    expect(() => loadInventoryConfig({ INVENTORY_WEBHOOK_SECRET: 'hunter2' })).toThrow(
+      /INVENTORY_WEBHOOK_SECRET: must be whsec_/,
+    );
+  });
+
+  it("prefers the service's own database URL to DATABASE_URL", () => {
+    const shared = 'postgres://db.example/shared';
+    expect(loadEmailConfig({ EMAIL_WEBHOOK_SECRET: secret, DATABASE_URL: shared }).databaseUrl).toBe(shared);
+    expect(
+      loadEmailConfig({
+        EMAIL_WEBHOOK_SECRET: secret,
+        DATABASE_URL: shared,
+        EMAIL_DATABASE_URL: 'postgres://db.example/email',
+      }).databaseUrl,
+    ).toBe('postgres://db.example/email');
+    expect(() => loadEmailConfig({ EMAIL_WEBHOOK_SECRET: secret, EMAIL_DATABASE_URL: 'mysql://x' })).toThrow(
+      /EMAIL_DATABASE_URL/,
+    );
+  });
+
+  it.each([
+    ['36h', 36 * 3_600_000],
+    ['90m', 90 * 60_000],
+    ['3600s', 3_600_000],
+    ['30d', 30 * 86_400_000],
+  ])('reads INBOX_RETENTION=%s', (value, ms) => {
+    expect(loadEmailConfig({ EMAIL_WEBHOOK_SECRET: secret, INBOX_RETENTION: value }).inboxRetentionMs).toBe(
+      ms,
+    );
+  });
+
+  it('refuses a retention or purge schedule it cannot read, naming the variable', () => {
+    expect(() => loadEmailConfig({ EMAIL_WEBHOOK_SECRET: secret, INBOX_RETENTION: 'a week' })).toThrow(
+      /INBOX_RETENTION: must be a duration/,
+    );
+    expect(() => loadEmailConfig({ EMAIL_WEBHOOK_SECRET: secret, INBOX_PURGE_SCHEDULE: 'hourly' })).toThrow(
+      /INBOX_PURGE_SCHEDULE: must be a cron expression/,
+    );
+  });
+
+  it('reads the billing catalog defaults and refuses a currency that is not ISO 4217', () => {
+    expect(loadBillingConfig({ BILLING_WEBHOOK_SECRET: secret })).toMatchObject({
+      port: 3004,
+      defaultPriceCents: 1000,
+      currency: 'EUR',
+    });
+    expect(
+      loadBillingConfig({
+        BILLING_WEBHOOK_SECRET: secret,
+        BILLING_DEFAULT_PRICE_CENTS: '250',
+        BILLING_CURRENCY: 'USD',
+      }),
+    ).toMatchObject({ defaultPriceCents: 250, currency: 'USD' });
+    expect(() => loadBillingConfig({ BILLING_WEBHOOK_SECRET: secret, BILLING_CURRENCY: 'euro' })).toThrow(
+      /BILLING_CURRENCY/,
+    );
+    expect(() =>
+      loadBillingConfig({ BILLING_WEBHOOK_SECRET: secret, BILLING_DEFAULT_PRICE_CENTS: '-5' }),
+    ).toThrow(/BILLING_DEFAULT_PRICE_CENTS/);
+  });
+});

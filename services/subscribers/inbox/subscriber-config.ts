@@ -1,0 +1,89 @@
+import cron from 'node-cron';
+import { z } from 'zod';
+import {
+  commonConfigShape,
+  envTypes,
+  parseConfig,
+  toCommonConfig,
+  type CommonConfig,
+} from '../../shared/config.js';
+import { DEFAULT_SUBSCRIBERS } from '../../shared/events/default-subscribers.js';
+import { isWebhookSecret } from '../../shared/events/webhook-signature.js';
+import type { SubscriberName } from './subscriber.js';
+
+type Env = Record<string, string | undefined>;
+
+export type SubscriberConfig = CommonConfig & {
+  port: number;
+  webhookSecret: string;
+  /** `<NAME>_DATABASE_URL`, else DATABASE_URL; unset means the shared embedded server. */
+  databaseUrl: string | undefined;
+  inboxRetentionMs: number;
+  inboxPurgeSchedule: string;
+  eventsBodyLimit: string;
+};
+
+const DURATION_UNITS_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** "7d", "36h", "90m", "3600s" -> milliseconds. */
+export const durationType = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .pipe(
+      z
+        .string()
+        .regex(/^\d+\s*[smhd]$/, 'must be a duration such as 7d, 36h, 90m or 3600s')
+        .transform((value) => {
+          const unit = value.at(-1) as keyof typeof DURATION_UNITS_MS;
+          return Number.parseInt(value, 10) * DURATION_UNITS_MS[unit];
+        }),
+    );
+
+export const cronType = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((value) => cron.validate(value), 'must be a cron expression such as "17 * * * *"');
+
+/** Required, with no default: a deployment must never run on a secret everybody knows. */
+export const webhookSecretType = () =>
+  z
+    .string({ error: 'is required: the Standard Webhooks secret shared with the relay (whsec_...)' })
+    .refine(isWebhookSecret, 'must be whsec_ followed by the base64 of at least 24 random bytes');
+
+/**
+ * A subscriber's configuration: the common variables plus its port, its signing secret and its
+ * database (all named after it, as DEFAULT_SUBSCRIBERS says), the inbox retention, and `extra`
+ * variables of its own.
+ */
+export function loadSubscriberConfig<Extra extends z.ZodRawShape>(
+  name: SubscriberName,
+  env: Env,
+  extra: Extra,
+): SubscriberConfig & { extra: z.infer<z.ZodObject<Extra>> } {
+  const subscriber = DEFAULT_SUBSCRIBERS.find((candidate) => candidate.name === name);
+  if (!subscriber) throw new Error(`${name} is not a default subscriber`);
+  const databaseVariable = `${name.toUpperCase()}_DATABASE_URL`;
+  const own: z.ZodRawShape = {
+    [subscriber.portVariable]: envTypes.port(subscriber.defaultPort),
+    [subscriber.secretVariable]: webhookSecretType(),
+    [databaseVariable]: envTypes.postgresUrl().optional(),
+    INBOX_RETENTION: durationType('7d'),
+    INBOX_PURGE_SCHEDULE: cronType('17 * * * *'),
+    SUBSCRIBER_BODY_LIMIT: envTypes.byteSize('4mb'),
+  };
+  const vars = parseConfig({ ...commonConfigShape, ...own, ...extra }, env);
+  const read = vars as Record<string, unknown>;
+  const common = toCommonConfig(vars as z.infer<z.ZodObject<typeof commonConfigShape>>);
+  return {
+    ...common,
+    databaseUrl: (read[databaseVariable] as string | undefined) ?? common.databaseUrl,
+    port: read[subscriber.portVariable] as number,
+    webhookSecret: read[subscriber.secretVariable] as string,
+    inboxRetentionMs: read.INBOX_RETENTION as number,
+    inboxPurgeSchedule: read.INBOX_PURGE_SCHEDULE as string,
+    eventsBodyLimit: read.SUBSCRIBER_BODY_LIMIT as string,
+    extra: vars as z.infer<z.ZodObject<Extra>>,
+  };
+}

@@ -1,0 +1,40 @@
+import type { Transaction } from 'kysely';
+import type { DB } from '../../shared/db/database.js';
+import type { OrderEvent, OrderEventType } from '../../shared/events/order-events.js';
+
+/*
+ * Terminology of the subscriber side:
+ * - batch: one delivery, a JSON array of CloudEvents, applied in one transaction or not at all.
+ * - inbox: `<schema>.inbox`, the event ids already applied (or acknowledged); the dedupe key.
+ * - effect: what an event changes in the service's own tables (a message, a reservation...).
+ * - ignored: an event acknowledged and recorded without effect (unknown or unsubscribed type).
+ * - unseen order: an event for an order whose OrderPlaced this service has not applied yet.
+ * - wave: the k-th event of each order within a batch (see event-runs.ts).
+ */
+
+/** The four subscriber services; each owns the PostgreSQL schema of the same name. */
+export type SubscriberName = 'email' | 'inventory' | 'warehouse' | 'billing';
+
+/** An order event as delivered: its contract type and payload, plus the envelope fields handlers use. */
+export type DeliveredEvent = OrderEvent & { id: string; occurredAt: Date };
+
+export type EffectContext = { now: Date };
+
+/**
+ * What applying a batch reports back: the ids of events that concerned an order this service had not
+ * seen placed (handled deliberately, see the README, and counted as anomalies after commit).
+ */
+export type EffectReport = { unseenOrderEventIds: string[] };
+
+/**
+ * A subscriber's side of the inbox: the event types it acts on and how it applies the new ones of a
+ * batch, in batch order, inside the batch's transaction. Events of other types are acknowledged and
+ * recorded in the inbox without effect.
+ */
+export type SubscriberEffects = {
+  name: SubscriberName;
+  handles: readonly OrderEventType[];
+  apply(trx: Transaction<DB>, events: DeliveredEvent[], context: EffectContext): Promise<EffectReport>;
+};
+
+export const NOTHING_UNSEEN: EffectReport = { unseenOrderEventIds: [] };

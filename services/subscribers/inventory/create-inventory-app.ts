@@ -1,0 +1,23 @@
+import type { Express } from 'express';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../shared/db/database.js';
+import type { Logger } from '../../shared/logger.js';
+import { createSubscriberApp } from '../inbox/create-subscriber-app.js';
+import { inventoryEffects } from './inventory-effects.js';
+import { mountInventoryRoutes } from './inventory-routes.js';
+
+export type InventoryAppOptions = {
+  db: Kysely<DB>;
+  webhookSecret: string;
+  clock: () => Date;
+  logger: Logger;
+  bodyLimit: string;
+};
+
+export function createInventoryApp(options: InventoryAppOptions): Express {
+  return createSubscriberApp({
+    ...options,
+    effects: inventoryEffects,
+    routes: (app) => mountInventoryRoutes(app, options.db, options.clock),
+  });
+}

@@ -1,0 +1,26 @@
+/** The inventory subscriber: `npm run start:inventory`. Wiring only. */
+import { loadDotEnv } from '../../shared/config.js';
+import { createLogger } from '../../shared/logger.js';
+import { startSubscriber } from '../inbox/start-subscriber.js';
+import { loadConfig } from './config.js';
+import { createInventoryApp } from './create-inventory-app.js';
+
+loadDotEnv();
+const config = loadConfig();
+const logger = createLogger('inventory', config.logLevel);
+const clock = () => new Date();
+
+await startSubscriber({
+  name: 'inventory',
+  config,
+  logger,
+  clock,
+  createApp: (db) =>
+    createInventoryApp({
+      db,
+      webhookSecret: config.webhookSecret,
+      clock,
+      logger,
+      bodyLimit: config.eventsBodyLimit,
+    }),
+});

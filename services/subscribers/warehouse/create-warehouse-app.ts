@@ -1,0 +1,23 @@
+import type { Express } from 'express';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../shared/db/database.js';
+import type { Logger } from '../../shared/logger.js';
+import { createSubscriberApp } from '../inbox/create-subscriber-app.js';
+import { warehouseEffects } from './warehouse-effects.js';
+import { mountWarehouseRoutes } from './warehouse-routes.js';
+
+export type WarehouseAppOptions = {
+  db: Kysely<DB>;
+  webhookSecret: string;
+  clock: () => Date;
+  logger: Logger;
+  bodyLimit: string;
+};
+
+export function createWarehouseApp(options: WarehouseAppOptions): Express {
+  return createSubscriberApp({
+    ...options,
+    effects: warehouseEffects,
+    routes: (app) => mountWarehouseRoutes(app, options.db),
+  });
+}

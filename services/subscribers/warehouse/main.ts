@@ -1,0 +1,26 @@
+/** The warehouse subscriber: `npm run start:warehouse`. Wiring only. */
+import { loadDotEnv } from '../../shared/config.js';
+import { createLogger } from '../../shared/logger.js';
+import { startSubscriber } from '../inbox/start-subscriber.js';
+import { loadConfig } from './config.js';
+import { createWarehouseApp } from './create-warehouse-app.js';
+
+loadDotEnv();
+const config = loadConfig();
+const logger = createLogger('warehouse', config.logLevel);
+const clock = () => new Date();
+
+await startSubscriber({
+  name: 'warehouse',
+  config,
+  logger,
+  clock,
+  createApp: (db) =>
+    createWarehouseApp({
+      db,
+      webhookSecret: config.webhookSecret,
+      clock,
+      logger,
+      bodyLimit: config.eventsBodyLimit,
+    }),
+});

@@ -1,0 +1,118 @@
+import { Webhook } from 'standardwebhooks';
+import { v7 as uuidv7 } from 'uuid';
+import { CLOUDEVENTS_BATCH_CONTENT_TYPE, toCloudEvent } from '../../services/shared/events/cloud-event.js';
+import type { OrderItem } from '../../services/shared/events/order-events.js';
+import type { OutboxEvent } from '../../services/shared/events/outbox-event.js';
+import { generateWebhookSecret } from '../../services/shared/events/webhook-signature.js';
+
+/**
+ * What the relay would send, built in tests: order events as outbox rows, mapped to CloudEvents and
+ * POSTed as one batch signed with the `standardwebhooks` package. The knobs forge, tamper with or
+ * age a delivery.
+ */
+export { generateWebhookSecret };
+
+let position = 0;
+
+export function newOrderId(): string {
+  return uuidv7();
+}
+
+function outboxEvent(eventType: string, orderId: string, payload: unknown): OutboxEvent {
+  position += 1;
+  return {
+    position: String(position),
+    eventId: uuidv7(),
+    aggregateType: 'Order',
+    aggregateId: orderId,
+    aggregateVersion: position,
+    eventType,
+    payload,
+    metadata: { correlationId: `test-${position}` },
+    occurredAt: new Date(),
+  };
+}
+
+/** Factories for each event of the contract (and one it does not know, and one with a bad payload). */
+export const orderEvents = {
+  placed: (orderId: string, items: OrderItem[], customerId = 'customer-1') =>
+    outboxEvent('OrderPlaced', orderId, { orderId, customerId, items }),
+  shipped: (orderId: string) => outboxEvent('OrderShipped', orderId, { orderId }),
+  delivered: (orderId: string) => outboxEvent('OrderDelivered', orderId, { orderId }),
+  cancelled: (orderId: string, reason: string | null = 'changed my mind') =>
+    outboxEvent('OrderCancelled', orderId, { orderId, reason }),
+  unknown: (orderId: string) => outboxEvent('OrderGiftWrapped', orderId, { orderId, paper: 'gold' }),
+  invalid: (orderId: string) => outboxEvent('OrderPlaced', orderId, { orderId, items: 'none' }),
+};
+
+export type DeliveryOptions = {
+  /** Sign with this secret instead (a forger's). */
+  signWith?: string;
+  /** Sign as if sent at this time (a stale or replayed delivery). */
+  sentAt?: Date;
+  /** Change the body after signing. */
+  tamper?: (body: string) => string;
+  /** Send no signature headers at all. */
+  unsigned?: boolean;
+  /** The raw body to send instead of the events (malformed batches). */
+  rawBody?: string;
+};
+
+export type Delivery = { status: number; body: Record<string, unknown> };
+
+/** POSTs the events as one signed CloudEvents batch to `<baseUrl>/events`, as the relay does. */
+export async function deliver(
+  baseUrl: string,
+  secret: string,
+  events: OutboxEvent[],
+  options: DeliveryOptions = {},
+): Promise<Delivery> {
+  const response = await deliverRaw(baseUrl, secret, events, options);
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** The same, answering the fetch Response itself (to read its headers). */
+export async function deliverRaw(
+  baseUrl: string,
+  secret: string,
+  events: OutboxEvent[],
+  options: DeliveryOptions = {},
+): Promise<Response> {
+  const body = options.rawBody ?? JSON.stringify(events.map(toCloudEvent));
+  const messageId = `msg_${uuidv7()}`;
+  const sentAt = options.sentAt ?? new Date();
+  const signature = new Webhook(options.signWith ?? secret).sign(messageId, sentAt, body);
+  const headers: Record<string, string> = { 'content-type': CLOUDEVENTS_BATCH_CONTENT_TYPE };
+  if (!options.unsigned) {
+    headers['webhook-id'] = messageId;
+    headers['webhook-timestamp'] = String(Math.floor(sentAt.getTime() / 1000));
+    headers['webhook-signature'] = signature;
+  }
+  return fetch(`${baseUrl}/events`, {
+    method: 'POST',
+    headers,
+    body: options.tamper ? options.tamper(body) : body,
+  });
+}
+
+// Tests read response bodies loosely and assert their shape.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+export async function getJson<Body = Json>(url: string): Promise<{ status: number; body: Body }> {
+  const response = await fetch(url);
+  return { status: response.status, body: (await response.json()) as Body };
+}
+
+export async function sendJson(
+  method: 'PUT' | 'POST',
+  url: string,
+  body: unknown,
+): Promise<{ status: number; body: Json }> {
+  const response = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+}
