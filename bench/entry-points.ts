@@ -25,9 +25,8 @@ export const RELAY: ServiceModule & {
   pollVariable: string;
   batchSizeVariable: string;
   /**
-   * Variable and value that turn LISTEN/NOTIFY off, leaving the relay to its poll. Assumed: the
-   * relay branch had no such switch yet when this was written; the end-to-end scenario checks
-   * whether it held (see listenerApplicationName) and the table warns when it did not.
+   * Variable and value that turn LISTEN/NOTIFY off, leaving the relay to its poll. The end-to-end
+   * scenario checks that it held (see listenerApplicationName) and the table warns when it did not.
    */
   listenOff: { variable: string; value: string };
   /** application_name of the relay's dedicated LISTEN connection. */
