@@ -34,12 +34,8 @@ describe("the benchmark's own PostgreSQL", () => {
   it('hands out fresh migrated databases, and measures latency from commit to commit', async () => {
     const db = createDb({ connectionString: await postgres.freshDatabase('one'), max: 2 });
     try {
-      // Given an inbox written in a later transaction than the outbox rows it records
+      // Given the email inbox written in a later transaction than the outbox rows it records
       await seedOutbox(db, 20);
-      await sql`create schema email`.execute(db);
-      await sql`create table email.inbox (event_id uuid primary key, event_type text, processed_at timestamptz)`.execute(
-        db,
-      );
       await new Promise((resolve) => setTimeout(resolve, 20));
       await sql`insert into email.inbox select event_id, event_type, now() from outbox`.execute(db);
 
