@@ -49,6 +49,7 @@ describe('npm run bench -- --smoke', () => {
       const result = JSON.parse(readFileSync(join(resultsDir, file!), 'utf8'));
 
       expect(result).toMatchObject({ smoke: true, versions: { node: process.version } });
+      expect(result.source.commit).toMatch(/^[0-9a-f]{40}$/);
       expect(result.versions.postgres).toMatch(/^\d+/);
       expectPositive(result, ['machine.cpus', 'machine.memoryBytes']);
       expect(typeof result.machine.os.type).toBe('string');

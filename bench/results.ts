@@ -22,6 +22,7 @@ export type BenchResult = {
   options: BenchOptions;
   machine: Machine;
   versions: { node: string; postgres: string };
+  source: { commit: string; dirty: boolean } | undefined;
   postgres: { source: 'DATABASE_URL' | 'embedded'; settings: Record<string, string>; cpuMeasured: boolean };
   targets: typeof TARGETS;
   scenarios: {

@@ -18,6 +18,7 @@ import { fileStamp, TARGETS, writeResult, type BenchResult } from './results.js'
 import { runApiScenario } from './scenarios/api.js';
 import { runEndToEndScenario } from './scenarios/end-to-end.js';
 import { runRelayDrainScenario } from './scenarios/relay-drain.js';
+import { sourceVersion } from './source-version.js';
 import { renderCpu, renderFigures } from './table.js';
 
 const NEEDS: Record<ScenarioName, ServiceModule[]> = {
@@ -76,6 +77,7 @@ const result: BenchResult = {
   options,
   machine,
   versions: { node: process.version, postgres: postgres.version },
+  source: sourceVersion(root),
   postgres: {
     source: postgres.source,
     settings: postgres.settings,
@@ -118,6 +120,11 @@ process.stdout.write(
     `load ${machine.loadAverageAtStart.map((load) => load.toFixed(2)).join(' ')}; node ${process.version}; ` +
     `PostgreSQL ${postgres.version} (${postgres.source}, fsync ${postgres.settings.fsync ?? '?'})\n`,
 );
+if (result.source) {
+  process.stdout.write(
+    `commit: ${result.source.commit}${result.source.dirty ? ' (with local changes)' : ''}\n`,
+  );
+}
 process.stdout.write(`results: ${written}\n`);
 log.end();
 process.exitCode = failures > 0 ? 1 : 0;
