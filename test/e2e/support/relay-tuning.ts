@@ -1,0 +1,16 @@
+/**
+ * Relay settings that let the scenarios converge in seconds instead of minutes (issue 4: backoff
+ * base, cap and max attempts are configurable). Unknown variables are ignored by the services'
+ * config, so a name that does not match the relay's own only makes a scenario slower, never wrong:
+ * check these against services/relay's config after merging.
+ */
+export const FAST_RETRIES: Record<string, string> = {
+  RELAY_RETRY_BASE_MS: '50',
+  RELAY_RETRY_CAP_MS: '1000',
+};
+
+/** For scenarios where deliveries fail on purpose and must still all arrive: no dead letters. */
+export const PATIENT_RELAY: Record<string, string> = { ...FAST_RETRIES, RELAY_MAX_ATTEMPTS: '1000' };
+
+/** For the poison scenario: give up on an event quickly, so it becomes a dead letter. */
+export const IMPATIENT_RELAY: Record<string, string> = { ...FAST_RETRIES, RELAY_MAX_ATTEMPTS: '3' };
