@@ -7,6 +7,7 @@ import {
   expectEventsAsPlanned,
   expectNothingLostOrDoubled,
   prepareCatalog,
+  withSystemLog,
 } from './support/scenario.js';
 import { startSystem, type RunningSystem } from './support/system.js';
 import { runOrders } from './support/workload.js';
@@ -36,7 +37,10 @@ describe('a flaky subscriber', () => {
 
       // When orders flow
       const client = new OrderClient(system.service('order-api').url);
-      const orders = await runOrders(client, { orders: E2E.orders, cancelEvery: 5, concurrency: 8 });
+      const orders = await withSystemLog(
+        system,
+        runOrders(client, { orders: E2E.orders, cancelEvery: 5, concurrency: 8 }),
+      );
 
       // Then the relay's retries get everything through, once and in order
       const report = await converge(

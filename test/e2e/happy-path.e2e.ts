@@ -7,6 +7,7 @@ import {
   expectEventsAsPlanned,
   expectNothingLostOrDoubled,
   prepareCatalog,
+  withSystemLog,
 } from './support/scenario.js';
 import { startSystem, type RunningSystem } from './support/system.js';
 import { runOrders } from './support/workload.js';
@@ -28,7 +29,10 @@ describe('the happy path', () => {
     async () => {
       // Given a running system, when clients walk orders to Delivered (every fifth one cancelled)
       const client = new OrderClient(system.service('order-api').url);
-      const orders = await runOrders(client, { orders: E2E.orders, cancelEvery: 5, concurrency: 8 });
+      const orders = await withSystemLog(
+        system,
+        runOrders(client, { orders: E2E.orders, cancelEvery: 5, concurrency: 8 }),
+      );
 
       // Then one email per event, stock moved right, one shipment and one charge per order, a refund
       // per cancellation, and nothing lost, doubled or out of order

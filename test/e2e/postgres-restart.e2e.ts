@@ -8,6 +8,7 @@ import {
   expectEventsAsPlanned,
   expectNothingLostOrDoubled,
   prepareCatalog,
+  withSystemLog,
 } from './support/scenario.js';
 import { startSystem, type RunningSystem } from './support/system.js';
 import { runOrders } from './support/workload.js';
@@ -38,14 +39,17 @@ describe('PostgreSQL restarting', () => {
       // Given orders flowing in, when PostgreSQL stops for 3 s a third of the way through
       const client = new OrderClient(system.service('order-api').url);
       let restart: Promise<void> | undefined;
-      const orders = await runOrders(client, {
-        orders: E2E.orders,
-        cancelEvery: 5,
-        concurrency: 8,
-        onOrderDone: (done) => {
-          if (done === Math.ceil(E2E.orders / 3)) restart = postgres.restart({ downMs: 3_000 });
-        },
-      });
+      const orders = await withSystemLog(
+        system,
+        runOrders(client, {
+          orders: E2E.orders,
+          cancelEvery: 5,
+          concurrency: 8,
+          onOrderDone: (done) => {
+            if (done === Math.ceil(E2E.orders / 3)) restart = postgres.restart({ downMs: 3_000 });
+          },
+        }),
+      );
       await restart;
 
       // Then nothing is lost or doubled, and no service had to be restarted to get there

@@ -7,6 +7,7 @@ import {
   expectEventsAsPlanned,
   expectNothingLostOrDoubled,
   prepareCatalog,
+  withSystemLog,
 } from './support/scenario.js';
 import { seededRandom } from './support/seeded-random.js';
 import { startSystem, type RunningSystem } from './support/system.js';
@@ -47,7 +48,7 @@ describe('the relay crashing', () => {
         kills++;
         await relay.restart();
       }
-      const orders = await workload;
+      const orders = await withSystemLog(system, workload);
 
       // Then every subscriber has every event once, in order, with every effect applied once
       const report = await converge(

@@ -9,6 +9,7 @@ import {
   expectEventsAsPlanned,
   expectNothingLostOrDoubled,
   prepareCatalog,
+  withSystemLog,
 } from './support/scenario.js';
 import { startSystem, type RunningSystem } from './support/system.js';
 import { runOrders } from './support/workload.js';
@@ -41,7 +42,10 @@ describe('a subscriber down for a while', () => {
 
       // When orders keep coming
       const client = new OrderClient(system.service('order-api').url);
-      const orders = await runOrders(client, { orders: E2E.orders, cancelEvery: 5, concurrency: 8 });
+      const orders = await withSystemLog(
+        system,
+        runOrders(client, { orders: E2E.orders, cancelEvery: 5, concurrency: 8 }),
+      );
 
       // Then the other subscribers get everything while inventory is still down: one slow subscriber
       // never holds the others back

@@ -157,3 +157,15 @@ export function expectEventsAsPlanned(report: ScenarioReport, orders: PlacedOrde
     });
   }
 }
+
+/** Awaits `work`; if it fails, the error carries the end of the services' log (who died, and why). */
+export async function withSystemLog<T>(system: RunningSystem, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`${message}\n--- services' log (${system.log.path}) ---\n${system.log.tail(40)}`, {
+      cause: error,
+    });
+  }
+}
