@@ -57,7 +57,7 @@ describe('the supervisor', () => {
       ]);
       expect(await crashing!.exited).toBe('code 3');
       expect(records).toContainEqual(
-        expect.objectContaining({ service: 'crashing', exit: 'code 3', msg: 'service exited unexpectedly' }),
+        expect.objectContaining({ child: 'crashing', exit: 'code 3', msg: 'service exited unexpectedly' }),
       );
       expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
       expect(readyBanner(statuses, 'embedded')).toContain('crashing  http://127.0.0.1:9  (not healthy)');

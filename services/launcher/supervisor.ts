@@ -37,7 +37,8 @@ export function superviseServices(options: SupervisorOptions): Supervisor {
     void child.exited.then((how) => {
       if (stopping) return;
       exitedEarly.add(child.name);
-      options.logger.error({ service: child.name, exit: how }, 'service exited unexpectedly');
+      // `service` is the launcher's own field in every line; the dead one is `child`.
+      options.logger.error({ child: child.name, exit: how }, 'service exited unexpectedly');
     });
   }
 
