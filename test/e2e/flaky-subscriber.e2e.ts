@@ -19,7 +19,7 @@ beforeAll(async () => {
   system = await startSystem({
     name: 'flaky-subscriber',
     env: PATIENT_RELAY,
-    faults: { warehouse: { failureRate: E2E.faultRate, seed: Number(process.env.E2E_SEED ?? 30) } },
+    faults: { warehouse: { failureRate: E2E.faultRate, seed: Number(process.env.E2E_SEED || 30) } },
   });
   await prepareCatalog(system);
 }, 180_000);
