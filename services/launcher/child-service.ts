@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import { prefixLines } from './line-prefixer.js';
 
 export type ChildService = {
@@ -28,20 +29,26 @@ export function commandFor(root: string, module: string): { command: string; arg
   return { command: process.execPath, args: ['--import', 'tsx', join(root, `${module}.ts`)] };
 }
 
+/** Where a child's prefixed lines go: the terminal for `npm start`, a log file for the e2e suite. */
+export type ChildOutput = { stdout: Writable; stderr: Writable };
+
 export function startChildService(
   root: string,
   name: string,
   module: string,
   env: NodeJS.ProcessEnv,
   width: number,
+  output: ChildOutput = { stdout: process.stdout, stderr: process.stderr },
 ): ChildService {
   const { command, args } = commandFor(root, module);
   const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = `[${name}]`.padEnd(width + 2);
-  prefixLines(child.stdout, process.stdout, prefix);
-  prefixLines(child.stderr, process.stderr, prefix);
+  prefixLines(child.stdout, output.stdout, prefix);
+  prefixLines(child.stderr, output.stderr, prefix);
+  // 'close' rather than 'exit': it waits for the output pipes to drain, so a dying child's last
+  // lines (often the reason it died) are printed before its death is reported.
   const exited = new Promise<string>((resolve) => {
-    child.once('exit', (code, signal) => resolve(signal ?? `code ${code ?? '?'}`));
+    child.once('close', (code, signal) => resolve(signal ?? `code ${code ?? '?'}`));
   });
   return {
     name,

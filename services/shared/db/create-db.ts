@@ -25,6 +25,19 @@ export function createDb<Schema = DB>(options: DbOptions): Kysely<Schema> {
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 10_000,
   });
-  pool.on('error', (error) => options.logger?.warn({ err: error }, 'idle PostgreSQL connection lost'));
+  // pg errors carry the whole client object; log what an operator can act on.
+  const describe = (error: Error & { code?: string }) => ({ message: error.message, code: error.code });
+  pool.on('error', (error) =>
+    options.logger?.warn({ err: describe(error) }, 'idle PostgreSQL connection lost'),
+  );
+  // pg-pool listens for errors only on idle clients. A checked-out client whose server goes away
+  // between two statements (a PostgreSQL restart mid-transaction) would emit 'error' with no
+  // listener and kill the process; with this one the statement fails instead, the transaction is
+  // retried or reported, and the pool drops the broken client on release.
+  pool.on('connect', (client) => {
+    client.on('error', (error: Error) =>
+      options.logger?.debug({ err: describe(error) }, 'PostgreSQL connection lost while checked out'),
+    );
+  });
   return new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
 }

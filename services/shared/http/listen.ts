@@ -18,7 +18,15 @@ export function boundPort(server: Server): number {
 /** Stops accepting connections and resolves when in-flight requests have finished. */
 export function closeServer(server: Server): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.close((error) => (error ? reject(error) : resolve()));
+    // close() drops the connections idle at that moment only: a keep-alive connection whose request
+    // finishes later would stay open for keepAliveTimeout (65 s), past any shutdown deadline. So keep
+    // dropping connections as they become idle until the server has closed.
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    server.close((error) => {
+      clearInterval(sweep);
+      if (error) reject(error);
+      else resolve();
+    });
     server.closeIdleConnections();
   });
 }

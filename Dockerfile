@@ -1,0 +1,27 @@
+# syntax=docker/dockerfile:1
+# One image for every service; docker-compose.yml picks the service with `command`, e.g.
+#   node dist/services/order-api/main.js
+# Services in a container need DATABASE_URL (the embedded PostgreSQL is for local runs).
+
+# --- build: every dependency, compile TypeScript to dist/ -------------------------------------
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build
+
+# --- runtime: production dependencies and the build output only -------------------------------
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+COPY bin ./bin
+COPY .env.example ./
+# The node image's unprivileged user: nothing here needs root.
+USER node
+EXPOSE 3000 3001 3002 3003 3004 3005
+# Without a command, the whole system under the launcher (still needs DATABASE_URL in a container).
+CMD ["node", "--enable-source-maps", "dist/services/launcher/main.js"]

@@ -1,0 +1,16 @@
+/**
+ * `npm run secrets`: prints fresh secrets as NAME=value lines, to append to .env for docker compose
+ * (`npm run secrets >> .env`): one Standard Webhooks signing secret per default subscriber (the relay
+ * signs with it, the subscriber verifies with it) and a password for the compose PostgreSQL. Nothing
+ * is stored: the point is that no deployment runs on a secret that shipped with the code.
+ */
+import { randomBytes } from 'node:crypto';
+import { DEFAULT_SUBSCRIBERS } from '../services/shared/events/default-subscribers.js';
+import { generateWebhookSecret } from '../services/shared/events/webhook-signature.js';
+
+const lines = [
+  ...DEFAULT_SUBSCRIBERS.map((subscriber) => `${subscriber.secretVariable}=${generateWebhookSecret()}`),
+  // Hex, so it can sit in a postgres:// URL without escaping.
+  `POSTGRES_PASSWORD=${randomBytes(24).toString('hex')}`,
+];
+process.stdout.write(`${lines.join('\n')}\n`);

@@ -1,0 +1,133 @@
+import { describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { SERVICES } from '../../services/launcher/service-list.js';
+import { DEFAULT_SUBSCRIBERS } from '../../services/shared/events/default-subscribers.js';
+import { isWebhookSecret } from '../../services/shared/events/webhook-signature.js';
+import { PROJECT_ROOT } from '../support/fixture-process.js';
+
+// No Docker engine runs where the tests run, so the compose file is checked by reading it: parsed
+// as compose parses it (YAML merge keys on) and held against the service list and the contract.
+type ComposeService = {
+  image?: string;
+  build?: unknown;
+  command?: string[];
+  environment?: Record<string, string>;
+  env_file?: string | string[];
+  healthcheck?: { test: string[] };
+  depends_on?: Record<string, { condition: string }>;
+  ports?: string[];
+};
+
+const text = readFileSync(join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8');
+const compose = parse(text, { merge: true }) as { services: Record<string, ComposeService> };
+const services = compose.services;
+const service = (name: string): ComposeService => {
+  const found = services[name];
+  if (!found) throw new Error(`docker-compose.yml has no service ${name}`);
+  return found;
+};
+const portOf = (name: string) => SERVICES.find((entry) => entry.name === name)!.defaultPort;
+const required = (variable: string) => new RegExp(`^\\$\\{${variable}:\\?[^}]+\\}$`);
+
+describe('docker-compose.yml', () => {
+  it('has PostgreSQL, the migration and every service the launcher runs', () => {
+    expect(Object.keys(services).sort()).toEqual(
+      ['postgres', 'migrate', ...SERVICES.map((entry) => entry.name)].sort(),
+    );
+    expect(service('postgres').image).toBe('postgres:17');
+    expect(service('postgres').healthcheck?.test.join(' ')).toMatch(/pg_isready/);
+  });
+
+  it('runs migrations once PostgreSQL is healthy, with the built CLI', () => {
+    const migrate = service('migrate');
+    expect(migrate.command).toEqual(['node', 'dist/services/cli/main.js', 'migrate']);
+    expect(migrate.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
+    expect(migrate.environment?.DATABASE_URL).toMatch(/@postgres:5432\/outbox$/);
+  });
+
+  it.each(SERVICES.map((entry) => [entry.name, entry] as const))(
+    'runs %s from the one image, after the migration, with its port, env and /healthz check',
+    (name, entry) => {
+      const container = service(name);
+      expect(container.build).toBe('.');
+      expect(container.image).toBe('order-outbox:local');
+      expect(container.command?.at(-1)).toBe(`dist/${entry.module}.js`);
+      expect(container.env_file).toBe('.env.example');
+      expect(container.depends_on?.migrate).toEqual({ condition: 'service_completed_successfully' });
+      const env = container.environment ?? {};
+      expect(env.DATABASE_URL).toMatch(
+        /^postgres:\/\/outbox:\$\{POSTGRES_PASSWORD:\?[^}]+\}@postgres:5432\/outbox$/,
+      );
+      expect(env[entry.portVariable]).toBe(String(entry.defaultPort));
+      expect(container.ports).toEqual([`127.0.0.1:${entry.defaultPort}:${entry.defaultPort}`]);
+      // The slim image has no curl: the check is node's own fetch, on the port set above.
+      expect(container.healthcheck?.test.slice(0, 3)).toEqual(['CMD', 'node', '-e']);
+      expect(container.healthcheck?.test[3]).toContain(`http://127.0.0.1:${entry.defaultPort}/healthz`);
+    },
+  );
+
+  it('gives the relay every subscriber endpoint inside the compose network and every secret, required', () => {
+    const relay = service('relay');
+    for (const subscriber of DEFAULT_SUBSCRIBERS) {
+      expect(relay.environment?.[subscriber.urlVariable]).toBe(
+        `http://${subscriber.name}:${portOf(subscriber.name)}/events`,
+      );
+      expect(relay.environment?.[subscriber.secretVariable]).toMatch(required(subscriber.secretVariable));
+      expect(relay.depends_on?.[subscriber.name]).toEqual({ condition: 'service_healthy' });
+    }
+  });
+
+  it('gives each subscriber its own secret from the environment, and ships no secret at all', () => {
+    for (const subscriber of DEFAULT_SUBSCRIBERS) {
+      const env = service(subscriber.name).environment ?? {};
+      expect(env[subscriber.secretVariable]).toMatch(required(subscriber.secretVariable));
+      const others = DEFAULT_SUBSCRIBERS.filter((other) => other !== subscriber);
+      for (const other of others) expect(env[other.secretVariable]).toBeUndefined();
+    }
+    expect(service('postgres').environment?.POSTGRES_PASSWORD).toMatch(required('POSTGRES_PASSWORD'));
+    expect(text).not.toMatch(/whsec_/);
+  });
+});
+
+describe('the Dockerfile', () => {
+  const dockerfile = readFileSync(join(PROJECT_ROOT, 'Dockerfile'), 'utf8');
+
+  it('builds in one stage and runs production dependencies plus dist in another', () => {
+    expect(dockerfile).toMatch(/^FROM node:20\S* AS build$/m);
+    expect(dockerfile).toMatch(/^RUN npm run build$/m);
+    expect(dockerfile).toMatch(/^FROM node:20\S* AS runtime$/m);
+    expect(dockerfile).toMatch(/^RUN npm ci --omit=dev/m);
+    expect(dockerfile).toMatch(/^COPY --from=build \/app\/dist \.\/dist$/m);
+    expect(dockerfile).toMatch(/^USER node$/m);
+  });
+
+  it('keeps local state, dependencies and secrets out of the build context', () => {
+    const ignored = readFileSync(join(PROJECT_ROOT, '.dockerignore'), 'utf8').split('\n');
+    expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', '.data', '.env', '.git']));
+  });
+});
+
+describe('npm run secrets', () => {
+  it('prints a fresh whsec_ secret per subscriber and a URL-safe database password', () => {
+    const run = () =>
+      execFileSync(process.execPath, ['--import', 'tsx', 'scripts/secrets.ts'], { cwd: PROJECT_ROOT })
+        .toString()
+        .trim()
+        .split('\n');
+    const lines = run();
+    const values = Object.fromEntries(
+      lines.map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    );
+
+    expect(Object.keys(values).sort()).toEqual(
+      [...DEFAULT_SUBSCRIBERS.map((subscriber) => subscriber.secretVariable), 'POSTGRES_PASSWORD'].sort(),
+    );
+    for (const subscriber of DEFAULT_SUBSCRIBERS)
+      expect(isWebhookSecret(values[subscriber.secretVariable]!)).toBe(true);
+    expect(values.POSTGRES_PASSWORD).toMatch(/^[0-9a-f]{48}$/);
+    expect(run()).not.toEqual(lines);
+  });
+});

@@ -1,0 +1,44 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+
+/**
+ * Where the e2e system's child processes write (already prefixed with the service name): a file
+ * kept after the run for digging into a failure, and the last lines in memory for the message of a
+ * failing assertion.
+ */
+export class LogSink extends Writable {
+  readonly path: string;
+  private readonly file: WriteStream;
+  private readonly recent: string[] = [];
+
+  constructor(
+    name: string,
+    private readonly keep = 400,
+  ) {
+    super();
+    this.path = join(tmpdir(), `outbox-e2e-${name}-${Date.now().toString(36)}.log`);
+    this.file = createWriteStream(this.path);
+  }
+
+  /** A line from the harness itself (a kill, a restart), in the same stream as the services'. */
+  note(line: string): void {
+    this.write(`[harness]   ${new Date().toISOString()} ${line}\n`);
+  }
+
+  tail(lines = 80): string {
+    return this.recent.slice(-lines).join('\n');
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+    const text = chunk.toString();
+    for (const line of text.split('\n')) if (line) this.recent.push(line);
+    if (this.recent.length > this.keep) this.recent.splice(0, this.recent.length - this.keep);
+    this.file.write(chunk, done);
+  }
+
+  override _final(done: (error?: Error | null) => void): void {
+    this.file.end(done);
+  }
+}

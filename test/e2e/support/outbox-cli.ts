@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { PROJECT_ROOT } from '../../support/fixture-process.js';
+
+const run = promisify(execFile);
+
+export type CliResult = { code: number; stdout: string; stderr: string };
+
+/** Runs the `outbox` operations CLI as an operator would, against the system's database. */
+export async function outboxCli(env: NodeJS.ProcessEnv, args: string[]): Promise<CliResult> {
+  try {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'services/cli/main.ts', ...args],
+      {
+        cwd: PROJECT_ROOT,
+        env: { ...env, LOG_LEVEL: 'warn' },
+        timeout: 60_000,
+      },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return {
+      code: typeof failed.code === 'number' ? failed.code : 1,
+      stdout: failed.stdout ?? '',
+      stderr: failed.stderr ?? '',
+    };
+  }
+}
+
+/**
+ * The dead-letter count of one subscription in `outbox status --json`, whatever the exact layout:
+ * the object naming the subscription, and in it the first field about dead letters (a count or a list).
+ */
+export function deadLettersIn(statusJson: string, subscription: string): number | undefined {
+  const found: number[] = [];
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      value.forEach(visit);
+      return;
+    }
+    if (typeof value !== 'object' || value === null) return;
+    const entry = value as Record<string, unknown>;
+    const named = [entry.name, entry.subscription, entry.subscriber].includes(subscription);
+    const key = Object.keys(entry).find((name) => /dead/i.test(name));
+    if (named && key !== undefined) {
+      const dead = entry[key];
+      if (typeof dead === 'number') found.push(dead);
+      else if (Array.isArray(dead)) found.push(dead.length);
+      else if (typeof dead === 'string' && /^\d+$/.test(dead)) found.push(Number(dead));
+    }
+    Object.values(entry).forEach(visit);
+  };
+  visit(JSON.parse(statusJson));
+  return found[0];
+}

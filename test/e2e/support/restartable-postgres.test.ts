@@ -1,0 +1,37 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import { startRestartablePostgres, type RestartablePostgres } from './restartable-postgres.js';
+
+let postgres: RestartablePostgres;
+
+beforeAll(async () => {
+  postgres = await startRestartablePostgres();
+});
+
+afterAll(async () => {
+  await postgres?.stop();
+});
+
+describe('the restartable PostgreSQL of the restart scenario', () => {
+  it('is migrated, and after a restart the same URL reaches the same data while old connections are cut', async () => {
+    // Given a pool holding a connection, and a row written through it
+    const pool = new pg.Pool({ connectionString: postgres.databaseUrl, max: 1 });
+    const lost: Error[] = [];
+    pool.on('error', (error) => lost.push(error));
+    try {
+      const { rows } = await pool.query<{ n: string }>('select count(*) as n from outbox');
+      expect(rows).toEqual([{ n: '0' }]);
+      await pool.query('create table survivor (id int); insert into survivor values (7)');
+
+      // When the server restarts
+      await postgres.restart({ downMs: 200 });
+
+      // Then the pooled connection was cut, and a new one on the same URL sees the data
+      expect(lost.length).toBe(1);
+      const { rows: after } = await pool.query('select id from survivor');
+      expect(after).toEqual([{ id: 7 }]);
+    } finally {
+      await pool.end();
+    }
+  });
+});

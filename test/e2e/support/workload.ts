@@ -1,0 +1,71 @@
+import type { OrderItem } from '../../../services/shared/events/order-events.js';
+import type { OrderClient } from './order-client.js';
+
+export type Fate = 'delivered' | 'cancelled';
+
+export type PlacedOrder = { id: string; customerId: string; items: OrderItem[]; fate: Fate };
+
+/** The events each fate produces, in order: what every subscriber must end up having seen. */
+export const EVENTS_OF: Record<Fate, string[]> = {
+  delivered: ['OrderPlaced', 'OrderShipped', 'OrderDelivered'],
+  cancelled: ['OrderPlaced', 'OrderCancelled'],
+};
+
+export const CATALOG: { sku: string; unitPriceCents: number }[] = [
+  { sku: 'E2E-MUG', unitPriceCents: 1_250 },
+  { sku: 'E2E-TEE', unitPriceCents: 1_999 },
+  { sku: 'E2E-CAP', unitPriceCents: 1_500 },
+  { sku: 'E2E-PIN', unitPriceCents: 300 },
+  { sku: 'E2E-BAG', unitPriceCents: 4_500 },
+];
+
+export type WorkloadOptions = {
+  orders: number;
+  /** Every n-th order is cancelled after being placed (the rest are shipped and delivered). */
+  cancelEvery: number;
+  /** Orders in flight at once. */
+  concurrency: number;
+  onOrderDone?: (done: number) => void;
+};
+
+/** Deterministic lines for order `index`: one or two SKUs of the catalog, quantities 1-3. */
+export function itemsFor(index: number): OrderItem[] {
+  const first = CATALOG[index % CATALOG.length]!;
+  const second = CATALOG[(index + 2) % CATALOG.length]!;
+  const items = [{ sku: first.sku, quantity: 1 + (index % 3) }];
+  if (index % 2 === 0) items.push({ sku: second.sku, quantity: 1 });
+  return items;
+}
+
+/** Walks `orders` orders through their lifecycle as concurrent clients would. */
+export async function runOrders(client: OrderClient, options: WorkloadOptions): Promise<PlacedOrder[]> {
+  const placed: PlacedOrder[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < options.orders) {
+      const index = next++;
+      const fate: Fate = index % options.cancelEvery === options.cancelEvery - 1 ? 'cancelled' : 'delivered';
+      const customerId = `e2e-customer-${index % 17}`;
+      const items = itemsFor(index);
+      const order = await client.create(customerId, items);
+      await client.place(order.id);
+      if (fate === 'cancelled') {
+        await client.cancel(order.id, 'changed my mind');
+      } else {
+        await client.ship(order.id);
+        await client.deliver(order.id);
+      }
+      placed.push({ id: order.id, customerId, items, fate });
+      options.onOrderDone?.(placed.length);
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  return placed;
+}
+
+export function expectedEventCount(orders: PlacedOrder[], eventTypes: string[]): number {
+  return orders.reduce(
+    (total, order) => total + EVENTS_OF[order.fate].filter((type) => eventTypes.includes(type)).length,
+    0,
+  );
+}
