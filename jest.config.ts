@@ -5,7 +5,7 @@ import type { Config } from 'jest';
 // turning imports into require().
 const config: Config = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/services', '<rootDir>/test', '<rootDir>/migrations'],
+  roots: ['<rootDir>/services', '<rootDir>/test', '<rootDir>/migrations', '<rootDir>/bench'],
   testMatch: ['**/*.test.ts'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },

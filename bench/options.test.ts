@@ -1,0 +1,32 @@
+import { describe, expect, it } from '@jest/globals';
+import { loadBenchOptions } from './options.js';
+
+describe('benchmark options', () => {
+  it('default to the sizes of issue 7', () => {
+    expect(loadBenchOptions([], {})).toMatchObject({
+      smoke: false,
+      scenarios: ['api', 'relay', 'e2e'],
+      apiSeconds: 10,
+      apiConnections: 50,
+      events: 50_000,
+      e2eSeconds: 20,
+      rates: [200, 500],
+      durable: true,
+      allowMissingServices: false,
+    });
+  });
+
+  it('shrink to tiny sizes with --smoke, and let variables and flags override', () => {
+    const options = loadBenchOptions(['--smoke', '--rates=5,10', '--scenarios=api'], { BENCH_EVENTS: '300' });
+    expect(options).toMatchObject({ smoke: true, events: 300, rates: [5, 10], scenarios: ['api'] });
+    expect(options.apiSeconds).toBe(1);
+    expect(options.allowMissingServices).toBe(true);
+  });
+
+  it('name the variable that is wrong', () => {
+    expect(() => loadBenchOptions(['--events=lots'], {})).toThrow(/BENCH_EVENTS/);
+    expect(() => loadBenchOptions([], { BENCH_SCENARIOS: 'api,fast' })).toThrow(/BENCH_SCENARIOS/);
+    expect(() => loadBenchOptions(['--rates=1,x'], {})).toThrow(/BENCH_RATES/);
+    expect(() => loadBenchOptions(['events=3'], {})).toThrow(/unknown argument/);
+  });
+});

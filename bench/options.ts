@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { envTypes, parseConfig } from '../services/shared/config.js';
+
+export const SCENARIOS = ['api', 'relay', 'e2e'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export type BenchOptions = {
+  smoke: boolean;
+  scenarios: ScenarioName[];
+  apiSeconds: number;
+  apiConnections: number;
+  events: number;
+  batchSize: number;
+  e2eSeconds: number;
+  warmupSeconds: number;
+  rates: number[];
+  pollMs: number;
+  poolMax: number;
+  durable: boolean;
+  resultsDir: string;
+  serviceLogLevel: string;
+  /** A scenario whose services are not in this checkout is recorded as skipped instead of failing the run. */
+  allowMissingServices: boolean;
+  drainTimeoutSeconds: number;
+  /** Run every service under `node --cpu-prof` (profiles next to the result file). */
+  cpuProfile: boolean;
+};
+
+/** "a, b" -> ["a", "b"]: list variables are comma-separated. */
+const commaSeparated = z.string().transform((value) => value.split(',').map((part) => part.trim()));
+
+/**
+ * Sizes come from BENCH_* variables (every one is in .env.example); `--smoke` swaps the defaults for
+ * tiny ones so a run takes seconds, and `--key=value` flags override both (`--events=2000`).
+ */
+function shape(smoke: boolean) {
+  return {
+    BENCH_SCENARIOS: commaSeparated.pipe(z.array(z.enum(SCENARIOS)).min(1)).default([...SCENARIOS]),
+    BENCH_API_SECONDS: envTypes.positiveInt(smoke ? 1 : 10),
+    BENCH_API_CONNECTIONS: envTypes.positiveInt(smoke ? 4 : 50),
+    BENCH_EVENTS: envTypes.positiveInt(smoke ? 200 : 50_000),
+    BENCH_BATCH_SIZE: envTypes.positiveInt(200),
+    BENCH_E2E_SECONDS: envTypes.positiveInt(smoke ? 1 : 20),
+    BENCH_WARMUP_SECONDS: envTypes.nonNegativeInt(smoke ? 0 : 2),
+    BENCH_RATES: commaSeparated
+      .pipe(
+        z
+          .array(
+            z.string().regex(/^\d+$/, 'must be whole numbers').transform(Number).pipe(z.number().positive()),
+          )
+          .min(1),
+      )
+      .default(smoke ? [20] : [200, 500]),
+    BENCH_POLL_MS: envTypes.positiveInt(100),
+    BENCH_PG_POOL_MAX: envTypes.positiveInt(10),
+    BENCH_PG_DURABLE: envTypes.flag(true),
+    BENCH_RESULTS_DIR: z.string().default('bench/results'),
+    BENCH_SERVICE_LOG_LEVEL: envTypes.logLevel().default('warn'),
+    BENCH_ALLOW_MISSING_SERVICES: envTypes.flag(smoke),
+    BENCH_DRAIN_TIMEOUT_SECONDS: envTypes.positiveInt(smoke ? 60 : 600),
+    BENCH_CPU_PROF: envTypes.flag(false),
+  };
+}
+
+const FLAG = /^--([a-z0-9-]+)(?:=(.*))?$/;
+
+/** `--events=2000` -> BENCH_EVENTS=2000; `--smoke` alone is the mode switch. */
+export function flagsToEnv(argv: string[]): { smoke: boolean; env: Record<string, string> } {
+  let smoke = false;
+  const env: Record<string, string> = {};
+  for (const arg of argv) {
+    const match = FLAG.exec(arg);
+    if (!match) throw new Error(`unknown argument ${arg}: flags look like --events=2000 or --smoke`);
+    const [, name, value] = match as unknown as [string, string, string | undefined];
+    if (name === 'smoke' && value === undefined) smoke = true;
+    else if (value === undefined) throw new Error(`--${name} needs a value: --${name}=...`);
+    else env[`BENCH_${name.replaceAll('-', '_').toUpperCase()}`] = value;
+  }
+  return { smoke, env };
+}
+
+export function loadBenchOptions(
+  argv: string[],
+  env: Record<string, string | undefined> = process.env,
+): BenchOptions {
+  const flags = flagsToEnv(argv);
+  const smoke = flags.smoke || env.BENCH_SMOKE === 'true' || env.BENCH_SMOKE === '1';
+  const vars = parseConfig(shape(smoke), { ...env, ...flags.env });
+  return {
+    smoke,
+    scenarios: vars.BENCH_SCENARIOS,
+    apiSeconds: vars.BENCH_API_SECONDS,
+    apiConnections: vars.BENCH_API_CONNECTIONS,
+    events: vars.BENCH_EVENTS,
+    batchSize: vars.BENCH_BATCH_SIZE,
+    e2eSeconds: vars.BENCH_E2E_SECONDS,
+    warmupSeconds: vars.BENCH_WARMUP_SECONDS,
+    rates: vars.BENCH_RATES,
+    pollMs: vars.BENCH_POLL_MS,
+    poolMax: vars.BENCH_PG_POOL_MAX,
+    durable: vars.BENCH_PG_DURABLE,
+    resultsDir: vars.BENCH_RESULTS_DIR,
+    serviceLogLevel: vars.BENCH_SERVICE_LOG_LEVEL,
+    allowMissingServices: vars.BENCH_ALLOW_MISSING_SERVICES,
+    drainTimeoutSeconds: vars.BENCH_DRAIN_TIMEOUT_SECONDS,
+    cpuProfile: vars.BENCH_CPU_PROF,
+  };
+}

@@ -1,0 +1,51 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Machine } from './machine.js';
+import type { BenchOptions } from './options.js';
+import type { ApiScenarioResult } from './scenarios/api.js';
+import type { EndToEndResult } from './scenarios/end-to-end.js';
+import type { RelayDrainResult } from './scenarios/relay-drain.js';
+
+/** What issue 7 aims at on the team's 2-core machine; kept beside the figures they judge. */
+export const TARGETS = {
+  apiThroughputRatioAtLeast: 0.9,
+  relayDrainTotalEventsPerSecondAtLeast: 20_000,
+  endToEndAt500PerSecond: { p50MsAtMost: 3, p99MsAtMost: 15 },
+} as const;
+
+export type ScenarioFailure = { error: string };
+
+export type BenchResult = {
+  startedAt: string;
+  finishedAt: string;
+  smoke: boolean;
+  options: BenchOptions;
+  machine: Machine;
+  versions: { node: string; postgres: string };
+  source: { commit: string; dirty: boolean } | undefined;
+  postgres: { source: 'DATABASE_URL' | 'embedded'; settings: Record<string, string>; cpuMeasured: boolean };
+  targets: typeof TARGETS;
+  scenarios: {
+    api?: ApiScenarioResult | ScenarioFailure;
+    relayDrain?: RelayDrainResult | ScenarioFailure;
+    endToEnd?: EndToEndResult | ScenarioFailure;
+  };
+  /** Where the services' own log lines went. */
+  logFile: string;
+};
+
+/** `2026-11-27T18-45-03Z`: sortable, and safe in a file name on every system. */
+export function fileStamp(date: Date): string {
+  return date
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replaceAll(':', '-');
+}
+
+/** Writes bench/results/<stamp>.json (gitignored) and returns its path. */
+export function writeResult(dir: string, stamp: string, result: BenchResult): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${stamp}.json`);
+  writeFileSync(path, `${JSON.stringify(result, null, 2)}\n`);
+  return path;
+}

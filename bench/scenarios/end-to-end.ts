@@ -1,0 +1,121 @@
+import { sql, type Kysely } from 'kysely';
+import { createDb } from '../../services/shared/db/create-db.js';
+import type { DB } from '../../services/shared/db/database.js';
+import { sharedMeteredProcesses, systemSettings, type BenchContext, type Skipped } from '../context.js';
+import { startCpuMeter, type PhaseCpu } from '../cpu-meter.js';
+import { endToEndLatency, latencyClock, outboxHighWater, type LatencyClock } from '../e2e-latency.js';
+import { missingModules, missingReason, ORDER_API, RELAY, SUBSCRIBERS } from '../entry-points.js';
+import { placeOrdersAtRate, type FixedRateResult } from '../fixed-rate-load.js';
+import { waitForInboxes, type InboxTable } from '../inbox-progress.js';
+import type { Distribution } from '../percentiles.js';
+import { startSystem } from '../system.js';
+
+export type WakeUp = 'listen' | 'polling';
+
+export type EndToEndRun = {
+  wakeUp: WakeUp;
+  rate: number;
+  pollMs: number;
+  load: FixedRateResult;
+  clock: LatencyClock;
+  /** Outbox commit -> subscriber commit, in ms, per subscriber and over every delivery. */
+  latencyMs: Record<string, Distribution> & { all: Distribution };
+  /**
+   * Relay connections seen idle after a LISTEN (pg_stat_activity): at least 1 expected with
+   * LISTEN/NOTIFY, 0 when polling only. A check that the relay honoured the switch.
+   */
+  listeningConnections: number;
+  cpu: PhaseCpu;
+};
+
+export type EndToEndResult = { runs: EndToEndRun[] } | Skipped;
+
+const inboxes: InboxTable[] = SUBSCRIBERS.map((entry) => ({ name: entry.name, table: entry.inboxTable }));
+
+/**
+ * Scenario 3: orders placed at fixed rates through the real Order API, relayed to the four real
+ * subscribers; latency from the outbox commit to each subscriber's commit. Every (wake-up, rate)
+ * pair runs on a fresh database with freshly started services, after a warm-up that is not counted.
+ */
+export async function runEndToEndScenario(context: BenchContext): Promise<EndToEndResult> {
+  const missing = missingModules(context.root, [ORDER_API, RELAY, ...SUBSCRIBERS]);
+  if (missing.length > 0) return { skipped: missingReason(missing) };
+  const runs: EndToEndRun[] = [];
+  for (const wakeUp of ['listen', 'polling'] as const) {
+    for (const rate of context.options.rates) {
+      context.progress(
+        `end to end: ${rate} orders/s for ${context.options.e2eSeconds} s, wake-up by ${wakeUp}`,
+      );
+      runs.push(await runOnce(context, wakeUp, rate));
+    }
+  }
+  return { runs };
+}
+
+async function runOnce(context: BenchContext, wakeUp: WakeUp, rate: number): Promise<EndToEndRun> {
+  const { options } = context;
+  const url = await context.postgres.freshDatabase(`e2e_${wakeUp}_${rate}`);
+  const db = createDb({ connectionString: url, max: 2 });
+  const system = await startSystem(systemSettings(context, url), {
+    subscribers: true,
+    orderApi: true,
+    relay: { listen: wakeUp === 'listen' },
+  }).catch(async (error: unknown) => {
+    await db.destroy();
+    throw error;
+  });
+  try {
+    const baseUrl = system.orderApi!.baseUrl;
+    const drainTimeoutMs = options.drainTimeoutSeconds * 1000;
+    let placedSoFar = 0;
+    const waitUntilDelivered = () =>
+      waitForInboxes(db, inboxes, Object.fromEntries(inboxes.map((inbox) => [inbox.name, placedSoFar])), {
+        timeoutMs: drainTimeoutMs,
+      });
+
+    if (options.warmupSeconds > 0) {
+      const warmup = await placeOrdersAtRate({ baseUrl, rate, seconds: options.warmupSeconds });
+      placedSoFar += warmup.ordersPlaced;
+      await waitUntilDelivered();
+    }
+    const after = await outboxHighWater(db);
+    const meter = startCpuMeter([
+      ...system.processes.map((service) => ({ name: service.name, pid: service.pid })),
+      ...sharedMeteredProcesses(context),
+    ]);
+    const load = await placeOrdersAtRate({ baseUrl, rate, seconds: options.e2eSeconds });
+    placedSoFar += load.ordersPlaced;
+    await waitUntilDelivered();
+    const cpu = meter.stop('events', load.ordersPlaced);
+    const upTo = await outboxHighWater(db);
+
+    const clock = await latencyClock(db);
+    const range = { after, upTo };
+    const latencyMs: Record<string, Distribution> = {};
+    for (const inbox of inboxes) latencyMs[inbox.name] = await endToEndLatency(db, [inbox], range, clock);
+    const all = await endToEndLatency(db, inboxes, range, clock);
+    return {
+      wakeUp,
+      rate,
+      pollMs: options.pollMs,
+      load,
+      clock,
+      latencyMs: { ...latencyMs, all },
+      listeningConnections: await listeningConnections(db),
+      cpu,
+    };
+  } finally {
+    await system.stop();
+    await db.destroy();
+  }
+}
+
+async function listeningConnections(db: Kysely<DB>): Promise<number> {
+  const { rows } = await sql<{ count: string }>`
+    select count(*) as count from pg_stat_activity
+     where datname = current_database()
+       and (application_name = ${RELAY.listenerApplicationName} or (state = 'idle' and query ilike 'listen%'))`.execute(
+    db,
+  );
+  return Number(rows[0]!.count);
+}

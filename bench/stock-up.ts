@@ -1,0 +1,24 @@
+import type { WriteStream } from 'node:fs';
+import { SEEDED_SKUS } from './order-requests.js';
+
+/**
+ * Gives the inventory service plenty of every SKU the benchmark orders (`PUT /stock/:sku`, issue 5),
+ * so OrderPlaced takes the reservation path real traffic takes, not the backorder path of an
+ * empty warehouse. A refusal is logged, not fatal: the figures stay valid, only less typical.
+ */
+export async function stockUp(inventoryBaseUrl: string, log: WriteStream): Promise<void> {
+  for (const sku of SEEDED_SKUS) {
+    const response = await fetch(`${inventoryBaseUrl}/stock/${encodeURIComponent(sku)}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ onHand: 10_000_000 }),
+    });
+    const body = await response.text();
+    if (!response.ok) {
+      log.write(
+        `[bench] PUT /stock/${sku} answered ${response.status}; inventory runs without stock: ${body}\n`,
+      );
+      return;
+    }
+  }
+}

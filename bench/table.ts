@@ -1,0 +1,173 @@
+import Table from 'cli-table3';
+import { isSkipped } from './context.js';
+import type { PhaseCpu } from './cpu-meter.js';
+import type { Distribution } from './percentiles.js';
+import { TARGETS, type BenchResult, type ScenarioFailure } from './results.js';
+
+type Row = [figure: string, measured: string, baseline: string, ratio: string, target: string];
+
+const n = (value: number, digits = 0) =>
+  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const ms = (value: number) => n(value, value < 10 ? 2 : 1);
+const x = (value: number) => `${n(value, 2)}x`;
+
+/** Only 2xx answers count as commands; say so when others came back. */
+function failedRequests(rows: Row[], who: string, load: { non2xx: number; errors: number }): void {
+  if (load.non2xx + load.errors > 0) {
+    rows.push([`  WARNING ${who}`, `${load.non2xx} non-2xx, ${load.errors} errors`, '', '', '']);
+  }
+}
+
+function failed(value: unknown): value is ScenarioFailure {
+  return typeof value === 'object' && value !== null && 'error' in value;
+}
+
+/** The figures as a table for the terminal (and for pasting into the README's Performance section). */
+export function renderFigures(result: BenchResult): string {
+  const table = new Table({
+    head: ['figure', 'measured', 'baseline', 'ratio', 'target'],
+    style: { head: [], border: [] },
+  });
+  const rows: Row[] = [];
+  const note = (figure: string, why: string) => rows.push([figure, why, '', '', '']);
+
+  const api = result.scenarios.api;
+  if (failed(api)) note('API', `failed: ${api.error}`);
+  else if (api) {
+    const base = api.baseline;
+    const label = `API, ${api.connections} conn.`;
+    if (isSkipped(api.orderApi) || isSkipped(api.ratio)) {
+      rows.push([`${label}: commands/s`, 'skipped', n(base.commandsPerSecond), '', '>= 0.9x']);
+      rows.push([
+        `${label}: p50 / p99 ms`,
+        'skipped',
+        `${ms(base.latencyMs.p50)} / ${ms(base.latencyMs.p99)}`,
+        '',
+        '',
+      ]);
+      failedRequests(rows, 'baseline', base);
+    } else {
+      const real = api.orderApi;
+      rows.push([
+        `${label}: commands/s`,
+        n(real.commandsPerSecond),
+        n(base.commandsPerSecond),
+        x(api.ratio.commandsPerSecond),
+        `>= ${TARGETS.apiThroughputRatioAtLeast}x`,
+      ]);
+      rows.push([
+        `${label}: p50 / p99 ms`,
+        `${ms(real.latencyMs.p50)} / ${ms(real.latencyMs.p99)}`,
+        `${ms(base.latencyMs.p50)} / ${ms(base.latencyMs.p99)}`,
+        `${x(api.ratio.p50)} / ${x(api.ratio.p99)}`,
+        '',
+      ]);
+      failedRequests(rows, 'baseline', base);
+      failedRequests(rows, 'Order API', real);
+    }
+  }
+
+  const drain = result.scenarios.relayDrain;
+  if (failed(drain)) note('relay drain', `failed: ${drain.error}`);
+  else if (drain) {
+    const label = `drain ${n(drain.events)} events`;
+    const direct = isSkipped(drain.direct) ? undefined : drain.direct;
+    const relay = isSkipped(drain.relay) ? undefined : drain.relay;
+    const ratio = isSkipped(drain.ratio) ? undefined : drain.ratio;
+    const figure = (value: number | undefined, format: (v: number) => string) =>
+      value === undefined ? 'skipped' : format(value);
+    rows.push([
+      `${label}: deliveries/s, all 4`,
+      figure(relay?.rate.total.eventsPerSecond, n),
+      figure(direct?.rate.total.eventsPerSecond, n),
+      ratio ? x(ratio.eventsPerSecond) : '',
+      `>= ${n(TARGETS.relayDrainTotalEventsPerSecondAtLeast)}/s`,
+    ]);
+    for (const name of Object.keys(drain.expectedPerSubscriber)) {
+      rows.push([
+        `  ${name}: deliveries/s`,
+        figure(relay?.rate.perSubscriber[name]?.eventsPerSecond, n),
+        figure(direct?.rate.perSubscriber[name]?.eventsPerSecond, n),
+        '',
+        '',
+      ]);
+    }
+    rows.push([
+      `${label}: s to backlog 0`,
+      figure(relay?.secondsToBacklogZero, (v) => n(v, 2)),
+      figure(direct?.secondsToBacklogZero, (v) => n(v, 2)),
+      ratio ? x(ratio.secondsToBacklogZero) : '',
+      '',
+    ]);
+    if (!direct) note(label, (drain.direct as { skipped: string }).skipped);
+  }
+
+  const e2e = result.scenarios.endToEnd;
+  if (failed(e2e)) note('end to end', `failed: ${e2e.error}`);
+  else if (e2e && isSkipped(e2e)) note('end to end', `skipped: ${e2e.skipped}`);
+  else if (e2e) {
+    for (const run of e2e.runs) {
+      const all: Distribution = run.latencyMs.all;
+      const target =
+        run.rate === 500
+          ? `p50 <= ${TARGETS.endToEndAt500PerSecond.p50MsAtMost}, p99 <= ${TARGETS.endToEndAt500PerSecond.p99MsAtMost}`
+          : '';
+      rows.push([
+        `e2e ${run.rate}/s ${run.wakeUp}: p50/p95/p99/max ms`,
+        [all.p50, all.p95, all.p99, all.max].map(ms).join(' / '),
+        '',
+        '',
+        target,
+      ]);
+      rows.push([
+        `  achieved orders/s, failures`,
+        `${n(run.load.achievedRate, 1)}, ${run.load.failures}`,
+        '',
+        '',
+        '',
+      ]);
+      // The switch that turns LISTEN off is an assumption about the relay: show when it did not hold.
+      if ((run.wakeUp === 'polling') !== (run.listeningConnections === 0)) {
+        rows.push(['  WARNING', `${run.listeningConnections} relay connection(s) LISTENing`, '', '', '']);
+      }
+    }
+  }
+  table.push(...rows);
+  return table.toString();
+}
+
+/** CPU-seconds per 1,000 units of work, per process and phase. */
+export function renderCpu(result: BenchResult): string {
+  const table = new Table({
+    head: ['phase', 'process', 'CPU s', 'CPU s / 1,000'],
+    style: { head: [], border: [] },
+  });
+  for (const [phase, cpu] of cpuPhases(result)) {
+    for (const usage of cpu.processes) {
+      table.push([
+        phase,
+        usage.process,
+        n(usage.cpuSeconds, 2),
+        `${n(usage.cpuSecondsPer1000, 3)} per 1,000 ${cpu.unit}`,
+      ]);
+    }
+  }
+  return table.toString();
+}
+
+function cpuPhases(result: BenchResult): [string, PhaseCpu][] {
+  const phases: [string, PhaseCpu][] = [];
+  const { api, relayDrain, endToEnd } = result.scenarios;
+  if (api && !failed(api)) {
+    phases.push(['API baseline', api.baseline.cpu]);
+    if (!isSkipped(api.orderApi)) phases.push(['API Order API', api.orderApi.cpu]);
+  }
+  if (relayDrain && !failed(relayDrain)) {
+    if (!isSkipped(relayDrain.direct)) phases.push(['drain direct', relayDrain.direct.cpu]);
+    if (!isSkipped(relayDrain.relay)) phases.push(['drain relay', relayDrain.relay.cpu]);
+  }
+  if (endToEnd && !failed(endToEnd) && !isSkipped(endToEnd)) {
+    for (const run of endToEnd.runs) phases.push([`e2e ${run.rate}/s ${run.wakeUp}`, run.cpu]);
+  }
+  return phases;
+}
