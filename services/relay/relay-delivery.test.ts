@@ -74,7 +74,7 @@ describe('delivery', () => {
 
     // And both checkpoints end at the last outbox row (the OrderPlaced-only stream skipped past the rest)
     const last = await sql<{ tx_id: string; position: string }>`
-      select tx_id::text as tx_id, position from outbox order by tx_id desc, position desc limit 1`.execute(
+      select tx_id::text as tx_id, position from outbox order by outbox.tx_id desc, outbox.position desc limit 1`.execute(
       database.db,
     );
     await waitFor('checkpoints at the end', async () => {

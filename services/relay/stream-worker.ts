@@ -207,6 +207,10 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
     const through = batch.length === wanted.length ? last : batch.at(-1)!;
     const target = { txId: through.txId, position: through.position };
     if (batch.length === 0) {
+      log.debug(
+        { events: events.length, through: through.position },
+        "no event of this stream's types: skipped",
+      );
       await advanceCheckpoint(db, name, instanceId, stream.checkpoint, target, stream.batchLimit);
       return CONTINUE;
     }
@@ -216,7 +220,16 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
     const seconds = (performance.now() - started) / 1_000;
     if (outcome.kind === 'delivered') {
       deps.metrics.delivery(name, 'delivered', batch.length, seconds);
-      log.debug({ events: batch.length, through: through.position, seconds }, 'batch delivered');
+      log.debug(
+        {
+          events: batch.length,
+          from: `${stream.checkpoint.txId}/${stream.checkpoint.position}`,
+          first: `${batch[0]!.txId}/${batch[0]!.position}`,
+          through: `${through.txId}/${through.position}`,
+          seconds,
+        },
+        'batch delivered',
+      );
       const advanced = await advanceCheckpoint(
         db,
         name,

@@ -22,6 +22,11 @@ type Row = {
  * The next events of a stream: after the checkpoint, behind the fence (see checkpoint.ts), in stream
  * order. One query on the (tx_id, position) index. Never `position > :last`: it skips rows of
  * transactions that commit late.
+ *
+ * ORDER BY names the table's columns: a bare `tx_id` would mean the output column `tx_id::text`, and
+ * text order puts '1000' before '999', so every time the transaction ids gain a digit a batch would
+ * jump ahead and the checkpoint would pass events never delivered (the e2e relay-crash scenario
+ * found it on a fresh server, whose ids cross 1000 early).
  */
 export async function readEventsAfter(
   db: Kysely<DB>,
@@ -34,7 +39,7 @@ export async function readEventsAfter(
     from outbox
     where (tx_id, position) > (${checkpoint.txId}::xid8, ${checkpoint.position}::bigint)
       and tx_id < pg_snapshot_xmin(pg_current_snapshot())
-    order by tx_id, position
+    order by outbox.tx_id, outbox.position
     limit ${limit}`.execute(db);
   return rows.map((row) => ({
     txId: row.tx_id,

@@ -26,7 +26,7 @@ export async function rewindStream(
       : sql`occurred_at >= ${target.time}::timestamptz`;
   const { rows } = await sql<{ tx_id: string; position: string }>`
     select tx_id::text as tx_id, position from outbox where ${condition}
-    order by tx_id, position limit 1`.execute(db);
+    order by outbox.tx_id, outbox.position limit 1`.execute(db);
   const first = rows[0];
   if (!first) return { ok: false, reason: 'no-event-at-or-after' };
   const checkpoint = { txId: first.tx_id, position: String(BigInt(first.position) - 1n) };

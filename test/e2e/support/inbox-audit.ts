@@ -30,6 +30,44 @@ export class InboxAudit {
     this.pool.on('error', () => {});
   }
 
+  /**
+   * For a failing run: the events of up to `limit` orders whose per-order order was broken at a
+   * subscriber, each with its stream key (tx_id, position) and when that subscriber recorded it.
+   */
+  async explainViolations(subscriber: DefaultSubscriber, limit = 3): Promise<string[]> {
+    const schemas = await this.inboxSchemas();
+    const inbox = `${pg.escapeIdentifier(schemas.get(subscriber.name)!)}.inbox`;
+    const { rows } = await this.pool.query<{ line: string }>(
+      `with wanted as (
+         select o.aggregate_id, o.aggregate_version, o.event_type, o.tx_id, o.position, i.processed_at,
+                lag(i.processed_at) over (partition by o.aggregate_id order by o.aggregate_version) as previous
+           from outbox o left join ${inbox} i on i.event_id = o.event_id
+          where o.event_type = any($1)),
+       broken as (select distinct aggregate_id from wanted where previous > processed_at limit $2)
+       select format('%s v%s %s tx=%s pos=%s recorded=%s', w.aggregate_id, w.aggregate_version,
+                     w.event_type, w.tx_id, w.position, to_char(w.processed_at, 'HH24:MI:SS.US')) as line
+         from wanted w join broken b using (aggregate_id)
+        order by w.aggregate_id, w.aggregate_version`,
+      [subscriber.eventTypes, limit],
+    );
+    return rows.map((row) => `${subscriber.name}: ${row.line}`);
+  }
+
+  /** For a failing run: up to `limit` committed events a subscriber never recorded, with their stream key. */
+  async explainLost(subscriber: DefaultSubscriber, limit = 5): Promise<string[]> {
+    const schemas = await this.inboxSchemas();
+    const inbox = `${pg.escapeIdentifier(schemas.get(subscriber.name)!)}.inbox`;
+    const { rows } = await this.pool.query<{ line: string }>(
+      `select format('%s v%s %s tx=%s pos=%s occurred=%s', o.aggregate_id, o.aggregate_version, o.event_type,
+                     o.tx_id, o.position, to_char(o.occurred_at, 'HH24:MI:SS.US')) as line
+         from outbox o left join ${inbox} i on i.event_id = o.event_id
+        where o.event_type = any($1) and i.event_id is null
+        order by o.tx_id, o.position limit $2`,
+      [subscriber.eventTypes, limit],
+    );
+    return rows.map((row) => `${subscriber.name} lost: ${row.line}`);
+  }
+
   async figures(subscribers: DefaultSubscriber[] = DEFAULT_SUBSCRIBERS): Promise<InboxFigures[]> {
     const schemas = await this.inboxSchemas();
     const figures: InboxFigures[] = [];

@@ -53,6 +53,8 @@ export type ScenarioReport = {
   inbox: InboxFigures[];
   effects: EffectFigures[];
   duplicates: Record<string, number>;
+  /** Event-level detail of broken per-order order, when there is any. */
+  violationDetails: string[];
 };
 
 /**
@@ -77,6 +79,12 @@ export async function converge(
       const handle = system.service(subscriber.name);
       duplicates[subscriber.name] = handle.isRunning() ? await duplicatesSuppressed(handle.url) : 0;
     }
+    const violationDetails: string[] = [];
+    for (const figures of inbox.filter((entry) => entry.orderViolations > 0 || entry.missing > 0)) {
+      const subscriber = DEFAULT_SUBSCRIBERS.find((candidate) => candidate.name === figures.subscriber)!;
+      if (figures.missing > 0) violationDetails.push(...(await audit.explainLost(subscriber)));
+      if (figures.orderViolations > 0) violationDetails.push(...(await audit.explainViolations(subscriber)));
+    }
     const report: ScenarioReport = {
       title,
       figures: {
@@ -88,6 +96,7 @@ export async function converge(
       inbox,
       effects,
       duplicates,
+      violationDetails,
     };
     console.log(formatReport(report));
     return report;
@@ -121,6 +130,7 @@ export function formatReport(report: ScenarioReport): string {
     'subscriber   events   lost  order violations  doubled  wrong  duplicates suppressed',
     ...rows,
     ...(examples.length ? ['problems:', ...examples] : []),
+    ...(report.violationDetails.length ? ['lost and out-of-order events:', ...report.violationDetails] : []),
   ].join('\n');
 }
 
