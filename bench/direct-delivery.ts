@@ -5,7 +5,7 @@ import {
   type OrderCloudEvent,
 } from '../services/shared/events/cloud-event.js';
 import type { DB } from '../services/shared/db/database.js';
-import type { EventMetadata } from '../services/shared/events/outbox-event.js';
+import { toOutboxEvent } from '../services/shared/events/outbox-event.js';
 import { signWebhook } from '../services/shared/events/webhook-signature.js';
 
 export type DeliveryTarget = {
@@ -20,19 +20,7 @@ export type TargetDelivery = { name: string; events: number; batches: number; se
 /** Every outbox event in stream order, as the CloudEvents the relay would send. */
 export async function readOutboxAsCloudEvents(db: Kysely<DB>): Promise<OrderCloudEvent[]> {
   const rows = await db.selectFrom('outbox').selectAll().orderBy('tx_id').orderBy('position').execute();
-  return rows.map((row) =>
-    toCloudEvent({
-      position: row.position,
-      eventId: row.event_id,
-      aggregateType: row.aggregate_type,
-      aggregateId: row.aggregate_id,
-      aggregateVersion: row.aggregate_version,
-      eventType: row.event_type,
-      payload: row.payload,
-      metadata: row.metadata as EventMetadata,
-      occurredAt: row.occurred_at,
-    }),
-  );
+  return rows.map((row) => toCloudEvent(toOutboxEvent(row)));
 }
 
 /** The batches one subscriber would receive: its event types only, in order, `batchSize` at a time. */

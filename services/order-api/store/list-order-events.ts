@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../shared/db/database.js';
-import type { EventMetadata, OutboxEvent } from '../../shared/events/outbox-event.js';
+import { toOutboxEvent, type OutboxEvent } from '../../shared/events/outbox-event.js';
 
 /** The order's events still in the outbox, in the order they were written. */
 export async function listOrderEvents(db: Kysely<DB>, orderId: string): Promise<OutboxEvent[]> {
@@ -20,15 +20,5 @@ export async function listOrderEvents(db: Kysely<DB>, orderId: string): Promise<
     .where('aggregate_id', '=', orderId)
     .orderBy('position')
     .execute();
-  return rows.map((row) => ({
-    position: row.position,
-    eventId: row.event_id,
-    aggregateType: row.aggregate_type,
-    aggregateId: row.aggregate_id,
-    aggregateVersion: row.aggregate_version,
-    eventType: row.event_type,
-    payload: row.payload,
-    metadata: row.metadata as EventMetadata,
-    occurredAt: row.occurred_at,
-  }));
+  return rows.map(toOutboxEvent);
 }

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { DeadLetters } from '../../shared/db/database.js';
 import type { StreamEvent } from '../streams/read-events-after.js';
-import type { EventMetadata } from '../../shared/events/outbox-event.js';
+import { toOutboxEvent } from '../../shared/events/outbox-event.js';
 
 export type DeadLetterState = 'parked' | 'replay-requested' | 'replayed';
 
@@ -27,18 +27,7 @@ export function toDeadLetter(row: DeadLetterRow): DeadLetter {
     id: String(row.id),
     subscription: row.subscription_name,
     state: row.replayed_at ? 'replayed' : row.replay_requested_at ? 'replay-requested' : 'parked',
-    event: {
-      txId: row.tx_id,
-      position: String(row.position),
-      eventId: row.event_id,
-      aggregateType: row.aggregate_type,
-      aggregateId: row.aggregate_id,
-      aggregateVersion: row.aggregate_version,
-      eventType: row.event_type,
-      payload: row.payload,
-      metadata: row.metadata as EventMetadata,
-      occurredAt: row.occurred_at,
-    },
+    event: { txId: row.tx_id, ...toOutboxEvent(row) },
     error: row.error,
     statusCode: row.status_code,
     attempts: row.attempts,

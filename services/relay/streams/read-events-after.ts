@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../shared/db/database.js';
-import type { EventMetadata, OutboxEvent } from '../../shared/events/outbox-event.js';
+import { toOutboxEvent, type EventMetadata, type OutboxEvent } from '../../shared/events/outbox-event.js';
 import type { Checkpoint } from './checkpoint.js';
 
 export type StreamEvent = OutboxEvent & { txId: string };
@@ -41,16 +41,5 @@ export async function readEventsAfter(
       and tx_id < pg_snapshot_xmin(pg_current_snapshot())
     order by outbox.tx_id, outbox.position
     limit ${limit}`.execute(db);
-  return rows.map((row) => ({
-    txId: row.tx_id,
-    position: String(row.position),
-    eventId: row.event_id,
-    aggregateType: row.aggregate_type,
-    aggregateId: row.aggregate_id,
-    aggregateVersion: row.aggregate_version,
-    eventType: row.event_type,
-    payload: row.payload,
-    metadata: row.metadata,
-    occurredAt: row.occurred_at,
-  }));
+  return rows.map((row) => ({ txId: row.tx_id, ...toOutboxEvent(row) }));
 }

@@ -18,3 +18,31 @@ export type OutboxEvent = {
   metadata: EventMetadata;
   occurredAt: Date;
 };
+
+/** An outbox row as selected from the table (snake_case, bigint position as pg returns it). */
+export type OutboxRow = {
+  position: string | number | bigint;
+  event_id: string;
+  aggregate_type: string;
+  aggregate_id: string;
+  aggregate_version: number;
+  event_type: string;
+  payload: unknown;
+  metadata: unknown;
+  occurred_at: Date;
+};
+
+/** The one mapping from an outbox row to the event every service reads. */
+export function toOutboxEvent(row: OutboxRow): OutboxEvent {
+  return {
+    position: String(row.position),
+    eventId: row.event_id,
+    aggregateType: row.aggregate_type,
+    aggregateId: row.aggregate_id,
+    aggregateVersion: row.aggregate_version,
+    eventType: row.event_type,
+    payload: row.payload,
+    metadata: row.metadata as EventMetadata,
+    occurredAt: row.occurred_at,
+  };
+}
