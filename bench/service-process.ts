@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { WriteStream } from 'node:fs';
+import { join } from 'node:path';
 import { commandFor } from '../services/launcher/child-service.js';
 import { prefixLines } from '../services/launcher/line-prefixer.js';
 import { waitHealthy } from '../services/launcher/wait-healthy.js';
@@ -30,12 +31,11 @@ export async function startServiceProcess(options: {
   cpuProfileDir?: string;
 }): Promise<ServiceProcess> {
   const { command, args } = commandFor(options.root, options.module);
+  // One folder per process and node's default file names (which carry the thread id): tsx runs
+  // its loader in a worker thread, and a fixed --cpu-prof-name made that thread's profile
+  // overwrite the main thread's, the one that matters.
   const profiling = options.cpuProfileDir
-    ? [
-        '--cpu-prof',
-        `--cpu-prof-dir=${options.cpuProfileDir}`,
-        `--cpu-prof-name=${options.name}.${Date.now()}.cpuprofile`,
-      ]
+    ? ['--cpu-prof', `--cpu-prof-dir=${join(options.cpuProfileDir, `${options.name}.${Date.now()}`)}`]
     : [];
   const child = spawn(command, [...profiling, ...args], {
     cwd: options.root,
