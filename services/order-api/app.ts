@@ -6,6 +6,7 @@ import { isDatabaseReachable } from '../shared/db/is-reachable.js';
 import { createHttpApp } from '../shared/http/create-app.js';
 import type { Logger } from '../shared/logger.js';
 import type { Clock } from './clock.js';
+import type { OutboxNotifier } from './store/outbox-notifier.js';
 import { createCommandMetrics } from './http/command-metrics.js';
 import { mountCommandRoutes } from './http/command-routes.js';
 import { correlationIdFrom } from './http/event-metadata.js';
@@ -18,6 +19,8 @@ export type OrderApiOptions = {
   logger: Logger;
   bodyLimit: string;
   idempotencyTtlHours: number;
+  /** Wakes the relay after commands that appended events; the caller drains it on shutdown. */
+  notifier: OutboxNotifier;
   registry?: Registry;
 };
 
@@ -47,6 +50,7 @@ export function createOrderApiApp(options: OrderApiOptions): Express {
         logger: options.logger,
         metrics: createCommandMetrics(registry),
         idempotencyTtlHours: options.idempotencyTtlHours,
+        notifier: options.notifier,
       });
     },
   });

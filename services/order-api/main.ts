@@ -12,6 +12,7 @@ import { createLogger } from '../shared/logger.js';
 import { provisionDatabase } from '../shared/postgres/provision.js';
 import { installGracefulShutdown } from '../shared/shutdown.js';
 import { createOrderApiApp } from './app.js';
+import { createOutboxNotifier } from './store/outbox-notifier.js';
 import { systemClock } from './clock.js';
 import { loadConfig } from './config.js';
 import { scheduleIdempotencyPurge } from './idempotency/purge-job.js';
@@ -41,8 +42,10 @@ if (missing.length > 0) {
   process.exit(1);
 }
 
+const notifier = createOutboxNotifier(db, logger);
 const app = createOrderApiApp({
   db,
+  notifier,
   clock: systemClock,
   logger,
   bodyLimit: config.httpBodyLimit,
@@ -63,6 +66,7 @@ installGracefulShutdown(
   [
     { name: 'stop purge job', run: () => purge.stop() },
     { name: 'close HTTP server', run: () => closeServer(server) },
+    { name: 'send the last relay wake-up', run: () => notifier.drain() },
     { name: 'close database pool', run: () => db.destroy() },
     { name: 'release PostgreSQL', run: () => database.stop() },
   ],

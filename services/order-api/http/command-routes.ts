@@ -29,12 +29,12 @@ export function mountCommandRoutes(app: Express, deps: CommandDeps): void {
         if (!body.ok) errors.push(...body.errors);
         return body.ok && errors.length === 0 ? { ok: true, input: body.value } : { ok: false, errors };
       },
-      execute: async (trx, input, now): Promise<CommandReply> => {
+      execute: async (db, input, now): Promise<CommandReply> => {
         const items = input.items.map((item) =>
           typeof item === 'string' ? { sku: item, quantity: 1 } : item,
         );
         const order = createOrder({ id: uuidv7(), customerId: input.customerId, items }, now);
-        await saveNewOrder(trx, order);
+        await saveNewOrder(db, order);
         return {
           ok: true,
           orderId: order.id,
@@ -56,11 +56,11 @@ export function mountCommandRoutes(app: Express, deps: CommandDeps): void {
         scope: `POST /orders/:id/${action}`,
         orderId: typeof req.params.id === 'string' ? req.params.id : undefined,
         parse: () => parseActionRequest(req, action),
-        execute: async (trx, input, now) =>
+        execute: async (db, input, now) =>
           toReply(
             action,
             input.orderId,
-            await changeOrder(trx, {
+            await changeOrder(db, {
               orderId: input.orderId,
               action: input.action,
               expectedVersions: input.expectedVersions,

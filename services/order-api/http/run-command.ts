@@ -11,7 +11,7 @@ import { tryLockIdempotencyKey } from '../idempotency/lock-idempotency-key.js';
 import { idempotencyCutoff } from '../idempotency/purge-idempotency-records.js';
 import { saveIdempotencyRecord } from '../idempotency/save-idempotency-record.js';
 import type { StoredResponse } from '../idempotency/stored-response.js';
-import { notifyOutbox } from '../store/notify-outbox.js';
+import type { OutboxNotifier } from '../store/outbox-notifier.js';
 import type { CommandMetrics, CommandOutcome } from './command-metrics.js';
 import type { FieldError } from './validation.js';
 import { validationProblem } from './validation.js';
@@ -22,6 +22,7 @@ export type CommandDeps = {
   logger: Logger;
   metrics: CommandMetrics;
   idempotencyTtlHours: number;
+  notifier: OutboxNotifier;
 };
 
 /** What a command's body decided: a response to send (and to store under its key), or a problem. */
@@ -36,7 +37,11 @@ export type CommandSpec<Input> = {
   orderId?: string | undefined;
   /** Validates everything the request carries; errors from every location at once. */
   parse: () => { ok: true; input: Input } | { ok: false; errors: FieldError[] };
-  execute: (trx: Transaction<DB>, input: Input, now: Date) => Promise<CommandReply>;
+  /**
+   * Runs the command on `db`: the pool, or a transaction when an Idempotency-Key record must
+   * commit with it. Each of its writes must be atomic on its own (one statement).
+   */
+  execute: (db: Kysely<DB>, input: Input, now: Date) => Promise<CommandReply>;
 };
 
 type TransactionResult =
@@ -46,9 +51,8 @@ type TransactionResult =
   | { kind: 'in-flight' };
 
 /**
- * The edge of every write: validate, then one transaction holding the Idempotency-Key claim, the
- * command and the stored response; after the commit, wake the relay. Logs one line and counts one
- * outcome per command.
+ * The edge of every write: validate, run the command (with an Idempotency-Key, in one transaction
+ * with the key's record), then wake the relay. Logs one line and counts one outcome per command.
  */
 export async function runCommand<Input>(
   deps: CommandDeps,
@@ -75,31 +79,13 @@ export async function runCommand<Input>(
   let result: TransactionResult;
   try {
     result = await withTransientRetry(() =>
-      deps.db.transaction().execute(async (trx): Promise<TransactionResult> => {
-        const now = deps.clock();
-        if (key !== undefined) {
-          if (!(await tryLockIdempotencyKey(trx, spec.scope, key))) return { kind: 'in-flight' };
-          const existing = await findIdempotencyRecord(trx, spec.scope, key);
-          // An expired record the purge job has not reached yet counts as gone.
-          if (existing && existing.createdAt >= idempotencyCutoff(now, deps.idempotencyTtlHours)) {
-            return existing.fingerprint === fingerprint
-              ? { kind: 'replay', response: existing.response }
-              : { kind: 'key-reused' };
-          }
-        }
-        const reply = await spec.execute(trx, parsed.input, now);
-        // Only successes are stored: a refused request wrote nothing, so its retry is judged afresh.
-        if (reply.ok && key !== undefined) {
-          await saveIdempotencyRecord(trx, {
-            scope: spec.scope,
-            key,
-            fingerprint,
-            response: reply.response,
-            createdAt: now,
-          });
-        }
-        return { kind: 'reply', reply };
-      }),
+      key === undefined
+        ? // Without a key the command is all there is to commit, and its writes are single
+          // statements: no BEGIN/COMMIT round trips.
+          spec.execute(deps.db, parsed.input, deps.clock()).then((reply) => ({ kind: 'reply', reply }))
+        : deps.db
+            .transaction()
+            .execute((trx) => runWithIdempotencyKey(deps, trx, spec, parsed.input, key, fingerprint)),
     );
   } catch (error) {
     finish('error');
@@ -135,11 +121,47 @@ export async function runCommand<Input>(
         finish(reply.outcome);
         throw reply.problem;
       }
-      if (reply.eventCount > 0) await notifyOutbox(deps.db, deps.logger);
+      // After the commit, and without waiting for it: the wake-up is a hint (DESIGN 3).
+      if (reply.eventCount > 0) deps.notifier.notify();
       finish('ok', { events: reply.eventCount });
       send(res, reply.response);
     }
   }
+}
+
+/**
+ * One transaction holding the Idempotency-Key claim, the command and the stored response: a retry
+ * with the same key either waits, replays the stored response, or is refused, never runs twice.
+ */
+async function runWithIdempotencyKey<Input>(
+  deps: CommandDeps,
+  trx: Transaction<DB>,
+  spec: CommandSpec<Input>,
+  input: Input,
+  key: string,
+  fingerprint: string,
+): Promise<TransactionResult> {
+  const now = deps.clock();
+  if (!(await tryLockIdempotencyKey(trx, spec.scope, key))) return { kind: 'in-flight' };
+  const existing = await findIdempotencyRecord(trx, spec.scope, key);
+  // An expired record the purge job has not reached yet counts as gone.
+  if (existing && existing.createdAt >= idempotencyCutoff(now, deps.idempotencyTtlHours)) {
+    return existing.fingerprint === fingerprint
+      ? { kind: 'replay', response: existing.response }
+      : { kind: 'key-reused' };
+  }
+  const reply = await spec.execute(trx, input, now);
+  // Only successes are stored: a refused request wrote nothing, so its retry is judged afresh.
+  if (reply.ok) {
+    await saveIdempotencyRecord(trx, {
+      scope: spec.scope,
+      key,
+      fingerprint,
+      response: reply.response,
+      createdAt: now,
+    });
+  }
+  return { kind: 'reply', reply };
 }
 
 function send(res: Response, response: StoredResponse): void {

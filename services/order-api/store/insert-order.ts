@@ -1,9 +1,9 @@
-import type { Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DB } from '../../shared/db/database.js';
 import type { Order } from '../order.js';
 
-export async function insertOrder(trx: Transaction<DB>, order: Order): Promise<void> {
-  await trx
+export async function insertOrder(db: Kysely<DB>, order: Order): Promise<void> {
+  await db
     .insertInto('orders')
     .values({
       id: order.id,

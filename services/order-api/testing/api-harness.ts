@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../../../test/support/tes
 import { serve, type Served } from '../../../test/support/serve.js';
 import type { Logger } from '../../shared/logger.js';
 import { createOrderApiApp } from '../app.js';
+import { createOutboxNotifier } from '../store/outbox-notifier.js';
 import type { Clock } from '../clock.js';
 
 /**
@@ -35,8 +36,10 @@ export async function startApiHarness(
     },
   });
   const logger: Logger = pino({ level: 'info', base: { service: 'order-api' } }, sink);
+  const notifier = createOutboxNotifier(database.db, logger);
   const app = createOrderApiApp({
     db: database.db,
+    notifier,
     clock: options.clock ?? (() => new Date()),
     logger,
     bodyLimit: '16kb',
@@ -68,6 +71,7 @@ export async function startApiHarness(
     },
     close: async () => {
       await served.close();
+      await notifier.drain();
       await database.destroy();
     },
   };
