@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../shared/db/database.js';
 import type { Order } from '../order.js';
+import { prepared } from '../../shared/db/prepared-statements.js';
 
 export async function insertOrder(db: Kysely<DB>, order: Order): Promise<void> {
   await db
@@ -14,5 +15,6 @@ export async function insertOrder(db: Kysely<DB>, order: Order): Promise<void> {
       created_at: order.createdAt,
       updated_at: order.updatedAt,
     })
+    .modifyEnd(prepared)
     .execute();
 }

@@ -4,6 +4,7 @@ import type { DB } from '../../shared/db/database.js';
 import { ORDER_AGGREGATE_TYPE, type OrderEvent } from '../../shared/events/order-events.js';
 import type { EventMetadata } from '../../shared/events/outbox-event.js';
 import type { Order } from '../order.js';
+import { prepared } from '../../shared/db/prepared-statements.js';
 
 export type WrittenChange = { written: true; eventIds: string[] } | { written: false };
 
@@ -27,7 +28,7 @@ export async function writeChange(
   occurredAt: Date,
 ): Promise<WrittenChange> {
   const eventIds = events.map(() => uuidv7());
-  const { rows } = await sql<{ written: boolean }>`
+  const { rows } = await sql<{ written: boolean }>`${prepared}
     with updated as (
       update orders
       set status = ${order.status}, version = ${order.version}, updated_at = ${order.updatedAt}

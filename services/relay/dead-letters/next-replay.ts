@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../shared/db/database.js';
 import { toDeadLetter, type DeadLetter } from './dead-letter.js';
+import { prepared } from '../../shared/db/prepared-statements.js';
 
 /** The oldest dead letter of a subscription waiting to be replayed, if any. */
 export async function nextReplay(db: Kysely<DB>, subscription: string): Promise<DeadLetter | undefined> {
@@ -14,6 +15,7 @@ export async function nextReplay(db: Kysely<DB>, subscription: string): Promise<
     .orderBy('dead_letters.tx_id')
     .orderBy('position')
     .limit(1)
+    .modifyEnd(prepared)
     .executeTakeFirst();
   return row ? toDeadLetter(row) : undefined;
 }

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../shared/db/database.js';
 import type { Checkpoint } from './checkpoint.js';
+import { prepared } from '../../shared/db/prepared-statements.js';
 
 /**
  * Moves the checkpoint from `from` to `to` and clears the retry state (`batchLimit` is the narrowed
@@ -36,6 +37,7 @@ export async function advanceCheckpoint(
     .where('lease_owner', '=', owner)
     .where(sql<boolean>`checkpoint_tx_id = ${from.txId}::xid8`)
     .where('checkpoint_position', '=', from.position)
+    .modifyEnd(prepared)
     .executeTakeFirst();
   return result.numUpdatedRows === 1n;
 }

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { DB } from '../../shared/db/database.js';
 import type { Checkpoint } from './checkpoint.js';
+import { prepared } from '../../shared/db/prepared-statements.js';
 
 /** What a stream worker needs to take its next step: the subscription and the stream's state. */
 export type StreamState = {
@@ -39,6 +40,7 @@ export async function loadStream(db: Kysely<DB>, name: string): Promise<StreamSt
       'r.first_failed_at',
     ])
     .where('r.subscription_name', '=', name)
+    .modifyEnd(prepared)
     .executeTakeFirst();
   if (!row) return undefined;
   return {

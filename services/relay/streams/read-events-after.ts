@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../shared/db/database.js';
 import { toOutboxEvent, type EventMetadata, type OutboxEvent } from '../../shared/events/outbox-event.js';
 import type { Checkpoint } from './checkpoint.js';
+import { prepared } from '../../shared/db/prepared-statements.js';
 
 export type StreamEvent = OutboxEvent & { txId: string };
 
@@ -33,7 +34,7 @@ export async function readEventsAfter(
   checkpoint: Checkpoint,
   limit: number,
 ): Promise<StreamEvent[]> {
-  const { rows } = await sql<Row>`
+  const { rows } = await sql<Row>`${prepared}
     select tx_id::text as tx_id, position, event_id, aggregate_type, aggregate_id, aggregate_version,
            event_type, payload, metadata, occurred_at
     from outbox

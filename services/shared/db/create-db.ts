@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
 import type { DB } from './database.js';
+import { preparingPool } from './prepared-statements.js';
 
 export type Database<Schema = DB> = Kysely<Schema>;
 
@@ -39,5 +40,5 @@ export function createDb<Schema = DB>(options: DbOptions): Kysely<Schema> {
       options.logger?.debug({ err: describe(error) }, 'PostgreSQL connection lost while checked out'),
     );
   });
-  return new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Schema>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
 }

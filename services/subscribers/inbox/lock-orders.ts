@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { DB } from '../../shared/db/database.js';
 import type { SubscriberName } from './subscriber.js';
+import { prepared } from '../../shared/db/prepared-statements.js';
 
 /**
  * Serialises this service's batches per order: two batches touching one order (a retried delivery
@@ -13,7 +14,7 @@ export async function lockOrders(
   orderIds: string[],
 ): Promise<void> {
   if (orderIds.length === 0) return;
-  await sql`
+  await sql`${prepared}
     select pg_advisory_xact_lock(hashtext(${schema}), hashtext(order_id))
     from (select distinct unnest(${orderIds}::text[]) as order_id order by 1) as ordered`.execute(trx);
 }

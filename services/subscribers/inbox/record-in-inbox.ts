@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { DB } from '../../shared/db/database.js';
 import type { SubscriberName } from './subscriber.js';
+import { prepared } from '../../shared/db/prepared-statements.js';
 
 /**
  * Inserts the batch's event ids into the service's inbox in one statement and returns the ids that
@@ -14,7 +15,7 @@ export async function recordInInbox(
   events: { id: string; type: string }[],
   now: Date,
 ): Promise<Set<string>> {
-  const { rows } = await sql<{ event_id: string }>`
+  const { rows } = await sql<{ event_id: string }>`${prepared}
     insert into ${sql.table(`${schema}.inbox`)} (event_id, event_type, processed_at)
     select id, type, ${now}::timestamptz
     from unnest(${events.map((event) => event.id)}::uuid[], ${events.map((event) => event.type)}::text[])
