@@ -60,7 +60,9 @@ export function verifyWebhook(
     'webhook-signature': pick('webhook-signature') ?? '',
   };
   try {
-    new Webhook(secret).verify(rawBody, wanted);
+    // The package would JSON.parse the body too: a second parse of what express already parsed,
+    // and a signed body that is not JSON would throw instead of being verified.
+    new Webhook(secret).verify(rawBody, wanted, { jsonParse: false });
     return { ok: true };
   } catch (error) {
     if (error instanceof WebhookVerificationError) return { ok: false, reason: error.message };
