@@ -74,7 +74,6 @@ export async function runCommand<Input>(
     throw validationProblem(parsed.errors);
   }
   const key = req.get('idempotency-key');
-  const fingerprint = requestFingerprint(req.method, req.path, req.body);
 
   let result: TransactionResult;
   try {
@@ -85,7 +84,16 @@ export async function runCommand<Input>(
           spec.execute(deps.db, parsed.input, deps.clock()).then((reply) => ({ kind: 'reply', reply }))
         : deps.db
             .transaction()
-            .execute((trx) => runWithIdempotencyKey(deps, trx, spec, parsed.input, key, fingerprint)),
+            .execute((trx) =>
+              runWithIdempotencyKey(
+                deps,
+                trx,
+                spec,
+                parsed.input,
+                key,
+                requestFingerprint(req.method, req.path, req.body),
+              ),
+            ),
     );
   } catch (error) {
     finish('error');
