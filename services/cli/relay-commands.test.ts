@@ -5,7 +5,8 @@ import { insertOutboxEvents, orderEvents } from '../../test/support/outbox-event
 import { runCli } from '../../test/support/run-cli.js';
 import { isWebhookSecret } from '../shared/events/webhook-signature.js';
 import { parkEvent } from '../relay/dead-letters/park-event.js';
-import { readEventsAfter } from '../relay/streams/read-events-after.js';
+import { readStreamBatch } from '../relay/streams/read-stream-batch.js';
+import { ORDER_EVENT_TYPES } from '../shared/events/order-events.js';
 import { STREAM_START } from '../relay/streams/checkpoint.js';
 
 // Each run is a real process (seconds each on a busy machine); a test runs a dozen of them.
@@ -101,7 +102,9 @@ describe('outbox subscriptions', () => {
       .select(sql<string>`checkpoint_tx_id::text`.as('tx'))
       .where('subscription_name', '=', 'late')
       .executeTakeFirstOrThrow();
-    expect(await readEventsAfter(database.db, { txId: stream.tx, position: '0' }, 10)).toEqual([]);
+    expect(
+      (await readStreamBatch(database.db, { txId: stream.tx, position: '0' }, ORDER_EVENT_TYPES, 10)).events,
+    ).toEqual([]);
 
     const listed = JSON.parse((await cli('subscriptions', 'list', '--json')).stdout) as { name: string }[];
     expect(listed.map((s) => s.name)).toEqual(['audit', 'late']);
@@ -123,7 +126,7 @@ describe('outbox status, dead-letters, replay and rewind', () => {
     // Given "audit" (OrderPlaced, OrderCancelled) with four OrderPlaced events waiting, one parked
     await database.db.deleteFrom('outbox').execute();
     await insertOutboxEvents(database.db, orderEvents(4, 1));
-    const [head] = await readEventsAfter(database.db, STREAM_START, 1);
+    const [head] = (await readStreamBatch(database.db, STREAM_START, ORDER_EVENT_TYPES, 1)).events;
     await database.db.updateTable('relay_streams').set({ lease_owner: 'relay-test' }).execute();
     await database.db.transaction().execute((trx) =>
       parkEvent(trx, 'audit', 'relay-test', STREAM_START, head!, {

@@ -9,7 +9,8 @@ import { waitFor } from '../../test/support/wait-for.js';
 import { CLOUDEVENTS_BATCH_CONTENT_TYPE } from '../shared/events/cloud-event.js';
 import { parseCloudEventBatch } from '../shared/events/cloud-event.js';
 import type { Relay } from './relay.js';
-import { readEventsAfter } from './streams/read-events-after.js';
+import { readStreamBatch } from './streams/read-stream-batch.js';
+import { ORDER_EVENT_TYPES } from '../shared/events/order-events.js';
 import { STREAM_START } from './streams/checkpoint.js';
 import { loadStream } from './streams/load-stream.js';
 
@@ -131,7 +132,7 @@ describe('the xid8 fence', () => {
       expect(BigInt(positionA)).toBeLessThan(BigInt(positionB));
 
       // Then the stream read does not see B while A may still commit below it
-      expect(await readEventsAfter(database.db, STREAM_START, 10)).toEqual([]);
+      expect((await readStreamBatch(database.db, STREAM_START, ORDER_EVENT_TYPES, 10)).events).toEqual([]);
       // ...and the relay, woken meanwhile, delivers nothing and does not move its checkpoint
       relay.wake();
       await waitFor('the relay owns the stream', () => relay!.ownedStreams().includes('fence'));
@@ -145,7 +146,7 @@ describe('the xid8 fence', () => {
       // Then both arrive, A's first
       await waitFor('both delivered', () => target.processed.length === 2);
       expect(target.processed.map((event) => event.id)).toEqual([a!.eventId, b!.eventId]);
-      const read = await readEventsAfter(database.db, STREAM_START, 10);
+      const read = (await readStreamBatch(database.db, STREAM_START, ORDER_EVENT_TYPES, 10)).events;
       expect(read.map((event) => event.eventId)).toEqual([a!.eventId, b!.eventId]);
     } finally {
       await connectionA.end();

@@ -14,7 +14,8 @@ import type { RelayMetrics } from './relay-metrics.js';
 import { advanceCheckpoint } from './streams/advance-checkpoint.js';
 import { loadStream, type StreamState } from './streams/load-stream.js';
 import { hasEventsBehindFence } from './streams/has-events-behind-fence.js';
-import { readEventsAfter, type StreamEvent } from './streams/read-events-after.js';
+import { isAfter } from './streams/checkpoint.js';
+import { readStreamBatch, type StreamEvent } from './streams/read-stream-batch.js';
 import { recordDeliveryFailure } from './streams/record-delivery-failure.js';
 import { setSubscriptionEnabled } from './subscriptions/set-subscription-enabled.js';
 import { WakeSignal } from './wake/wake-signal.js';
@@ -190,9 +191,17 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
     const letter = await nextReplay(db, name);
     if (letter) return replay(stream, letter);
 
-    const events = await readEventsAfter(db, stream.checkpoint, deps.batchSize);
-    const last = events.at(-1);
-    if (!last) {
+    const limit = stream.batchLimit ?? deps.batchSize;
+    const { events: batch, caughtUpTo } = await readStreamBatch(
+      db,
+      stream.checkpoint,
+      stream.eventTypes,
+      limit,
+    );
+    const last = batch.at(-1);
+    // Past the batch, and past the events of other types behind it when the read saw them all.
+    const through = caughtUpTo && (!last || isAfter(caughtUpTo, last)) ? caughtUpTo : last;
+    if (!through || !isAfter(through, stream.checkpoint)) {
       if (await hasEventsBehindFence(db, stream.checkpoint)) {
         fenceWaitMs = Math.min(deps.pollMs, fenceWaitMs * 2);
         return { kind: 'wait', ms: fenceWaitMs };
@@ -201,16 +210,9 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
       return { kind: 'wait', ms: deps.pollMs };
     }
     fenceWaitMs = FENCE_WAIT_START_MS;
-    const wanted = events.filter((event) => stream.eventTypes.includes(event.eventType));
-    const batch = wanted.slice(0, stream.batchLimit ?? deps.batchSize);
-    // Past the batch and past the events of other types that follow it, when the batch took all.
-    const through = batch.length === wanted.length ? last : batch.at(-1)!;
     const target = { txId: through.txId, position: through.position };
     if (batch.length === 0) {
-      log.debug(
-        { events: events.length, through: through.position },
-        "no event of this stream's types: skipped",
-      );
+      log.debug({ through: through.position }, "no event of this stream's types: skipped");
       await advanceCheckpoint(db, name, instanceId, stream.checkpoint, target, stream.batchLimit);
       return CONTINUE;
     }

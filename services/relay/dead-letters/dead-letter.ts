@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { DeadLetters } from '../../shared/db/database.js';
-import type { StreamEvent } from '../streams/read-events-after.js';
+import type { StreamEvent } from '../streams/read-stream-batch.js';
 import { toOutboxEvent } from '../../shared/events/outbox-event.js';
 
 export type DeadLetterState = 'parked' | 'replay-requested' | 'replayed';

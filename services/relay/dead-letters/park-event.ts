@@ -2,7 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { DB } from '../../shared/db/database.js';
 import { advanceCheckpoint } from '../streams/advance-checkpoint.js';
 import type { Checkpoint } from '../streams/checkpoint.js';
-import type { StreamEvent } from '../streams/read-events-after.js';
+import type { StreamEvent } from '../streams/read-stream-batch.js';
 
 export type ParkedFailure = {
   error: string;

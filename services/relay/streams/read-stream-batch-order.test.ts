@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import { STREAM_START } from './checkpoint.js';
-import { readEventsAfter } from './read-events-after.js';
+import { readStreamBatch } from './read-stream-batch.js';
 
 let database: TestDatabase;
+const TYPES = ['OrderPlaced'];
 
 beforeAll(async () => {
   database = await createTestDatabase({ poolMax: 2 });
@@ -23,17 +24,18 @@ afterAll(async () => {
   await database.destroy();
 });
 
-describe('reading a stream', () => {
-  it('returns events in numeric transaction-id order, also where the ids gain a digit', async () => {
-    const events = await readEventsAfter(database.db, STREAM_START, 10);
+describe('stream order', () => {
+  it('is numeric transaction-id order, also where the ids gain a digit', async () => {
+    const { events } = await readStreamBatch(database.db, STREAM_START, TYPES, 10);
     expect(events.map((event) => event.txId)).toEqual(['9', '10', '11', '99', '100']);
   });
 
   it('fills a small batch with the lowest transaction ids, then goes on after it without a gap', async () => {
-    const first = await readEventsAfter(database.db, STREAM_START, 2);
-    expect(first.map((event) => event.txId)).toEqual(['9', '10']);
-    const last = first.at(-1)!;
-    const next = await readEventsAfter(database.db, { txId: last.txId, position: last.position }, 10);
-    expect(next.map((event) => event.txId)).toEqual(['11', '99', '100']);
+    const first = await readStreamBatch(database.db, STREAM_START, TYPES, 2);
+    expect(first.events.map((event) => event.txId)).toEqual(['9', '10']);
+    const last = first.events.at(-1)!;
+    const next = await readStreamBatch(database.db, { txId: last.txId, position: last.position }, TYPES, 10);
+    expect(next.events.map((event) => event.txId)).toEqual(['11', '99', '100']);
+    expect(next.caughtUpTo?.txId).toBe('100');
   });
 });
