@@ -17,7 +17,8 @@ const relayShape = {
   RELAY_ADMIN_PORT: envTypes.port(3005),
   RELAY_POLL_MS: envTypes.positiveInt(1_000),
   RELAY_LISTEN: envTypes.flag(true),
-  RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(200),
+  // 1,000: the benchmark's drain ran 8.4k deliveries/s at 200, 10.1k at 500, 12.3k at 1,000.
+  RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(1_000),
   RELAY_RETRY_BASE_MS: envTypes.positiveInt(500),
   RELAY_RETRY_CAP_MS: envTypes.positiveInt(60_000),
   RELAY_RETRY_MAX_ATTEMPTS: envTypes.positiveInt(8),

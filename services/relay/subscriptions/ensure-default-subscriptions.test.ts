@@ -81,7 +81,7 @@ describe('the relay configuration', () => {
     expect(config).toMatchObject({
       adminPort: 3005,
       pollMs: 1_000,
-      batchSize: 200,
+      batchSize: 1_000,
       retry: { baseMs: 500, capMs: 60_000, maxAttempts: 8 },
       lease: { ttlMs: 5_000, renewMs: 1_000 },
       createDefaultSubscriptions: true,
