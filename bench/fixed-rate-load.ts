@@ -1,3 +1,4 @@
+import { createHttpPoster } from './http-poster.js';
 import { distribution, type Distribution } from './percentiles.js';
 import { CREATE_ORDER_PATH, createOrderBody, orderIdOf, placeOrderPath } from './order-requests.js';
 
@@ -27,6 +28,7 @@ export async function placeOrdersAtRate(options: {
   seconds: number;
 }): Promise<FixedRateResult> {
   const total = Math.round(options.rate * options.seconds);
+  const client = createHttpPoster(options.baseUrl);
   const latencies: number[] = [];
   const inFlight = new Set<Promise<void>>();
   let placed = 0;
@@ -35,18 +37,12 @@ export async function placeOrdersAtRate(options: {
 
   const placeOne = async (dueAt: number) => {
     try {
-      const created = await fetch(`${options.baseUrl}${CREATE_ORDER_PATH}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: createOrderBody(sequence++),
-      });
-      const body = await created.text();
-      const orderId = created.status === 201 ? orderIdOf(body) : undefined;
-      if (!orderId) throw new Error(`create answered ${created.status}: ${body.slice(0, 200)}`);
-      const placedResponse = await fetch(`${options.baseUrl}${placeOrderPath(orderId)}`, { method: 'POST' });
-      const placedBody = await placedResponse.text();
-      if (!placedResponse.ok)
-        throw new Error(`place answered ${placedResponse.status}: ${placedBody.slice(0, 200)}`);
+      const created = await client.post(CREATE_ORDER_PATH, createOrderBody(sequence++));
+      const orderId = created.status === 201 ? orderIdOf(created.body) : undefined;
+      if (!orderId) throw new Error(`create answered ${created.status}: ${created.body.slice(0, 200)}`);
+      const placedResponse = await client.post(placeOrderPath(orderId));
+      if (placedResponse.status < 200 || placedResponse.status >= 300)
+        throw new Error(`place answered ${placedResponse.status}: ${placedResponse.body.slice(0, 200)}`);
       placed++;
       latencies.push(performance.now() - dueAt);
     } catch (error) {
@@ -68,6 +64,7 @@ export async function placeOrdersAtRate(options: {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, nextDueAt - performance.now())));
   }
   await Promise.all(inFlight);
+  client.close();
   const seconds = (performance.now() - started) / 1000;
   return {
     rate: options.rate,
