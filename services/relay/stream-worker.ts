@@ -195,7 +195,7 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
     if (stream.nextAttemptAt && stream.nextAttemptAt > now)
       return { kind: 'wait', ms: Math.min(stream.nextAttemptAt.getTime() - now.getTime(), deps.pollMs) };
 
-    const letter = await nextReplay(db, name);
+    const letter = stream.replayPending ? await nextReplay(db, name) : undefined;
     if (letter) return replay(stream, letter);
 
     const limit = stream.batchLimit ?? deps.batchSize;

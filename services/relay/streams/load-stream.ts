@@ -18,6 +18,8 @@ export type StreamState = {
   batchLimit: number | null;
   nextAttemptAt: Date | null;
   firstFailedAt: Date | null;
+  /** A dead letter of this stream waits to be replayed (read with the stream: one query per step). */
+  replayPending: boolean;
 };
 
 export async function loadStream(db: Kysely<DB>, name: string): Promise<StreamState | undefined> {
@@ -38,6 +40,17 @@ export async function loadStream(db: Kysely<DB>, name: string): Promise<StreamSt
       'r.batch_limit',
       'r.next_attempt_at',
       'r.first_failed_at',
+      (eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('dead_letters as d')
+              .select(eb.lit(1).as('one'))
+              .whereRef('d.subscription_name', '=', 'r.subscription_name')
+              .where('d.replay_requested_at', 'is not', null)
+              .where('d.replayed_at', 'is', null),
+          )
+          .as('replay_pending'),
     ])
     .where('r.subscription_name', '=', name)
     .modifyEnd(prepared)
@@ -56,5 +69,6 @@ export async function loadStream(db: Kysely<DB>, name: string): Promise<StreamSt
     batchLimit: row.batch_limit,
     nextAttemptAt: row.next_attempt_at,
     firstFailedAt: row.first_failed_at,
+    replayPending: Boolean(row.replay_pending),
   };
 }
