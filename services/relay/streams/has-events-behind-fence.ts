@@ -1,19 +1,23 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../shared/db/database.js';
-import type { Checkpoint } from './checkpoint.js';
 import { prepared } from '../../shared/db/prepared-statements.js';
+import type { Checkpoint } from './checkpoint.js';
 
 /**
  * Whether rows exist after the checkpoint that the fence still hides (their transaction, or an
  * older one anywhere on the server, is still running). Then the stream should look again soon
  * rather than at the next poll: the NOTIFY for those rows may already have been spent.
+ *
+ * `ORDER BY … LIMIT 1` rather than `EXISTS`: as a prepared statement PostgreSQL switches to a
+ * generic plan, and for `EXISTS` over `(tx_id, position) > ($1, $2)` that plan is a sequential scan
+ * of the whole outbox (5.5 ms on 50,000 rows, against 0.03 ms on the index; pg_stat_statements
+ * showed it at 9 ms a call in the benchmark). An ordered LIMIT keeps the index in every plan.
  */
 export async function hasEventsBehindFence(db: Kysely<DB>, checkpoint: Checkpoint): Promise<boolean> {
-  const { rows } = await sql<{ behind: boolean }>`${prepared}
-    select exists (
-      select 1 from outbox
-      where (tx_id, position) > (${checkpoint.txId}::xid8, ${checkpoint.position}::bigint)) as behind`.execute(
-    db,
-  );
-  return rows[0]?.behind ?? false;
+  const { rows } = await sql<{ position: string }>`${prepared}
+    select position from outbox
+    where (tx_id, position) > (${checkpoint.txId}::xid8, ${checkpoint.position}::bigint)
+    order by tx_id, position
+    limit 1`.execute(db);
+  return rows.length > 0;
 }
