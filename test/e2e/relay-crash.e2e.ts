@@ -9,7 +9,7 @@ import {
   prepareCatalog,
   withSystemLog,
 } from './support/scenario.js';
-import { seededRandom } from './support/seeded-random.js';
+import { seededRandom } from '../support/seeded-random.js';
 import { startSystem, type RunningSystem } from './support/system.js';
 import { runOrders } from './support/workload.js';
 

@@ -2,6 +2,8 @@
  * Seeded random inputs for checking a webhook signer against a reference: a failing case can be
  * replayed from its seed, which `Math.random` would not allow.
  */
+import { seededRandom } from './seeded-random.js';
+
 export type WebhookInput = {
   seed: number;
   secret: string;
@@ -9,18 +11,6 @@ export type WebhookInput = {
   body: string | Buffer;
   signedAt: Date;
 };
-
-/** mulberry32: tiny, fast and good enough to spread inputs; not for anything secret. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Where UTF-8 changes width (1 to 4 bytes) plus lone surrogates, which encoders must replace alike.
 const CODE_POINT_RANGES: ReadonlyArray<readonly [number, number]> = [

@@ -1,10 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
-import {
-  randomWebhookInput,
-  seededRandom,
-  type WebhookInput,
-} from '../../../test/support/random-webhook-inputs.js';
+import { randomWebhookInput, type WebhookInput } from '../../../test/support/random-webhook-inputs.js';
+import { seededRandom } from '../../../test/support/seeded-random.js';
 import {
   generateWebhookSecret,
   isWebhookSecret,

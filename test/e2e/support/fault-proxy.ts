@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '../../support/seeded-random.js';
 
 export type FaultProxyOptions = {
   /** Share of requests answered 503 instead of being forwarded, 0..1. */
