@@ -14,7 +14,6 @@ import type { RelayMetrics } from './relay-metrics.js';
 import { advanceCheckpoint } from './streams/advance-checkpoint.js';
 import { loadStream, type StreamState } from './streams/load-stream.js';
 import { hasEventsBehindFence } from './streams/has-events-behind-fence.js';
-import { isAfter } from './streams/checkpoint.js';
 import { readStreamBatch, type StreamEvent } from './streams/read-stream-batch.js';
 import { recordDeliveryFailure } from './streams/record-delivery-failure.js';
 import { setSubscriptionEnabled } from './subscriptions/set-subscription-enabled.js';
@@ -205,10 +204,10 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
       stream.eventTypes,
       limit,
     );
-    const last = batch.at(-1);
-    // Past the batch, and past the events of other types behind it when the read saw them all.
-    const through = caughtUpTo && (!last || isAfter(caughtUpTo, last)) ? caughtUpTo : last;
-    if (!through || !isAfter(through, stream.checkpoint)) {
+    // Past the batch, and past the events of other types behind it when the read saw them all
+    // (caughtUpTo is then the last row behind the fence, never before the batch's last event).
+    const through = caughtUpTo ?? batch.at(-1);
+    if (!through) {
       if (await hasEventsBehindFence(db, stream.checkpoint)) {
         fenceWaitMs = Math.min(deps.pollMs, FENCE_WAIT_CAP_MS, fenceWaitMs * 2);
         return { kind: 'wait', ms: fenceWaitMs };

@@ -17,9 +17,3 @@ export const STREAM_START: Checkpoint = { txId: '0', position: '0' };
 export function formatCheckpoint(checkpoint: Checkpoint): string {
   return `${checkpoint.position}@tx${checkpoint.txId}`;
 }
-
-/** Stream order: transaction id first, then position (both compared as integers, never as text). */
-export function isAfter(a: Checkpoint, b: Checkpoint): boolean {
-  const [aTx, bTx] = [BigInt(a.txId), BigInt(b.txId)];
-  return aTx !== bTx ? aTx > bTx : BigInt(a.position) > BigInt(b.position);
-}
