@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../shared/db/database.js';
 import type { Checkpoint } from './checkpoint.js';
 import { prepared } from '../../shared/db/prepared-statements.js';
+import { movedCheckpoint } from './moved-checkpoint.js';
 
 /**
  * Moves the checkpoint from `from` to `to` and clears the retry state (`batchLimit` is the narrowed
@@ -20,19 +21,7 @@ export async function advanceCheckpoint(
 ): Promise<boolean> {
   const result = await db
     .updateTable('relay_streams')
-    .set({
-      checkpoint_tx_id: sql`${to.txId}::xid8`,
-      checkpoint_position: to.position,
-      failed_attempts: 0,
-      batch_attempts: 0,
-      batch_limit: batchLimit,
-      next_attempt_at: null,
-      first_failed_at: null,
-      last_failed_at: null,
-      last_error: null,
-      last_status_code: null,
-      updated_at: sql`now()`,
-    })
+    .set(movedCheckpoint(to, batchLimit))
     .where('subscription_name', '=', name)
     .where('lease_owner', '=', owner)
     .where(sql<boolean>`checkpoint_tx_id = ${from.txId}::xid8`)

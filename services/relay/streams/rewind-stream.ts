@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../shared/db/database.js';
 import type { Checkpoint } from './checkpoint.js';
+import { movedCheckpoint } from './moved-checkpoint.js';
 
 export type RewindTarget = { position: string } | { time: Date };
 
@@ -32,19 +33,7 @@ export async function rewindStream(
   const checkpoint = { txId: first.tx_id, position: String(BigInt(first.position) - 1n) };
   const updated = await db
     .updateTable('relay_streams')
-    .set({
-      checkpoint_tx_id: sql`${checkpoint.txId}::xid8`,
-      checkpoint_position: checkpoint.position,
-      failed_attempts: 0,
-      batch_attempts: 0,
-      batch_limit: null,
-      next_attempt_at: null,
-      first_failed_at: null,
-      last_failed_at: null,
-      last_error: null,
-      last_status_code: null,
-      updated_at: sql`now()`,
-    })
+    .set(movedCheckpoint(checkpoint, null))
     .where('subscription_name', '=', name)
     .executeTakeFirst();
   if (updated.numUpdatedRows !== 1n) return { ok: false, reason: 'no-such-subscription' };
