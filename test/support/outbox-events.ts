@@ -43,18 +43,7 @@ export async function insertOutboxEvents(db: Kysely<DB>, events: readonly TestEv
   for (let start = 0; start < events.length; start += 500) {
     await db
       .insertInto('outbox')
-      .values(
-        events.slice(start, start + 500).map((event) => ({
-          event_id: event.eventId,
-          aggregate_type: 'Order',
-          aggregate_id: event.orderId,
-          aggregate_version: event.version,
-          event_type: event.type,
-          payload: JSON.stringify(payloadFor(event)),
-          metadata: JSON.stringify(event.traceparent ? { traceparent: event.traceparent } : {}),
-          occurred_at: new Date(),
-        })),
-      )
+      .values(events.slice(start, start + 500).map(outboxRow))
       .execute();
   }
 }
