@@ -1,8 +1,13 @@
 import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { pino } from 'pino';
+import {
+  startConnectionCuttingProxy,
+  type ConnectionCuttingProxy,
+} from '../../../test/support/connection-cutting-proxy.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import { serve, type Served } from '../../../test/support/serve.js';
+import { createDb } from '../../shared/db/create-db.js';
 import type { Logger } from '../../shared/logger.js';
 import { createOrderApiApp } from '../app.js';
 import { createOutboxNotifier } from '../store/outbox-notifier.js';
@@ -10,10 +15,14 @@ import type { Clock } from '../clock.js';
 
 /**
  * A real Order API for a spec file: its own migrated database, the app served over real HTTP on a
- * free port, and the log lines it wrote. Test support only.
+ * free port, and the log lines it wrote. With `throughProxy`, the app reaches PostgreSQL through a
+ * proxy that cuts its connections on cue, while `database.db` (counts, checks) connects directly.
+ * Test support only.
  */
 export type ApiHarness = {
   database: TestDatabase;
+  /** Set with `throughProxy`. */
+  proxy: ConnectionCuttingProxy | undefined;
   baseUrl: string;
   logLines: Record<string, unknown>[];
   post(path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
@@ -23,9 +32,11 @@ export type ApiHarness = {
 };
 
 export async function startApiHarness(
-  options: { clock?: Clock; poolMax?: number; idempotencyTtlHours?: number } = {},
+  options: { clock?: Clock; poolMax?: number; idempotencyTtlHours?: number; throughProxy?: boolean } = {},
 ): Promise<ApiHarness> {
   const database = await createTestDatabase({ poolMax: options.poolMax ?? 10 });
+  const proxy = options.throughProxy ? await startConnectionCuttingProxy(database.url) : undefined;
+  const appDb = proxy ? createDb({ connectionString: proxy.url, max: options.poolMax ?? 10 }) : database.db;
   const logLines: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -36,9 +47,9 @@ export async function startApiHarness(
     },
   });
   const logger: Logger = pino({ level: 'info', base: { service: 'order-api' } }, sink);
-  const notifier = createOutboxNotifier(database.db, logger);
+  const notifier = createOutboxNotifier(appDb, logger);
   const app = createOrderApiApp({
-    db: database.db,
+    db: appDb,
     notifier,
     clock: options.clock ?? (() => new Date()),
     logger,
@@ -49,6 +60,7 @@ export async function startApiHarness(
   const baseUrl = served.baseUrl;
   return {
     database,
+    proxy,
     baseUrl,
     logLines,
     post: (path, body, headers = {}) =>
@@ -72,6 +84,10 @@ export async function startApiHarness(
     close: async () => {
       await served.close();
       await notifier.drain();
+      if (proxy) {
+        await appDb.destroy();
+        await proxy.close();
+      }
       await database.destroy();
     },
   };
