@@ -4,6 +4,7 @@ import {
   ORDER_STATUSES,
   createOrder,
   decide,
+  orderAsLeftBy,
   type Order,
   type OrderAction,
   type OrderActionName,
@@ -100,4 +101,19 @@ describe('the Order aggregate', () => {
       { type: 'OrderCancelled', data: { orderId: id, reason: null } },
     ]);
   });
+
+  const allowed = pairs.filter(([status, name]) => EXPECTED[status][name] !== undefined);
+
+  it.each(allowed)(
+    'rebuilds the order as %s + %s left it, from the order as it is later, exactly as decided',
+    (status, name) => {
+      const decision = decide({ ...orderIn(status), version: 3 }, action(name), later);
+      if (!decision.ok) throw new Error('the table says this transition is allowed');
+      // However the order moved on afterwards, the rebuilt order is the one the action decided.
+      for (const now of ORDER_STATUSES) {
+        const current = { ...orderIn(now), version: 9, updatedAt: new Date('2026-11-28T00:00:00.000Z') };
+        expect(orderAsLeftBy(current, name, 4, later)).toEqual(decision.order);
+      }
+    },
+  );
 });

@@ -66,6 +66,21 @@ export function decide(order: Order, action: OrderAction, now: Date): Decision {
   return { ok: true, order: next, events: [recordedEvent(order, action)] };
 }
 
+/**
+ * The order as an accepted `action` left it, at that action's `version` and time, rebuilt from the
+ * order as it is now (it may have moved on since; its customer, items and creation never change):
+ * the reply of a command that learns only afterwards that its own write committed.
+ */
+export function orderAsLeftBy(current: Order, action: OrderActionName, version: number, at: Date): Order {
+  return {
+    ...current,
+    items: current.items.map((item) => ({ ...item })),
+    status: TRANSITIONS[action].to,
+    version,
+    updatedAt: at,
+  };
+}
+
 function recordedEvent(order: Order, action: OrderAction): OrderEvent {
   switch (action.type) {
     case 'place':
