@@ -93,6 +93,11 @@ describe('GET /openapi.json', () => {
     await expectDocumented(await api.get('/orders?limit=0'), '/orders', 'get');
   });
 
+  it('documents 503 (outcome unknown, database out of reach) on every command', () => {
+    const commands = ['/orders', ...['place', 'ship', 'deliver', 'cancel'].map((a) => `/orders/{id}/${a}`)];
+    for (const path of commands) expect(document.paths[path]!.post!.responses['503']).toBeDefined();
+  });
+
   it('would catch a response that does not match', () => {
     const schema =
       document.paths['/orders/{id}']!.get!.responses['200']!.content!['application/json']!.schema;

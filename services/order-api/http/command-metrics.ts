@@ -9,6 +9,8 @@ export type CommandOutcome =
   | 'precondition_failed'
   | 'idempotency_key_reused'
   | 'idempotency_key_in_flight'
+  /** The database stayed out of reach: the command's outcome could not be learnt (503). */
+  | 'unavailable'
   | 'error';
 
 export type CommandMetrics = { count(action: string, outcome: CommandOutcome): void };

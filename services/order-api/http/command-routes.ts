@@ -1,7 +1,10 @@
 import type { Express, Request } from 'express';
 import { v7 as uuidv7 } from 'uuid';
 import { HttpProblem } from '../../shared/http/problem.js';
-import { createOrder, type OrderAction, type OrderActionName } from '../order.js';
+import { createOrder, type Order, type OrderAction, type OrderActionName } from '../order.js';
+import { reserveEventIds } from '../store/event-ids.js';
+import { findOrderAsChangedBy } from '../store/find-order-as-changed.js';
+import { findOrderAsCreated } from '../store/find-order-as-created.js';
 import { changeOrder, saveNewOrder, type ChangeOrderOutcome } from '../store/order-commands.js';
 import { eventMetadataFrom } from './event-metadata.js';
 import { etagOf, parseIfMatch } from './if-match.js';
@@ -16,9 +19,14 @@ import {
 } from './schemas.js';
 import { parseAt, type FieldError } from './validation.js';
 
-/** POST /orders and POST /orders/:id/{place,ship,deliver,cancel}. */
+/**
+ * POST /orders and POST /orders/:id/{place,ship,deliver,cancel}. Each request chooses its order id
+ * (create) or event ids (actions) once, before its first attempt: every attempt writes the same ones,
+ * so after a lost connection the command can find its own commit by them.
+ */
 export function mountCommandRoutes(app: Express, deps: CommandDeps): void {
   app.post('/orders', async (req, res) => {
+    const id = uuidv7();
     await runCommand(deps, req, res, {
       action: 'create',
       scope: 'POST /orders',
@@ -33,24 +41,20 @@ export function mountCommandRoutes(app: Express, deps: CommandDeps): void {
         const items = input.items.map((item) =>
           typeof item === 'string' ? { sku: item, quantity: 1 } : item,
         );
-        const order = createOrder({ id: uuidv7(), customerId: input.customerId, items }, now);
+        const order = createOrder({ id, customerId: input.customerId, items }, now);
         await saveNewOrder(db, order);
-        return {
-          ok: true,
-          orderId: order.id,
-          eventCount: 0,
-          response: {
-            status: 201,
-            headers: { Location: `/orders/${order.id}`, ETag: etagOf(order.version) },
-            body: toOrderJson(order),
-          },
-        };
+        return createdReply(order);
+      },
+      findCommitted: async (db) => {
+        const order = await findOrderAsCreated(db, id);
+        return order && createdReply(order);
       },
     });
   });
 
   for (const action of ['place', 'ship', 'deliver', 'cancel'] as const) {
     app.post(`/orders/:id/${action}`, async (req, res) => {
+      const eventIds = reserveEventIds();
       await runCommand(deps, req, res, {
         action,
         scope: `POST /orders/:id/${action}`,
@@ -66,8 +70,15 @@ export function mountCommandRoutes(app: Express, deps: CommandDeps): void {
               expectedVersions: input.expectedVersions,
               metadata: eventMetadataFrom(req),
               now,
+              eventIds,
             }),
           ),
+        findCommitted: async (db, input) => {
+          // Every accepted action records an event, so its first event id marks its commit.
+          const eventId = eventIds(1)[0]!;
+          const order = await findOrderAsChangedBy(db, eventId, action);
+          return order && toReply(action, input.orderId, { ok: true, order, eventIds: [eventId] });
+        },
       });
     });
   }
@@ -106,6 +117,19 @@ function headerErrors(req: Request): FieldError[] {
   if (key === undefined) return [];
   const parsed = parseAt('header', idempotencyKeySchema, key);
   return parsed.ok ? [] : parsed.errors.map((error) => ({ ...error, field: 'Idempotency-Key' }));
+}
+
+function createdReply(order: Order): CommandReply {
+  return {
+    ok: true,
+    orderId: order.id,
+    eventCount: 0,
+    response: {
+      status: 201,
+      headers: { Location: `/orders/${order.id}`, ETag: etagOf(order.version) },
+      body: toOrderJson(order),
+    },
+  };
 }
 
 function toReply(action: OrderActionName, orderId: string, outcome: ChangeOrderOutcome): CommandReply {

@@ -75,6 +75,10 @@ const commandProblems = {
   '413': problem('Body larger than the limit'),
   '415': problem('Body is not JSON'),
   '422': problem('The Idempotency-Key was used with a different request'),
+  '503': problem(
+    'The database could not be reached to finish the command or to learn whether it took effect; ' +
+      'retry after Retry-After seconds, with the same Idempotency-Key to be sure it applies once',
+  ),
 };
 
 function actionOperation(action: string, summary: string, bodySchema: string) {

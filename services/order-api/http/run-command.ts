@@ -1,20 +1,21 @@
 import type { Request, Response } from 'express';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DB } from '../../shared/db/database.js';
-import { withTransientRetry } from '../../shared/db/transient.js';
+import { isTransientDatabaseError } from '../../shared/db/transient.js';
 import { HttpProblem } from '../../shared/http/problem.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Clock } from '../clock.js';
-import { findIdempotencyRecord } from '../idempotency/find-idempotency-record.js';
 import { requestFingerprint } from '../idempotency/fingerprint.js';
-import { tryLockIdempotencyKey } from '../idempotency/lock-idempotency-key.js';
-import { idempotencyCutoff } from '../idempotency/purge-idempotency-records.js';
-import { saveIdempotencyRecord } from '../idempotency/save-idempotency-record.js';
 import type { StoredResponse } from '../idempotency/stored-response.js';
 import type { OutboxNotifier } from '../store/outbox-notifier.js';
 import type { CommandMetrics, CommandOutcome } from './command-metrics.js';
+import { runAtMostOnce } from './run-at-most-once.js';
+import { KeyHeldByLostAttempt, runWithIdempotencyKey, type KeyedResult } from './run-with-idempotency-key.js';
 import type { FieldError } from './validation.js';
 import { validationProblem } from './validation.js';
+
+/** What a client is told to wait before retrying a command whose outcome could not be learnt. */
+const RETRY_AFTER_SECONDS = 1;
 
 export type CommandDeps = {
   db: Kysely<DB>;
@@ -42,17 +43,19 @@ export type CommandSpec<Input> = {
    * commit with it. Each of its writes must be atomic on its own (one statement).
    */
   execute: (db: Kysely<DB>, input: Input, now: Date) => Promise<CommandReply>;
+  /**
+   * After an attempt whose outcome is unknown (its connection was lost, maybe after the commit): the
+   * reply of the attempt that committed, found by the ids (order id, event ids) the request chose
+   * before its first attempt and wrote on each; undefined when no attempt committed.
+   */
+  findCommitted: (db: Kysely<DB>, input: Input) => Promise<CommandReply | undefined>;
 };
-
-type TransactionResult =
-  | { kind: 'reply'; reply: CommandReply }
-  | { kind: 'replay'; response: StoredResponse }
-  | { kind: 'key-reused' }
-  | { kind: 'in-flight' };
 
 /**
  * The edge of every write: validate, run the command (with an Idempotency-Key, in one transaction
  * with the key's record), then wake the relay. Logs one line and counts one outcome per command.
+ * A lost database connection never makes a command apply twice or refuse its own write; when the
+ * database stays out of reach so that the outcome cannot be learnt, the answer is 503.
  */
 export async function runCommand<Input>(
   deps: CommandDeps,
@@ -75,27 +78,33 @@ export async function runCommand<Input>(
   }
   const key = req.get('idempotency-key');
 
-  let result: TransactionResult;
+  let result: KeyedResult;
+  let recovered = false;
   try {
-    result = await withTransientRetry(() =>
-      key === undefined
-        ? // Without a key the command is all there is to commit, and its writes are single
-          // statements: no BEGIN/COMMIT round trips.
-          spec.execute(deps.db, parsed.input, deps.clock()).then((reply) => ({ kind: 'reply', reply }))
-        : deps.db
-            .transaction()
-            .execute((trx) =>
-              runWithIdempotencyKey(
-                deps,
-                trx,
-                spec,
-                parsed.input,
-                key,
-                requestFingerprint(req.method, req.path, req.body),
-              ),
-            ),
-    );
+    if (key === undefined) {
+      // Without a key the command is all there is to commit, and its writes are single
+      // statements: no BEGIN/COMMIT round trips.
+      const ran = await runAtMostOnce({
+        execute: () => spec.execute(deps.db, parsed.input, deps.clock()),
+        findCommitted: () => spec.findCommitted(deps.db, parsed.input),
+      });
+      result = { kind: 'reply', reply: ran.reply };
+      recovered = ran.recovered;
+    } else {
+      const fingerprint = requestFingerprint(req.method, req.path, req.body);
+      result = await runWithIdempotencyKey(deps, spec, parsed.input, key, fingerprint);
+    }
   } catch (error) {
+    if (isTransientDatabaseError(error) || error instanceof KeyHeldByLostAttempt) {
+      finish('unavailable', { reason: (error as Error).message });
+      res.set('Retry-After', String(RETRY_AFTER_SECONDS));
+      throw new HttpProblem(
+        503,
+        'The database could not be reached to finish this command or to learn whether it took effect. ' +
+          'Retry later; a retry with the same Idempotency-Key cannot apply it twice.',
+        { type: '/problems/database-unavailable' },
+      );
+    }
     finish('error');
     throw error;
   }
@@ -131,45 +140,10 @@ export async function runCommand<Input>(
       }
       // After the commit, and without waiting for it: the wake-up is a hint (DESIGN 3).
       if (reply.eventCount > 0) deps.notifier.notify();
-      finish('ok', { events: reply.eventCount });
+      finish('ok', { events: reply.eventCount, ...(recovered ? { recovered } : {}) });
       send(res, reply.response);
     }
   }
-}
-
-/**
- * One transaction holding the Idempotency-Key claim, the command and the stored response: a retry
- * with the same key either waits, replays the stored response, or is refused, never runs twice.
- */
-async function runWithIdempotencyKey<Input>(
-  deps: CommandDeps,
-  trx: Transaction<DB>,
-  spec: CommandSpec<Input>,
-  input: Input,
-  key: string,
-  fingerprint: string,
-): Promise<TransactionResult> {
-  const now = deps.clock();
-  if (!(await tryLockIdempotencyKey(trx, spec.scope, key))) return { kind: 'in-flight' };
-  const existing = await findIdempotencyRecord(trx, spec.scope, key);
-  // An expired record the purge job has not reached yet counts as gone.
-  if (existing && existing.createdAt >= idempotencyCutoff(now, deps.idempotencyTtlHours)) {
-    return existing.fingerprint === fingerprint
-      ? { kind: 'replay', response: existing.response }
-      : { kind: 'key-reused' };
-  }
-  const reply = await spec.execute(trx, input, now);
-  // Only successes are stored: a refused request wrote nothing, so its retry is judged afresh.
-  if (reply.ok) {
-    await saveIdempotencyRecord(trx, {
-      scope: spec.scope,
-      key,
-      fingerprint,
-      response: reply.response,
-      createdAt: now,
-    });
-  }
-  return { kind: 'reply', reply };
 }
 
 function send(res: Response, response: StoredResponse): void {

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../shared/db/database.js';
 import type { EventMetadata } from '../../shared/events/outbox-event.js';
 import { decide, type Order, type OrderAction, type TransitionRefused } from '../order.js';
+import type { EventIds } from './event-ids.js';
 import { findOrder } from './find-order.js';
 import { insertOrder } from './insert-order.js';
 import { writeChange } from './write-change.js';
@@ -23,6 +24,8 @@ export type ChangeOrderCommand = {
   expectedVersions?: readonly number[] | undefined;
   metadata: EventMetadata;
   now: Date;
+  /** The same on every attempt of the command, and for every race it loses and decides again. */
+  eventIds: EventIds;
 };
 
 export type ChangeOrderOutcome =
@@ -53,6 +56,7 @@ export async function changeOrder(db: Kysely<DB>, command: ChangeOrderCommand): 
       decision.events,
       command.metadata,
       command.now,
+      command.eventIds(decision.events.length),
     );
     if (written.written) return { ok: true, order: decision.order, eventIds: written.eventIds };
   }

@@ -37,6 +37,7 @@ describe('writeChange', () => {
   it('writes the order and appends its events, in the given order, in one statement', async () => {
     const order = await pendingOrder();
     const changed = processing(order);
+    const eventIds = [uuidv7(), uuidv7()];
     const written = await writeChange(
       database.db,
       changed,
@@ -47,11 +48,13 @@ describe('writeChange', () => {
       ],
       { correlationId: 'corr-1' },
       now,
+      eventIds,
     );
     expect(written.written).toBe(true);
     const rows = await eventsOf(order.id);
     expect(rows.map((row) => row.event_type)).toEqual(['OrderPlaced', 'OrderCancelled']);
-    expect(rows.map((row) => row.event_id)).toEqual(written.written ? written.eventIds : []);
+    expect(rows.map((row) => row.event_id)).toEqual(eventIds);
+    expect(written).toEqual({ written: true, eventIds });
     expect(rows[1]).toMatchObject({
       aggregate_version: 2,
       payload: { orderId: order.id, reason: 'second of two' },
@@ -74,6 +77,7 @@ describe('writeChange', () => {
       [{ type: 'OrderPlaced', data: { orderId: order.id, customerId: 'c-1', items: order.items } }],
       {},
       now,
+      [uuidv7()],
     );
     expect(first.written).toBe(true);
 
@@ -85,6 +89,7 @@ describe('writeChange', () => {
       [{ type: 'OrderCancelled', data: { orderId: order.id, reason: null } }],
       {},
       now,
+      [uuidv7()],
     );
     expect(stale).toEqual({ written: false });
     expect((await eventsOf(order.id)).map((row) => row.event_type)).toEqual(['OrderPlaced']);
@@ -100,6 +105,7 @@ describe('writeChange', () => {
         [{ type: 'OrderPlaced', data: { orderId: ghost.id, customerId: 'c', items: ghost.items } }],
         {},
         now,
+        [uuidv7()],
       ),
     ).toEqual({ written: false });
     expect(await eventsOf(ghost.id)).toEqual([]);

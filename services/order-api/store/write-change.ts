@@ -1,5 +1,4 @@
 import { sql, type Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { DB } from '../../shared/db/database.js';
 import { ORDER_AGGREGATE_TYPE, type OrderEvent } from '../../shared/events/order-events.js';
 import type { EventMetadata } from '../../shared/events/outbox-event.js';
@@ -18,6 +17,8 @@ export type WrittenChange = { written: true; eventIds: string[] } | { written: f
  * `written: false` means the order moved since it was read (another command won): nothing was
  * written, and the caller decides again on the fresh state. Positions follow the events' order
  * (`with ordinality`, then `order by`), as the relay delivers them by position within a transaction.
+ * `eventIds` are the events' ids, one per event in order, chosen by the caller before its first
+ * attempt (see reserveEventIds).
  */
 export async function writeChange(
   db: Kysely<DB>,
@@ -26,8 +27,9 @@ export async function writeChange(
   events: readonly OrderEvent[],
   metadata: EventMetadata,
   occurredAt: Date,
+  eventIds: readonly string[],
 ): Promise<WrittenChange> {
-  const eventIds = events.map(() => uuidv7());
+  if (eventIds.length !== events.length) throw new Error('writeChange needs one event id per event');
   const { rows } = await sql<{ written: boolean }>`${prepared}
     with updated as (
       update orders
@@ -46,5 +48,5 @@ export async function writeChange(
       order by event.ordinal
     )
     select exists (select 1 from updated) as written`.execute(db);
-  return rows[0]?.written ? { written: true, eventIds } : { written: false };
+  return rows[0]?.written ? { written: true, eventIds: [...eventIds] } : { written: false };
 }

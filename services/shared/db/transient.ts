@@ -21,16 +21,25 @@ export function isTransientDatabaseError(error: unknown): boolean {
   return CONNECTION_LOST_MESSAGES.some((text) => error.message.includes(text));
 }
 
-export type RetryOptions = { attempts?: number; baseMs?: number; capMs?: number };
+export type RetryOptions = {
+  attempts?: number;
+  baseMs?: number;
+  capMs?: number;
+  /** Which failures to retry; transient database errors unless told otherwise. */
+  retryOn?: (error: unknown) => boolean;
+};
 
-/** Runs `work`, retrying transient database errors with capped exponential backoff and full jitter. */
+/**
+ * Runs `work`, retrying transient database errors with capped exponential backoff and full jitter.
+ * When the attempts run out, the last error is thrown.
+ */
 export async function withTransientRetry<T>(work: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
-  const { attempts = 5, baseMs = 20, capMs = 1_000 } = options;
+  const { attempts = 5, baseMs = 20, capMs = 1_000, retryOn = isTransientDatabaseError } = options;
   for (let attempt = 1; ; attempt++) {
     try {
       return await work();
     } catch (error) {
-      if (attempt >= attempts || !isTransientDatabaseError(error)) throw error;
+      if (attempt >= attempts || !retryOn(error)) throw error;
       const ceiling = Math.min(capMs, baseMs * 2 ** (attempt - 1));
       await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
     }
