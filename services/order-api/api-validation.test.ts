@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { expectMalformedPathProblem, MALFORMED_PATH_SEGMENTS } from '../../test/support/malformed-path.js';
 import { anOrder, createOrderVia, startApiHarness, type ApiHarness } from './testing/api-harness.js';
 
 let api: ApiHarness;
@@ -169,6 +170,17 @@ describe('bodies the API cannot read', () => {
     for (const response of [malformed, large, text]) {
       expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     }
+    expect(await api.counts()).toEqual(before);
+  });
+});
+
+describe('paths that are not valid percent-encoding', () => {
+  it.each(MALFORMED_PATH_SEGMENTS)('answer 400, not 500, for a command or a read on %s', async (segment) => {
+    const before = await api.counts();
+    await expectMalformedPathProblem(await api.post(`/orders/${segment}/place`));
+    await expectMalformedPathProblem(await api.post(`/orders/${segment}/cancel`, { reason: 'x' }, key));
+    await expectMalformedPathProblem(await api.get(`/orders/${segment}`));
+    await expectMalformedPathProblem(await api.get(`/orders/${segment}/events`));
     expect(await api.counts()).toEqual(before);
   });
 });

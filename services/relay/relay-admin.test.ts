@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Registry } from 'prom-client';
+import { expectMalformedPathProblem, MALFORMED_PATH_SEGMENTS } from '../../test/support/malformed-path.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
 import { insertOutboxEvents, orderEvents } from '../../test/support/outbox-events.js';
 import { subscribe, testRelayConfig } from '../../test/support/relay-harness.js';
@@ -85,5 +86,11 @@ describe('the relay admin port', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_100)); // the scrape snapshot lives 1 s
     const later = await (await fetch(`${served.baseUrl}/metrics`)).text();
     expect(later).toMatch(/relay_backlog_events\{[^}]*subscription="ok"[^}]*\} 2/);
+  });
+});
+
+describe('the relay admin port, given a path that is not valid percent-encoding', () => {
+  it.each(MALFORMED_PATH_SEGMENTS)('answers 400 for %s', async (segment) => {
+    await expectMalformedPathProblem(await fetch(`${served.baseUrl}/streams/${segment}`));
   });
 });

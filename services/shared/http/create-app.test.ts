@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { expectMalformedPathProblem, MALFORMED_PATH_SEGMENTS } from '../../../test/support/malformed-path.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import { serve, type Served } from '../../../test/support/serve.js';
 import { isDatabaseReachable } from '../db/is-reachable.js';
@@ -28,6 +29,9 @@ beforeAll(async () => {
           type: '/problems/conflict',
           extensions: { status: 'x' },
         });
+      });
+      app.get('/things/:id', (req, res) => {
+        res.json({ id: req.params.id });
       });
       app.get('/boom', () => {
         throw new Error('secret internal detail at /srv/app.ts:12');
@@ -124,6 +128,22 @@ describe('the app factory', () => {
     const body = await expectProblem(response, 500);
     expect(JSON.stringify(body)).not.toContain('secret');
     expect(JSON.stringify(body)).not.toContain('app.ts');
+  });
+
+  it.each(MALFORMED_PATH_SEGMENTS)(
+    'answers a path that is not valid percent-encoding (%s) with 400, matched by a route or not',
+    async (segment) => {
+      await expectMalformedPathProblem(await fetch(`${served.baseUrl}/things/${segment}`));
+      await expectMalformedPathProblem(await fetch(`${served.baseUrl}/nowhere/${segment}`));
+      await expectMalformedPathProblem(
+        await fetch(`${served.baseUrl}/echo/${segment}`, { method: 'POST', body: '{}' }),
+      );
+    },
+  );
+
+  it('decodes a valid percent-encoded path as before', async () => {
+    const response = await fetch(`${served.baseUrl}/things/caf%C3%A9%2F1`);
+    expect(await response.json()).toEqual({ id: 'café/1' });
   });
 
   it('reports alive on /healthz and ready on /readyz while the database answers', async () => {

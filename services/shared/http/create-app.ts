@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import { errorHandler, notFound } from './errors.js';
 import { createHttpMetrics } from './metrics.js';
 import { JSON_MEDIA_TYPES, requireJsonBody } from './require-json.js';
+import { requireValidPath } from './require-valid-path.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -25,9 +26,9 @@ export type HttpAppOptions = {
 };
 
 /**
- * Every service's HTTP edge: JSON bodies within a limit, problem+json for every error, health,
- * readiness and Prometheus metrics. Routes come in through `routes` so the 404 and error handlers
- * are always last.
+ * Every service's HTTP edge: paths that decode (400 otherwise), JSON bodies within a limit,
+ * problem+json for every error, health, readiness and Prometheus metrics. Routes come in through
+ * `routes` so the 404 and error handlers are always last.
  */
 export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
@@ -36,6 +37,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   const metrics = createHttpMetrics(options.service, options.registry);
 
   app.use(metrics.middleware);
+  app.use(requireValidPath);
   app.use(requireJsonBody);
   app.use(
     express.json({

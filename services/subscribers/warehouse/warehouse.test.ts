@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { expectMalformedPathProblem, MALFORMED_PATH_SEGMENTS } from '../../../test/support/malformed-path.js';
 import { itHonoursTheDeliveryContract, serveSubscriber } from '../../../test/support/subscriber-contract.js';
 import { deliver, getJson, newOrderId, orderEvents } from '../../../test/support/subscriber-delivery.js';
 import { createWarehouseApp } from './create-warehouse-app.js';
@@ -98,5 +99,11 @@ describe('the warehouse', () => {
     const bad = await shipment('nope');
     expect(bad.status).toBe(400);
     expect(bad.body.detail).toMatch(/orderId/);
+  });
+});
+
+describe('the warehouse, given a path that is not valid percent-encoding', () => {
+  it.each(MALFORMED_PATH_SEGMENTS)('answers 400, not 500, for %s', async (segment) => {
+    await expectMalformedPathProblem(await fetch(`${subscriber().baseUrl}/shipments/${segment}`));
   });
 });
