@@ -110,6 +110,9 @@ describe('a command without Idempotency-Key whose connection is lost after it co
     expect(response.headers.get('etag')).toBe('"2"');
     expect(await response.json()).toMatchObject({ id, status: 'Processing', version: 2 });
     expect(await eventsOf(id)).toEqual([{ event_type: 'OrderPlaced', aggregate_version: 2 }]);
+    expect(api.logLines.filter((line) => line.orderId === id && line.action === 'place')).toEqual([
+      expect.objectContaining({ outcome: 'ok', recovered: true, events: 1 }),
+    ]);
   });
 
   it('cancels the order once and answers 200 with the order it cancelled, not 409', async () => {
