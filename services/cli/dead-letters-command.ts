@@ -5,15 +5,19 @@ import { withDatabase } from './with-database.js';
 
 export function deadLettersCommand(): Command {
   return new Command('dead-letters')
-    .description('list parked events (those waiting for a replay included) in stream order')
+    .description(
+      "list parked events in stream order, each with the number of its order's later events held behind it",
+    )
     .option('--subscription <name>', 'only this subscription')
+    .option('--held', 'list the held events too, each on its own row')
     .option('--all', 'include dead letters already replayed')
     .option('--json', 'print JSON')
-    .action(async (options: { subscription?: string; all?: boolean; json?: boolean }) => {
+    .action(async (options: { subscription?: string; held?: boolean; all?: boolean; json?: boolean }) => {
       const letters = await withDatabase((db) =>
         listDeadLetters(db, {
           ...(options.subscription ? { subscription: options.subscription } : {}),
           includeReplayed: options.all ?? false,
+          includeHeld: options.held ?? false,
         }),
       );
       if (options.json) {
@@ -34,6 +38,7 @@ export function deadLettersCommand(): Command {
         'last error',
         'first / last attempt',
         'state',
+        'held behind',
       ]);
       for (const letter of letters)
         table.push([
@@ -46,10 +51,12 @@ export function deadLettersCommand(): Command {
           truncate(letter.error, 40),
           `${formatTime(letter.firstAttemptAt)}\n${formatTime(letter.lastAttemptAt)}`,
           letter.state,
+          letter.heldBehind,
         ]);
       console.log(table.toString());
       console.log(
-        'Replay with: outbox replay <event-id> [--subscription <name>], or --subscription <name> --all',
+        'Replay with: outbox replay <event-id> [--subscription <name>], or --subscription <name> --all ' +
+          "(an order's held events follow its parked one, in order)",
       );
     });
 }

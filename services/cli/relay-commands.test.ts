@@ -4,6 +4,7 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/test-d
 import { insertOutboxEvents, orderEvents } from '../../test/support/outbox-events.js';
 import { runCli } from '../../test/support/run-cli.js';
 import { isWebhookSecret } from '../shared/events/webhook-signature.js';
+import { holdEvents } from '../relay/dead-letters/hold-events.js';
 import { parkEvent } from '../relay/dead-letters/park-event.js';
 import { readStreamBatch } from '../relay/streams/read-stream-batch.js';
 import { ORDER_EVENT_TYPES } from '../shared/events/order-events.js';
@@ -200,5 +201,45 @@ describe('outbox status, dead-letters, replay and rewind', () => {
     );
     expect((await cli('rewind', 'nobody', '--to', '1')).stderr).toContain('no subscription "nobody"');
     expect((await cli('rewind', 'audit', '--to', 'yesterday')).stderr).toContain('--to must be');
+  });
+
+  it("show an order's held events behind its dead letter, and a stream refused 401 as unauthorized", async () => {
+    // Given a parked OrderPlaced with its order's two later events held behind it
+    await database.db.deleteFrom('outbox').execute();
+    await database.db.deleteFrom('dead_letters').execute();
+    await insertOutboxEvents(database.db, orderEvents(1, 3));
+    const { events } = await readStreamBatch(database.db, STREAM_START, ORDER_EVENT_TYPES, 3);
+    const [parked, ...followers] = events;
+    await database.db.updateTable('relay_streams').set({ lease_owner: 'relay-test' }).execute();
+    await database.db.transaction().execute(async (trx) => {
+      await sql`update relay_streams set checkpoint_tx_id = '0'::xid8, checkpoint_position = 0`.execute(trx);
+      await parkEvent(trx, 'audit', 'relay-test', STREAM_START, parked!, {
+        error: 'HTTP 422: unknown SKU',
+        statusCode: 422,
+        attempts: 8,
+        firstAttemptAt: new Date('2026-11-27T10:00:00Z'),
+        lastAttemptAt: new Date('2026-11-27T10:05:00Z'),
+      });
+      await holdEvents(trx, 'audit', followers, new Date());
+    });
+    await database.db
+      .updateTable('relay_streams')
+      .set({ failed_attempts: 3, last_status_code: 401, last_error: 'HTTP 401', next_attempt_at: new Date() })
+      .execute();
+
+    const letters = JSON.parse((await cli('dead-letters', '--json')).stdout) as Record<string, unknown>[];
+    expect(letters).toEqual([expect.objectContaining({ state: 'parked', held: false, heldBehind: 2 })]);
+    const table = (await cli('dead-letters')).stdout;
+    expect(table).toMatch(/│ parked\s+│ 2\s+│/);
+    const withHeld = JSON.parse((await cli('dead-letters', '--held', '--json')).stdout) as {
+      state: string;
+    }[];
+    expect(withHeld.map((letter) => letter.state)).toEqual(['parked', 'held', 'held']);
+
+    const [status] = JSON.parse((await cli('status', '--json')).stdout) as Record<string, unknown>[];
+    expect(status).toMatchObject({ deadLetters: 1, heldEvents: 2, unauthorized: true });
+    const statusTable = (await cli('status')).stdout;
+    expect(statusTable).toMatch(/│ audit\s+│ unauthorized │/);
+    expect(statusTable).toContain('audit: unauthorized');
   });
 });

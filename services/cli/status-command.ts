@@ -12,6 +12,7 @@ function failing(stream: StreamStatus): string {
 
 function state(stream: StreamStatus): string {
   if (!stream.enabled) return 'disabled';
+  if (stream.unauthorized) return 'unauthorized';
   return stream.failedAttempts > 0 ? 'retrying' : 'ok';
 }
 
@@ -41,6 +42,7 @@ export function statusCommand(): Command {
         'failing',
         'next retry',
         'dead letters',
+        'held',
         'owner',
       ]);
       for (const stream of streams)
@@ -53,10 +55,16 @@ export function statusCommand(): Command {
           failing(stream),
           formatTime(stream.nextAttemptAt),
           stream.deadLetters,
+          stream.heldEvents,
           stream.leaseOwner ?? '-',
         ]);
       console.log(table.toString());
       for (const stream of streams) {
+        if (stream.unauthorized)
+          console.log(
+            `${stream.name}: unauthorized: the subscriber refuses the relay's signature (HTTP ${stream.lastStatusCode}); ` +
+              'check that its secret matches the subscription (outbox subscriptions list)',
+          );
         if (stream.lastError) console.log(`${stream.name}: last error: ${truncate(stream.lastError, 160)}`);
         if (!stream.enabled && stream.disabledReason) console.log(`${stream.name}: ${stream.disabledReason}`);
       }

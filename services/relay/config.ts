@@ -8,6 +8,7 @@ import {
   toCommonConfig,
   type CommonConfig,
 } from '../shared/config.js';
+import type { FailurePolicy } from './delivery/decide-after-failure.js';
 import { parseDuration } from './maintenance/duration.js';
 
 type Env = Record<string, string | undefined>;
@@ -24,6 +25,11 @@ const relayShape = {
   RELAY_RETRY_MAX_ATTEMPTS: envTypes.positiveInt(8),
   RELAY_RETRY_AFTER_MAX_MS: envTypes.positiveInt(3_600_000),
   RELAY_HTTP_TIMEOUT_MS: envTypes.positiveInt(10_000),
+  // Unset (the default): an outage never parks an event, however long it lasts.
+  RELAY_PARK_AFTER: z
+    .string()
+    .refine((value) => parseDuration(value) !== undefined, 'must be a duration such as 30m, 24h or 7d')
+    .optional(),
   RELAY_LEASE_TTL_MS: envTypes.positiveInt(5_000),
   RELAY_LEASE_RENEW_MS: envTypes.positiveInt(1_000),
   RELAY_INSTANCE_ID: z.string().min(1).max(200).optional(),
@@ -44,7 +50,7 @@ export type RelayConfig = CommonConfig & {
   /** LISTEN for the writers' NOTIFY; false leaves the poll alone (the benchmark compares both). */
   listen: boolean;
   batchSize: number;
-  retry: { baseMs: number; capMs: number; maxAttempts: number; retryAfterMaxMs: number };
+  retry: FailurePolicy;
   httpTimeoutMs: number;
   lease: { ttlMs: number; renewMs: number };
   instanceId: string | undefined;
@@ -73,6 +79,7 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
       capMs: vars.RELAY_RETRY_CAP_MS,
       maxAttempts: vars.RELAY_RETRY_MAX_ATTEMPTS,
       retryAfterMaxMs: vars.RELAY_RETRY_AFTER_MAX_MS,
+      parkAfterMs: vars.RELAY_PARK_AFTER === undefined ? null : parseDuration(vars.RELAY_PARK_AFTER)!,
     },
     httpTimeoutMs: vars.RELAY_HTTP_TIMEOUT_MS,
     lease: { ttlMs: vars.RELAY_LEASE_TTL_MS, renewMs: vars.RELAY_LEASE_RENEW_MS },

@@ -22,7 +22,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   ok = await startReceiver();
   broken = await startReceiver();
-  broken.reply = () => ({ status: 500 });
+  broken.reply = () => ({ status: 422 });
   await subscribe(database.db, 'ok', ok);
   await subscribe(database.db, 'broken', broken, ['OrderPlaced']);
   await insertOutboxEvents(database.db, orderEvents(3, 1));
@@ -31,7 +31,9 @@ beforeAll(async () => {
   relay = startRelay({
     db: database.db,
     databaseUrl: database.url,
-    config: testRelayConfig({ retry: { baseMs: 1, capMs: 2, maxAttempts: 2, retryAfterMaxMs: 1_000 } }),
+    config: testRelayConfig({
+      retry: { baseMs: 1, capMs: 2, maxAttempts: 2, retryAfterMaxMs: 1_000, parkAfterMs: null },
+    }),
     logger,
     metrics: createRelayMetrics(registry, database.db),
     maintenance: false,

@@ -42,36 +42,52 @@ function streamRow(name: string) {
     .executeTakeFirstOrThrow();
 }
 
-describe('a failing event', () => {
-  it('is isolated by narrowing the batch, parked as a dead letter after max attempts, and the stream goes on', async () => {
-    // Given a subscriber that refuses (500) any batch holding one poisoned event
+describe('a refused event', () => {
+  it('is isolated by narrowing, parked after max attempts with its order held behind it, and replayed with its followers in order', async () => {
+    // Given a subscriber that refuses (422) any batch holding one poisoned event, the first of its order
     const target = await receiver();
     await subscribe(database.db, 'picky', target);
     const events = orderEvents(5, 2);
     const poisoned = events[3]!;
+    const follower = events.find((event) => event.orderId === poisoned.orderId && event.version === 2)!;
     target.reply = (batch) =>
-      batch.some((event) => event.id === poisoned.eventId) ? { status: 500 } : { status: 200 };
+      batch.some((event) => event.id === poisoned.eventId) ? { status: 422 } : { status: 200 };
     await insertOutboxEvents(database.db, events);
 
     // When the relay delivers with max 3 attempts
     relay = startTestRelay(database.db, database.url, { config: { batchSize: 50 } });
 
-    // Then every other event is delivered, and the poisoned one is parked
-    const others = events.filter((event) => event !== poisoned);
-    await waitFor('every other event delivered', () => target.processed.length === others.length);
-    await waitFor('the dead letter', async () => (await listDeadLetters(database.db)).length === 1);
+    // Then every event of the other orders is delivered; the poisoned one is parked and its order's
+    // later event is held behind it, never attempted
+    const others = events.filter((event) => event.orderId !== poisoned.orderId);
+    await waitFor('every other order delivered', () => target.processed.length === others.length);
+    await waitFor('the stream passed the held follower', async () => {
+      const row = await streamRow('picky');
+      return row.failed_attempts === 0 && row.next_attempt_at === null && row.checkpoint_position !== '0';
+    });
+    await waitFor(
+      'the follower held',
+      async () => (await listDeadLetters(database.db, { includeHeld: true })).length === 2,
+    );
     expect(target.processedIds()).toEqual(new Set(others.map((event) => event.eventId)));
+    // (it rode along in the wide batches refused before the narrowing, never in an accepted one)
+    const accepted = target.batches.filter((batch) => batch.status < 300);
+    expect(accepted.some((batch) => batch.events.some((e) => e.id === follower.eventId))).toBe(false);
 
     const [letter] = await listDeadLetters(database.db);
     expect(letter).toMatchObject({
       subscription: 'picky',
       state: 'parked',
-      statusCode: 500,
-      error: expect.stringMatching(/^HTTP 500/),
+      held: false,
+      heldBehind: 1,
+      statusCode: 422,
+      error: expect.stringMatching(/^HTTP 422/),
       event: { eventId: poisoned.eventId, aggregateId: poisoned.orderId, eventType: poisoned.type },
     });
     expect(letter!.attempts).toBeGreaterThanOrEqual(3);
     expect(letter!.firstAttemptAt.getTime()).toBeLessThanOrEqual(letter!.lastAttemptAt.getTime());
+    const held = (await listDeadLetters(database.db, { includeHeld: true })).find((l) => l.held);
+    expect(held).toMatchObject({ state: 'held', attempts: 0, event: { eventId: follower.eventId } });
 
     // The narrowing ended with the poisoned event alone, tried exactly max attempts times
     const withPoison = target.batches.filter((batch) => batch.events.some((e) => e.id === poisoned.eventId));
@@ -79,28 +95,27 @@ describe('a failing event', () => {
     expect(withPoison.filter((batch) => batch.events.length === 1)).toHaveLength(3);
     expect(withPoison[0]!.events.length).toBeGreaterThan(1);
 
-    // Order holds for every order except the one around its dead letter
-    expect(target.outOfOrder().filter((orderId) => orderId !== poisoned.orderId)).toEqual([]);
-    await waitFor('the stream went on to the end, with no retry state left', async () => {
-      const row = await streamRow('picky');
-      return row.failed_attempts === 0 && row.next_attempt_at === null;
-    });
-
-    // When the subscriber is fixed and the operator replays the dead letter
+    // When the subscriber is fixed and the operator replays the parked event
     target.reply = () => ({ status: 200 });
-    expect(await requestReplay(database.db, { eventId: poisoned.eventId })).toEqual([
-      { subscription: 'picky', eventId: poisoned.eventId },
-    ]);
+    expect(await requestReplay(database.db, { eventId: poisoned.eventId })).toEqual(
+      expect.arrayContaining([
+        { subscription: 'picky', eventId: poisoned.eventId },
+        { subscription: 'picky', eventId: follower.eventId },
+      ]),
+    );
     relay.wake();
 
-    // Then it is delivered and marked replayed
-    await waitFor('the replay delivered', () => target.processedIds().has(poisoned.eventId));
+    // Then it is delivered, then its follower, and both are marked replayed
+    await waitFor('the replay delivered', () => target.processedIds().has(follower.eventId));
     await waitFor(
-      'the dead letter marked replayed',
-      async () => (await listDeadLetters(database.db)).length === 0,
+      'the dead letters marked replayed',
+      async () => (await listDeadLetters(database.db, { includeHeld: true })).length === 0,
     );
-    const [replayed] = await listDeadLetters(database.db, { includeReplayed: true });
-    expect(replayed).toMatchObject({ state: 'replayed', replayedAt: expect.any(Date) });
+    const processed = target.processed.map((event) => event.id);
+    expect(processed.indexOf(poisoned.eventId)).toBeLessThan(processed.indexOf(follower.eventId));
+    expect(target.outOfOrder()).toEqual([]);
+    const replayed = await listDeadLetters(database.db, { includeReplayed: true });
+    expect(replayed.map((l) => l.state)).toEqual(['replayed', 'replayed']);
   });
 
   it('honours Retry-After: the next attempt is scheduled when the endpoint asked, not before', async () => {
@@ -118,7 +133,9 @@ describe('a failing event', () => {
     // When the relay's first delivery is refused
     relay = startTestRelay(database.db, database.url, {
       clock,
-      config: { retry: { baseMs: 10, capMs: 50, maxAttempts: 5, retryAfterMaxMs: 3_600_000 } },
+      config: {
+        retry: { baseMs: 10, capMs: 50, maxAttempts: 5, retryAfterMaxMs: 3_600_000, parkAfterMs: null },
+      },
     });
     await waitFor('the refusal recorded', async () => (await streamRow('busy')).next_attempt_at !== null);
 

@@ -4,7 +4,7 @@ import type { DB } from '../shared/db/database.js';
 import { readStreamStatus, type StreamStatus } from './streams/read-stream-status.js';
 
 export type DeliveryOutcome =
-  'delivered' | 'failed' | 'dead_lettered' | 'gone' | 'replayed' | 'replay_failed';
+  'delivered' | 'failed' | 'dead_lettered' | 'held' | 'gone' | 'replayed' | 'replay_failed';
 
 export type RelayMetrics = {
   delivery(subscription: string, outcome: DeliveryOutcome, events: number, seconds: number): void;
@@ -65,6 +65,16 @@ export function createRelayMetrics(registry: Registry, db: Kysely<DB>): RelayMet
     (s) => s.lagSeconds ?? 0,
   );
   gauge('relay_dead_letters', 'Parked events not yet replayed, by subscription', (s) => s.deadLetters);
+  gauge(
+    'relay_held_events',
+    'Events waiting behind an earlier dead letter of their order, by subscription',
+    (s) => s.heldEvents,
+  );
+  gauge(
+    'relay_unauthorized',
+    '1 while the subscriber refuses the relay 401/403 (wrong secret or key): deliveries wait',
+    (s) => (s.unauthorized ? 1 : 0),
+  );
   gauge(
     'relay_failing_attempts',
     'Consecutive failed deliveries at the head of a stream',

@@ -69,7 +69,7 @@ describe('while a delivery is in flight', () => {
 
     // When the relay delivers (with retries, narrowing, and a dead letter at max attempts 2)
     relay = startTestRelay(relayDb, database.url, {
-      config: { retry: { baseMs: 1, capMs: 5, maxAttempts: 2, retryAfterMaxMs: 1_000 } },
+      config: { retry: { baseMs: 1, capMs: 5, maxAttempts: 2, retryAfterMaxMs: 1_000, parkAfterMs: null } },
     });
     await waitFor('everything settled', async () => {
       const dead = await database.db.selectFrom('dead_letters').select('event_id').execute();

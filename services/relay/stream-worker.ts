@@ -3,13 +3,20 @@ import { performance } from 'node:perf_hooks';
 import type { DB } from '../shared/db/database.js';
 import type { Logger } from '../shared/logger.js';
 import type { Clock } from './clock.js';
-import { nextReplay } from './dead-letters/next-replay.js';
-import { parkEvent } from './dead-letters/park-event.js';
-import { recordReplayOutcome } from './dead-letters/record-replay-outcome.js';
 import type { DeadLetter } from './dead-letters/dead-letter.js';
+import { blockedOrders, holdEvents } from './dead-letters/hold-events.js';
+import { nextReplayGroup } from './dead-letters/next-replay.js';
+import { parkEvent } from './dead-letters/park-event.js';
+import {
+  markReplayed,
+  recordReplayRefusal,
+  recordReplayRetry,
+} from './dead-letters/record-replay-outcome.js';
+import { classifyFailure, type FailureClass } from './delivery/classify-failure.js';
+import { decideAfterFailure, type FailurePolicy } from './delivery/decide-after-failure.js';
 import { buildDeliveryRequest } from './delivery/delivery-request.js';
 import type { HttpTransport } from './delivery/http-transport.js';
-import { parseRetryAfter, retryDelayMs, type RetryPolicy } from './delivery/retry-policy.js';
+import { parseRetryAfter, retryDelayMs } from './delivery/retry-policy.js';
 import type { RelayMetrics } from './relay-metrics.js';
 import { advanceCheckpoint } from './streams/advance-checkpoint.js';
 import { loadStream, type StreamState } from './streams/load-stream.js';
@@ -24,7 +31,7 @@ export type StreamWorkerDeps = {
   instanceId: string;
   batchSize: number;
   pollMs: number;
-  retry: RetryPolicy;
+  retry: FailurePolicy;
   transport: HttpTransport;
   clock: Clock;
   random: () => number;
@@ -45,10 +52,18 @@ type Step = { kind: 'continue' } | { kind: 'wait'; ms: number } | { kind: 'lost'
 
 type Outcome =
   | { kind: 'delivered' }
-  | { kind: 'gone'; error: string }
-  | { kind: 'failed'; error: string; statusCode: number | null; retryAfterMs: number | undefined };
+  | {
+      kind: 'failed';
+      failure: FailureClass;
+      error: string;
+      statusCode: number | null;
+      retryAfterMs: number | undefined;
+    };
+
+type Failed = Extract<Outcome, { kind: 'failed' }>;
 
 const CONTINUE: Step = { kind: 'continue' };
+const NONE_BLOCKED: ReadonlySet<string> = new Set();
 
 /**
  * Re-looks while rows sit behind the fence: their transaction, or any older one on the server (a
@@ -67,8 +82,8 @@ function widen(batchLimit: number | null, batchSize: number): number | null {
 }
 
 /**
- * Drives one stream: read after the checkpoint, deliver, advance; on failure narrow, back off and
- * finally park. No transaction is open during the HTTP call: reads and writes are single
+ * Drives one stream: read after the checkpoint, deliver, advance; on failure retry, narrow or park
+ * as the failure says, and hold the later events of a parked event's order. No transaction is open during the HTTP call: reads and writes are single
  * statements, and the only transaction (parking) runs after the response.
  */
 export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamWorker {
@@ -82,13 +97,18 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
     const request = buildDeliveryRequest(stream.endpointUrl, stream.secret, events, clock.now());
     const result = await deps.transport.post(request);
     if (result.kind === 'network-error')
-      return { kind: 'failed', error: result.error, statusCode: null, retryAfterMs: undefined };
+      return {
+        kind: 'failed',
+        failure: classifyFailure(result),
+        error: result.error,
+        statusCode: null,
+        retryAfterMs: undefined,
+      };
     if (result.status >= 200 && result.status < 300) return { kind: 'delivered' };
-    const error = `HTTP ${result.status}${result.bodyExcerpt ? `: ${result.bodyExcerpt}` : ''}`;
-    if (result.status === 410) return { kind: 'gone', error };
     return {
       kind: 'failed',
-      error,
+      failure: classifyFailure(result),
+      error: `HTTP ${result.status}${result.bodyExcerpt ? `: ${result.bodyExcerpt}` : ''}`,
       statusCode: result.status,
       retryAfterMs: parseRetryAfter(result.retryAfter, clock.now()),
     };
@@ -101,56 +121,98 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
     return { kind: 'lost', why: 'disabled by 410 Gone' };
   }
 
-  async function replay(stream: StreamState, letter: DeadLetter): Promise<Step> {
-    const started = performance.now();
-    const outcome = await deliver(stream, [letter.event]);
-    const seconds = (performance.now() - started) / 1_000;
-    const at = clock.now();
-    if (outcome.kind === 'delivered') {
-      await recordReplayOutcome(db, letter.id, { ok: true, at });
-      deps.metrics.delivery(name, 'replayed', 1, seconds);
-      log.info({ eventId: letter.event.eventId, orderId: letter.event.aggregateId }, 'dead letter replayed');
-      return CONTINUE;
-    }
-    deps.metrics.delivery(name, outcome.kind === 'gone' ? 'gone' : 'replay_failed', 1, seconds);
-    await recordReplayOutcome(db, letter.id, {
-      ok: false,
-      at,
-      error: outcome.error,
-      statusCode: outcome.kind === 'failed' ? outcome.statusCode : 410,
-    });
-    if (outcome.kind === 'gone') return disable(outcome.error);
-    log.warn({ eventId: letter.event.eventId, error: outcome.error }, 'dead letter replay failed');
-    return CONTINUE;
+  /** Said once per failure, in words an operator searches the log for. */
+  function logFailure(outcome: Failed, fields: Record<string, unknown>, what: string): void {
+    if (outcome.failure === 'unauthorized')
+      log.error(
+        { ...fields, error: outcome.error },
+        `${what}: unauthorized (HTTP ${outcome.statusCode}): the subscription's secret or the ` +
+          "endpoint's key is wrong; retrying slowly until it is fixed",
+      );
+    else log.warn({ ...fields, error: outcome.error, failure: outcome.failure }, what);
   }
 
+  /**
+   * Replays an order's dead letters (the parked event, then its held followers) in one request.
+   * If that fails and there were several, the parked event goes alone next time, so that a refused
+   * follower is found and parked in its turn. A transient failure keeps the request for a retry
+   * after a backoff; a refusal parks the letter again for the operator.
+   */
+  let replayOneAtATime = false;
+  async function replay(stream: StreamState, group: readonly DeadLetter[]): Promise<Step> {
+    const letters = replayOneAtATime ? group.slice(0, 1) : group;
+    const head = letters[0]!;
+    const started = performance.now();
+    const outcome = await deliver(
+      stream,
+      letters.map((letter) => letter.event),
+    );
+    const seconds = (performance.now() - started) / 1_000;
+    const at = clock.now();
+    const fields = { eventId: head.event.eventId, orderId: head.event.aggregateId, letters: letters.length };
+    if (outcome.kind === 'delivered') {
+      await markReplayed(
+        db,
+        letters.map((letter) => letter.id),
+        at,
+      );
+      replayOneAtATime = false;
+      deps.metrics.delivery(name, 'replayed', letters.length, seconds);
+      log.info(fields, 'dead letters replayed');
+      return CONTINUE;
+    }
+    deps.metrics.delivery(
+      name,
+      outcome.failure === 'gone' ? 'gone' : 'replay_failed',
+      letters.length,
+      seconds,
+    );
+    if (outcome.failure === 'gone') return disable(outcome.error);
+    if (letters.length > 1) {
+      replayOneAtATime = true;
+      logFailure(outcome, fields, 'dead letter replay failed: trying the parked event alone');
+      return CONTINUE;
+    }
+    const failure = { at, error: outcome.error, statusCode: outcome.statusCode };
+    if (outcome.failure === 'refused') {
+      await recordReplayRefusal(db, name, head.event.aggregateId, head.id, failure);
+      logFailure(outcome, fields, 'dead letter refused again: parked until the next replay');
+      return CONTINUE;
+    }
+    await recordReplayRetry(db, head.id, failure);
+    const delay = retryDelayMs(deps.retry, head.attempts + 1, outcome.retryAfterMs, deps.random);
+    logFailure(outcome, { ...fields, delayMs: delay }, 'dead letter replay failed: will retry');
+    return { kind: 'wait', ms: delay };
+  }
+
+  /**
+   * What the failure says decides the next step (see decideAfterFailure): an outage or a wrong
+   * secret retries the same batch for as long as it takes; a subscriber error narrows it; only a
+   * refusal of the event itself, repeated, parks it.
+   */
   async function onFailure(
     stream: StreamState,
     batch: readonly StreamEvent[],
-    outcome: Extract<Outcome, { kind: 'failed' }>,
+    outcome: Failed,
   ): Promise<Step> {
     const now = clock.now();
     const head = batch[0]!;
-    if (batch.length > 1) {
-      // Narrow: keep the head, halve the batch; the failing event ends up alone.
-      const batchLimit = Math.ceil(batch.length / 2);
-      const delay = retryDelayMs(deps.retry, 1, outcome.retryAfterMs, deps.random);
-      await recordDeliveryFailure(db, name, instanceId, stream.checkpoint, {
-        batchLimit,
-        batchAttempts: 0,
-        nextAttemptAt: new Date(now.getTime() + delay),
-        failedAt: now,
-        error: outcome.error,
-        statusCode: outcome.statusCode,
-      });
-      log.warn(
-        { error: outcome.error, events: batch.length, batchLimit },
-        'delivery failed: narrowing the batch',
-      );
-      return CONTINUE;
-    }
-    const attempts = stream.batchAttempts + 1;
-    if (attempts >= deps.retry.maxAttempts) {
+    const decision = decideAfterFailure(
+      outcome.failure,
+      {
+        batchLength: batch.length,
+        batchLimit: stream.batchLimit,
+        batchAttempts: stream.batchAttempts,
+        failedAttempts: stream.failedAttempts,
+        firstFailedAt: stream.firstFailedAt,
+        retryAfterMs: outcome.retryAfterMs,
+      },
+      deps.retry,
+      now,
+      deps.random,
+    );
+    if (decision.kind === 'disable') return disable(outcome.error);
+    if (decision.kind === 'park') {
       const parked = await db.transaction().execute((trx) =>
         parkEvent(trx, name, instanceId, stream.checkpoint, head, {
           error: outcome.error,
@@ -164,25 +226,58 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
         deps.metrics.delivery(name, 'dead_lettered', 1, 0);
         log.warn(
           { eventId: head.eventId, orderId: head.aggregateId, position: head.position, error: outcome.error },
-          'event parked as a dead letter',
+          "event parked as a dead letter: the order's later events wait behind it",
         );
       }
       return CONTINUE;
     }
-    const delay = retryDelayMs(deps.retry, attempts, outcome.retryAfterMs, deps.random);
     await recordDeliveryFailure(db, name, instanceId, stream.checkpoint, {
-      batchLimit: 1,
-      batchAttempts: attempts,
-      nextAttemptAt: new Date(now.getTime() + delay),
+      batchLimit: decision.batchLimit,
+      batchAttempts: decision.batchAttempts,
+      nextAttemptAt: new Date(now.getTime() + decision.delayMs),
       failedAt: now,
       error: outcome.error,
       statusCode: outcome.statusCode,
     });
-    log.warn(
-      { eventId: head.eventId, error: outcome.error, attempts, delayMs: delay },
-      'delivery failed: will retry',
+    logFailure(
+      outcome,
+      {
+        eventId: head.eventId,
+        events: batch.length,
+        attempts: stream.failedAttempts + 1,
+        batchLimit: decision.batchLimit,
+        delayMs: decision.delayMs,
+      },
+      decision.narrowed ? 'delivery failed: narrowing the batch' : 'delivery failed: will retry',
     );
     return CONTINUE;
+  }
+
+  /**
+   * Events of orders that have an open dead letter wait behind it: recorded as held, in the same
+   * transaction as the checkpoint move past them, so that a crash cannot lose them nor deliver them.
+   */
+  async function advancePast(
+    stream: StreamState,
+    target: { txId: string; position: string },
+    held: readonly StreamEvent[],
+    batchLimit: number | null,
+  ): Promise<boolean> {
+    if (held.length === 0)
+      return advanceCheckpoint(db, name, instanceId, stream.checkpoint, target, batchLimit);
+    const advanced = await db.transaction().execute(async (trx) => {
+      const moved = await advanceCheckpoint(trx, name, instanceId, stream.checkpoint, target, batchLimit);
+      if (moved) await holdEvents(trx, name, held, clock.now());
+      return moved;
+    });
+    if (advanced) {
+      deps.metrics.delivery(name, 'held', held.length, 0);
+      log.info(
+        { events: held.length, orders: [...new Set(held.map((event) => event.aggregateId))] },
+        "events held behind their order's dead letter",
+      );
+    }
+    return advanced;
   }
 
   async function step(): Promise<Step> {
@@ -194,11 +289,11 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
     if (stream.nextAttemptAt && stream.nextAttemptAt > now)
       return { kind: 'wait', ms: Math.min(stream.nextAttemptAt.getTime() - now.getTime(), deps.pollMs) };
 
-    const letter = stream.replayPending ? await nextReplay(db, name) : undefined;
-    if (letter) return replay(stream, letter);
+    const group = stream.replayPending ? await nextReplayGroup(db, name, deps.batchSize) : [];
+    if (group.length > 0) return replay(stream, group);
 
     const limit = stream.batchLimit ?? deps.batchSize;
-    const { events: batch, caughtUpTo } = await readStreamBatch(
+    const { events: read, caughtUpTo } = await readStreamBatch(
       db,
       stream.checkpoint,
       stream.eventTypes,
@@ -206,7 +301,7 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
     );
     // Past the batch, and past the events of other types behind it when the read saw them all
     // (caughtUpTo is then the last row behind the fence, never before the batch's last event).
-    const through = caughtUpTo ?? batch.at(-1);
+    const through = caughtUpTo ?? read.at(-1);
     if (!through) {
       if (await hasEventsBehindFence(db, stream.checkpoint)) {
         fenceWaitMs = Math.min(deps.pollMs, FENCE_WAIT_CAP_MS, fenceWaitMs * 2);
@@ -217,11 +312,25 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
     }
     fenceWaitMs = FENCE_WAIT_START_MS;
     const target = { txId: through.txId, position: through.position };
-    if (batch.length === 0) {
+    if (read.length === 0) {
       log.debug({ through: through.position }, "no event of this stream's types: skipped");
       await advanceCheckpoint(db, name, instanceId, stream.checkpoint, target, stream.batchLimit);
       return CONTINUE;
     }
+    const blocked = stream.openDeadLetters ? await blockedOrders(db, name, read) : NONE_BLOCKED;
+    const isHeld = (event: StreamEvent) => blocked.has(event.aggregateId);
+    // Held events at the head of the read are set aside at once, so that the head of what is sent
+    // is always deliverable: narrowing then isolates, and parking parks, a real failure.
+    const firstDeliverable = read.findIndex((event) => !isHeld(event));
+    if (firstDeliverable !== 0) {
+      const heldHead = firstDeliverable === -1 ? read : read.slice(0, firstDeliverable);
+      const last = heldHead.at(-1)!;
+      const to = firstDeliverable === -1 ? target : { txId: last.txId, position: last.position };
+      await advancePast(stream, to, heldHead, stream.batchLimit);
+      return CONTINUE;
+    }
+    const batch = read.filter((event) => !isHeld(event));
+    const held = read.filter(isHeld);
 
     const started = performance.now();
     const outcome = await deliver(stream, batch);
@@ -238,20 +347,12 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
         },
         'batch delivered',
       );
-      const advanced = await advanceCheckpoint(
-        db,
-        name,
-        instanceId,
-        stream.checkpoint,
-        target,
-        widen(stream.batchLimit, deps.batchSize),
-      );
+      const advanced = await advancePast(stream, target, held, widen(stream.batchLimit, deps.batchSize));
       if (!advanced) log.warn('checkpoint moved while delivering (rewind or takeover); re-reading');
       return CONTINUE;
     }
-    deps.metrics.delivery(name, outcome.kind === 'gone' ? 'gone' : 'failed', batch.length, seconds);
-    if (outcome.kind === 'gone') return disable(outcome.error);
-    return onFailure(stream, batch, outcome);
+    deps.metrics.delivery(name, outcome.failure === 'gone' ? 'gone' : 'failed', batch.length, seconds);
+    return onFailure(stream, read, outcome);
   }
 
   const done = (async () => {

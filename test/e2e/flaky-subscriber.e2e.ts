@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { OrderClient } from './support/order-client.js';
-import { PATIENT_RELAY } from './support/relay-tuning.js';
+import { FAST_RETRIES } from './support/relay-tuning.js';
 import {
   converge,
   E2E,
@@ -18,7 +18,7 @@ beforeAll(async () => {
   // The warehouse takes every event type, so its stream sees the most deliveries to fail.
   system = await startSystem({
     name: 'flaky-subscriber',
-    env: PATIENT_RELAY,
+    env: FAST_RETRIES,
     faults: { warehouse: { failureRate: E2E.faultRate, seed: Number(process.env.E2E_SEED || 30) } },
   });
   await prepareCatalog(system);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { OrderClient } from './support/order-client.js';
-import { PATIENT_RELAY } from './support/relay-tuning.js';
+import { FAST_RETRIES } from './support/relay-tuning.js';
 import { startRestartablePostgres, type RestartablePostgres } from './support/restartable-postgres.js';
 import {
   converge,
@@ -22,7 +22,7 @@ beforeAll(async () => {
   system = await startSystem({
     name: 'postgres-restart',
     databaseUrl: postgres.databaseUrl,
-    env: PATIENT_RELAY,
+    env: FAST_RETRIES,
   });
   await prepareCatalog(system);
 }, 180_000);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DEFAULT_SUBSCRIBERS } from '../../services/shared/events/default-subscribers.js';
 import { InboxAudit } from './support/inbox-audit.js';
 import { OrderClient } from './support/order-client.js';
-import { PATIENT_RELAY } from './support/relay-tuning.js';
+import { FAST_RETRIES } from './support/relay-tuning.js';
 import {
   converge,
   E2E,
@@ -18,7 +18,7 @@ let system: RunningSystem;
 let audit: InboxAudit;
 
 beforeAll(async () => {
-  system = await startSystem({ name: 'subscriber-outage', env: PATIENT_RELAY });
+  system = await startSystem({ name: 'subscriber-outage', env: FAST_RETRIES });
   await prepareCatalog(system);
   audit = new InboxAudit(system.databaseUrl);
 }, 180_000);

@@ -17,7 +17,7 @@ export function testRelayConfig(overrides: Partial<TestRelayConfig> = {}): TestR
     batchSize: 50,
     pollMs: 100,
     listen: true,
-    retry: { baseMs: 10, capMs: 50, maxAttempts: 3, retryAfterMaxMs: 3_600_000 },
+    retry: { baseMs: 10, capMs: 50, maxAttempts: 3, retryAfterMaxMs: 3_600_000, parkAfterMs: null },
     httpTimeoutMs: 5_000,
     lease: { ttlMs: 2_000, renewMs: 300 },
     instanceId: undefined,

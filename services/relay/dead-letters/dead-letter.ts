@@ -3,12 +3,19 @@ import type { DeadLetters } from '../../shared/db/database.js';
 import type { StreamEvent } from '../streams/read-stream-batch.js';
 import { toOutboxEvent } from '../../shared/events/outbox-event.js';
 
-export type DeadLetterState = 'parked' | 'replay-requested' | 'replayed';
+/**
+ * `parked`: failed and set aside; `held`: never attempted, it waits behind an earlier dead letter of
+ * the same order (so that the subscriber sees that order's events in order); `replay-requested`:
+ * an operator asked for it (and its order's followers) to be delivered again; `replayed`: delivered.
+ */
+export type DeadLetterState = 'parked' | 'held' | 'replay-requested' | 'replayed';
 
 export type DeadLetter = {
   id: string;
   subscription: string;
   state: DeadLetterState;
+  /** Waits behind an earlier dead letter of the same order; it was never attempted. */
+  held: boolean;
   event: StreamEvent;
   error: string;
   statusCode: number | null;
@@ -26,7 +33,14 @@ export function toDeadLetter(row: DeadLetterRow): DeadLetter {
   return {
     id: String(row.id),
     subscription: row.subscription_name,
-    state: row.replayed_at ? 'replayed' : row.replay_requested_at ? 'replay-requested' : 'parked',
+    state: row.replayed_at
+      ? 'replayed'
+      : row.replay_requested_at
+        ? 'replay-requested'
+        : row.held
+          ? 'held'
+          : 'parked',
+    held: row.held,
     event: { txId: row.tx_id, ...toOutboxEvent(row) },
     error: row.error,
     statusCode: row.status_code,

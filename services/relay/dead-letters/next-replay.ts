@@ -1,21 +1,38 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../shared/db/database.js';
 import { toDeadLetter, type DeadLetter } from './dead-letter.js';
-import { prepared } from '../../shared/db/prepared-statements.js';
 
-/** The oldest dead letter of a subscription waiting to be replayed, if any. */
-export async function nextReplay(db: Kysely<DB>, subscription: string): Promise<DeadLetter | undefined> {
-  const row = await db
+/**
+ * The next order to replay: every open dead letter of the order whose letter an operator asked to
+ * replay first (in stream order), in stream order, at most `limit`. The order's letters go together
+ * because its held followers must reach the subscriber right after the parked event, never before.
+ */
+export async function nextReplayGroup(
+  db: Kysely<DB>,
+  subscription: string,
+  limit: number,
+): Promise<DeadLetter[]> {
+  const first = await db
     .selectFrom('dead_letters')
-    .selectAll()
-    .select(sql<string>`tx_id::text`.as('tx_id'))
+    .select('aggregate_id')
     .where('subscription_name', '=', subscription)
     .where('replay_requested_at', 'is not', null)
     .where('replayed_at', 'is', null)
     .orderBy('dead_letters.tx_id')
     .orderBy('position')
     .limit(1)
-    .modifyEnd(prepared)
     .executeTakeFirst();
-  return row ? toDeadLetter(row) : undefined;
+  if (!first) return [];
+  const rows = await db
+    .selectFrom('dead_letters')
+    .selectAll()
+    .select(sql<string>`tx_id::text`.as('tx_id'))
+    .where('subscription_name', '=', subscription)
+    .where('aggregate_id', '=', first.aggregate_id)
+    .where('replayed_at', 'is', null)
+    .orderBy('dead_letters.tx_id')
+    .orderBy('position')
+    .limit(limit)
+    .execute();
+  return rows.map(toDeadLetter);
 }

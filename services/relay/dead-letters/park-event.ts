@@ -66,6 +66,7 @@ export async function parkEvent(
         first_attempt_at: eb.ref('excluded.first_attempt_at'),
         last_attempt_at: eb.ref('excluded.last_attempt_at'),
         parked_at: eb.ref('excluded.parked_at'),
+        held: false,
         replay_requested_at: null,
         replayed_at: null,
       })),

@@ -1,22 +1,65 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../shared/db/database.js';
 
-export type ReplayOutcome =
-  { ok: true; at: Date } | { ok: false; at: Date; error: string; statusCode: number | null };
+/** Delivered: the letters are marked replayed (kept as history, no longer blocking their order). */
+export async function markReplayed(db: Kysely<DB>, ids: readonly string[], at: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('dead_letters')
+    .set({ replayed_at: at, replay_requested_at: null })
+    .where('id', 'in', ids)
+    .execute();
+}
+
+export type ReplayFailure = { at: Date; error: string; statusCode: number | null };
 
 /**
- * A replay is one attempt: delivered, the dead letter is marked replayed (kept as history); failed,
- * it goes back to parked with the new error and one more attempt, for the operator to decide.
+ * A replay attempt of `id` failed for a reason that will pass (the subscriber is down, or its
+ * secret is wrong): the letter counts the attempt and stays requested, so the relay tries again.
  */
-export async function recordReplayOutcome(db: Kysely<DB>, id: string, outcome: ReplayOutcome): Promise<void> {
-  const update = outcome.ok
-    ? { replayed_at: outcome.at, replay_requested_at: null }
-    : {
-        replay_requested_at: null,
-        error: outcome.error,
-        status_code: outcome.statusCode,
-        last_attempt_at: outcome.at,
+export async function recordReplayRetry(db: Kysely<DB>, id: string, failure: ReplayFailure): Promise<void> {
+  await db
+    .updateTable('dead_letters')
+    .set({
+      error: failure.error,
+      status_code: failure.statusCode,
+      last_attempt_at: failure.at,
+      attempts: sql<number>`attempts + 1`,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+/**
+ * The subscriber refused the letter `id` again: it is parked (no longer held) with the new error,
+ * and its order's replay request is withdrawn, so the operator decides again; its followers stay
+ * held behind it.
+ */
+export async function recordReplayRefusal(
+  db: Kysely<DB>,
+  subscription: string,
+  orderId: string,
+  id: string,
+  failure: ReplayFailure,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('dead_letters')
+      .set({
+        held: false,
+        error: failure.error,
+        status_code: failure.statusCode,
+        last_attempt_at: failure.at,
         attempts: sql<number>`attempts + 1`,
-      };
-  await db.updateTable('dead_letters').set(update).where('id', '=', id).execute();
+      })
+      .where('id', '=', id)
+      .execute();
+    await trx
+      .updateTable('dead_letters')
+      .set({ replay_requested_at: null })
+      .where('subscription_name', '=', subscription)
+      .where('aggregate_id', '=', orderId)
+      .where('replayed_at', 'is', null)
+      .execute();
+  });
 }

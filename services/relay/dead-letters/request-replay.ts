@@ -5,19 +5,32 @@ export type ReplaySelection =
   { eventId: string; subscription?: string } | { subscription: string; all: true };
 
 /**
- * Marks parked dead letters for replay; the relay that owns each stream delivers them before its
- * next batch. Returns the subscriptions and event ids marked.
+ * Marks parked dead letters for replay, together with the other open letters of their orders (the
+ * held followers come right after the parked event, in order); the relay that owns each stream
+ * delivers them before its next batch. Returns the subscriptions and event ids marked.
  */
 export async function requestReplay(
   db: Kysely<DB>,
   selection: ReplaySelection,
 ): Promise<{ subscription: string; eventId: string }[]> {
-  let query = db
+  let selected = db
+    .selectFrom('dead_letters')
+    .select(['subscription_name', 'aggregate_id'])
+    .where('replayed_at', 'is', null);
+  if ('eventId' in selection) selected = selected.where('event_id', '=', selection.eventId);
+  if (selection.subscription) selected = selected.where('subscription_name', '=', selection.subscription);
+  const rows = await db
     .updateTable('dead_letters')
     .set({ replay_requested_at: sql`now()` })
-    .where('replayed_at', 'is', null);
-  if ('eventId' in selection) query = query.where('event_id', '=', selection.eventId);
-  if (selection.subscription) query = query.where('subscription_name', '=', selection.subscription);
-  const rows = await query.returning(['subscription_name', 'event_id']).execute();
+    .where('replayed_at', 'is', null)
+    .where((eb) =>
+      eb(
+        eb.refTuple('subscription_name', 'aggregate_id'),
+        'in',
+        selected.$asTuple('subscription_name', 'aggregate_id'),
+      ),
+    )
+    .returning(['subscription_name', 'event_id'])
+    .execute();
   return rows.map((row) => ({ subscription: row.subscription_name, eventId: row.event_id }));
 }

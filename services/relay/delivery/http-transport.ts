@@ -10,7 +10,7 @@ export type HttpDeliveryRequest = {
 /** What came of one POST: an expected outcome either way, never an exception. */
 export type HttpDeliveryResult =
   | { kind: 'response'; status: number; retryAfter: string | undefined; bodyExcerpt: string }
-  | { kind: 'network-error'; error: string };
+  | { kind: 'network-error'; error: string; timedOut: boolean };
 
 export type HttpTransport = {
   post(request: HttpDeliveryRequest): Promise<HttpDeliveryResult>;
@@ -33,7 +33,7 @@ export function createHttpTransport(options: { timeoutMs: number; maxSockets?: n
       try {
         url = new URL(request.url);
       } catch {
-        resolve({ kind: 'network-error', error: `invalid endpoint URL ${request.url}` });
+        resolve({ kind: 'network-error', error: `invalid endpoint URL ${request.url}`, timedOut: false });
         return;
       }
       const isHttps = url.protocol === 'https:';
@@ -44,11 +44,16 @@ export function createHttpTransport(options: { timeoutMs: number; maxSockets?: n
         headers: { ...request.headers, 'content-length': Buffer.byteLength(request.body) },
         timeout: options.timeoutMs,
       });
-      req.on('timeout', () => req.destroy(new Error(`no response within ${options.timeoutMs} ms`)));
+      let timedOut = false;
+      req.on('timeout', () => {
+        timedOut = true;
+        req.destroy(new Error(`no response within ${options.timeoutMs} ms`));
+      });
       req.on('error', (error: NodeJS.ErrnoException) =>
         resolve({
           kind: 'network-error',
           error: error.code ? `${error.code}: ${error.message}` : error.message,
+          timedOut,
         }),
       );
       req.on('response', (res) => {
@@ -60,7 +65,7 @@ export function createHttpTransport(options: { timeoutMs: number; maxSockets?: n
             kept += chunk.length;
           }
         });
-        res.on('error', (error) => resolve({ kind: 'network-error', error: error.message }));
+        res.on('error', (error) => resolve({ kind: 'network-error', error: error.message, timedOut }));
         res.on('end', () => {
           const retryAfter: string | string[] | undefined = res.headers['retry-after'];
           resolve({

@@ -18,6 +18,8 @@ export type StreamState = {
   batchLimit: number | null;
   nextAttemptAt: Date | null;
   firstFailedAt: Date | null;
+  /** Some dead letter of this stream is not replayed yet, so its order's later events are held. */
+  openDeadLetters: boolean;
   /** A dead letter of this stream waits to be replayed (read with the stream: one query per step). */
   replayPending: boolean;
 };
@@ -47,6 +49,16 @@ export async function loadStream(db: Kysely<DB>, name: string): Promise<StreamSt
               .selectFrom('dead_letters as d')
               .select(eb.lit(1).as('one'))
               .whereRef('d.subscription_name', '=', 'r.subscription_name')
+              .where('d.replayed_at', 'is', null),
+          )
+          .as('open_dead_letters'),
+      (eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('dead_letters as d')
+              .select(eb.lit(1).as('one'))
+              .whereRef('d.subscription_name', '=', 'r.subscription_name')
               .where('d.replay_requested_at', 'is not', null)
               .where('d.replayed_at', 'is', null),
           )
@@ -69,6 +81,7 @@ export async function loadStream(db: Kysely<DB>, name: string): Promise<StreamSt
     batchLimit: row.batch_limit,
     nextAttemptAt: row.next_attempt_at,
     firstFailedAt: row.first_failed_at,
+    openDeadLetters: Boolean(row.open_dead_letters),
     replayPending: Boolean(row.replay_pending),
   };
 }

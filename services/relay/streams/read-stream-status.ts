@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../shared/db/database.js';
+import { isUnauthorizedStatus } from '../delivery/classify-failure.js';
 import type { Checkpoint } from './checkpoint.js';
 
 /** What `outbox status` and the metrics report for one subscription. */
@@ -18,7 +19,12 @@ export type StreamStatus = {
   nextAttemptAt: Date | null;
   lastError: string | null;
   lastStatusCode: number | null;
+  /** Parked events not replayed yet. */
   deadLetters: number;
+  /** Later events of those events' orders, waiting behind them. */
+  heldEvents: number;
+  /** The last delivery was refused 401/403: the secret or the endpoint's key is wrong. */
+  unauthorized: boolean;
   leaseOwner: string | null;
   leaseExpiresAt: Date | null;
 };
@@ -38,6 +44,7 @@ type Row = {
   last_error: string | null;
   last_status_code: number | null;
   dead_letters: string;
+  held_events: string;
   lease_owner: string | null;
   lease_expires_at: Date | null;
 };
@@ -48,8 +55,7 @@ export async function readStreamStatus(db: Kysely<DB>, now: Date, name?: string)
     select s.name, s.endpoint_url, s.event_types, s.enabled, s.disabled_reason,
            r.checkpoint_tx_id::text as checkpoint_tx_id, r.checkpoint_position,
            b.backlog, b.oldest, r.failed_attempts, r.next_attempt_at, r.last_error, r.last_status_code,
-           (select count(*) from dead_letters d
-             where d.subscription_name = s.name and d.replayed_at is null) as dead_letters,
+           d.dead_letters, d.held_events,
            case when r.lease_expires_at > now() then r.lease_owner end as lease_owner,
            r.lease_expires_at
     from subscriptions s
@@ -58,6 +64,10 @@ export async function readStreamStatus(db: Kysely<DB>, now: Date, name?: string)
       select count(*) as backlog, min(o.occurred_at) as oldest from outbox o
       where (o.tx_id, o.position) > (r.checkpoint_tx_id, r.checkpoint_position)
         and o.event_type = any(s.event_types)) b
+    cross join lateral (
+      select count(*) filter (where not held) as dead_letters, count(*) filter (where held) as held_events
+      from dead_letters
+      where dead_letters.subscription_name = s.name and dead_letters.replayed_at is null) d
     where ${name ?? null}::text is null or s.name = ${name ?? null}
     order by s.name`.execute(db);
   return rows.map((row) => ({
@@ -74,6 +84,8 @@ export async function readStreamStatus(db: Kysely<DB>, now: Date, name?: string)
     lastError: row.last_error,
     lastStatusCode: row.last_status_code,
     deadLetters: Number(row.dead_letters),
+    heldEvents: Number(row.held_events),
+    unauthorized: row.failed_attempts > 0 && isUnauthorizedStatus(row.last_status_code),
     leaseOwner: row.lease_owner,
     leaseExpiresAt: row.lease_expires_at,
   }));

@@ -3,8 +3,8 @@ import type { DB } from '../../shared/db/database.js';
 import type { Checkpoint } from './checkpoint.js';
 
 export type DeliveryFailure = {
-  /** The narrowed batch size to try next, and the failures counted against it. */
-  batchLimit: number;
+  /** The narrowed batch size to try next (null: the full size), and the refusals counted against it. */
+  batchLimit: number | null;
   batchAttempts: number;
   nextAttemptAt: Date;
   failedAt: Date;

@@ -60,6 +60,7 @@ export interface DeadLetters {
   event_id: string;
   event_type: string;
   first_attempt_at: Timestamp;
+  held: Generated<boolean>;
   id: Generated<Int8>;
   last_attempt_at: Timestamp;
   metadata: Json;

@@ -1,0 +1,62 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../../shared/db/database.js';
+import { prepared } from '../../shared/db/prepared-statements.js';
+import type { StreamEvent } from '../streams/read-stream-batch.js';
+
+/**
+ * The orders among `events` that have an open (not yet replayed) dead letter in this subscription:
+ * their events must wait behind it rather than overtake it.
+ */
+export async function blockedOrders(
+  db: Kysely<DB>,
+  subscription: string,
+  events: readonly StreamEvent[],
+): Promise<Set<string>> {
+  if (events.length === 0) return new Set();
+  const ids = [...new Set(events.map((event) => event.aggregateId))];
+  const { rows } = await sql<{ aggregate_id: string }>`${prepared}
+    select distinct aggregate_id from dead_letters
+    where subscription_name = ${subscription} and replayed_at is null
+      and aggregate_id = any(${ids}::uuid[])`.execute(db);
+  return new Set(rows.map((row) => row.aggregate_id));
+}
+
+/**
+ * Records events as held dead letters: not attempted, waiting behind their order's parked event.
+ * An event that already is a dead letter of this subscription (read again after a rewind) keeps
+ * its row as it is.
+ */
+export async function holdEvents(
+  db: Kysely<DB>,
+  subscription: string,
+  events: readonly StreamEvent[],
+  at: Date,
+): Promise<void> {
+  if (events.length === 0) return;
+  await db
+    .insertInto('dead_letters')
+    .values(
+      events.map((event) => ({
+        subscription_name: subscription,
+        event_id: event.eventId,
+        position: event.position,
+        tx_id: sql`${event.txId}::xid8`,
+        aggregate_type: event.aggregateType,
+        aggregate_id: event.aggregateId,
+        aggregate_version: event.aggregateVersion,
+        event_type: event.eventType,
+        payload: JSON.stringify(event.payload),
+        metadata: JSON.stringify(event.metadata),
+        occurred_at: event.occurredAt,
+        error: 'held behind an earlier dead letter of the same order',
+        status_code: null,
+        attempts: 0,
+        first_attempt_at: at,
+        last_attempt_at: at,
+        parked_at: at,
+        held: true,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['subscription_name', 'event_id']).doNothing())
+    .execute();
+}
