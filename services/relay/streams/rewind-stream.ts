@@ -3,7 +3,7 @@ import type { DB } from '../../shared/db/database.js';
 import type { Checkpoint } from './checkpoint.js';
 import { compareCheckpoints } from './compare-checkpoints.js';
 import { movedCheckpoint } from './moved-checkpoint.js';
-import { openTransactionBehind } from './open-transaction-behind.js';
+import { openTransactionBehind, type OpenTransaction } from './open-transaction-behind.js';
 import { rewindRefusals, type RewindRefusal } from './rewind-verdict.js';
 
 export type RewindTarget = { position: string } | { time: Date };
@@ -50,8 +50,9 @@ export async function rewindStream(
   return db.transaction().execute(async (trx): Promise<RewindResult> => {
     const stream = await lockStream(trx, name);
     if (!stream) return { ok: false, reason: 'no-such-subscription' };
-    const to = await checkpointBefore(trx, target);
-    if (!to) return { ok: false, reason: 'no-event-at-or-after' };
+    const before = await checkpointBefore(trx, target);
+    if (!before) return { ok: false, reason: 'no-event-at-or-after' };
+    const { to, openTransaction } = before;
     const { from, eventTypes, dedupeWindowMs } = stream;
     const between = await eventsBetween(trx, from, to, eventTypes, dedupeWindowMs);
     const refusals = rewindRefusals(
@@ -60,7 +61,7 @@ export async function rewindStream(
         to,
         eventsBetween: between.events,
         eventsBeyondDedupeWindow: between.beyondDedupeWindow,
-        openTransaction: await openTransactionBehind(trx, to.txId),
+        openTransaction,
       },
       force,
     );
@@ -105,17 +106,36 @@ async function lockStream(trx: Transaction<DB>, name: string) {
   };
 }
 
-/** Just before the first event, in stream order, at or after the target's position or time. */
-async function checkpointBefore(trx: Transaction<DB>, target: RewindTarget): Promise<Checkpoint | undefined> {
+/**
+ * Just before the first event, in stream order, at or after the target's position or time, with
+ * the oldest transaction still open below it, both from one snapshot.
+ */
+async function checkpointBefore(
+  trx: Transaction<DB>,
+  target: RewindTarget,
+): Promise<{ to: Checkpoint; openTransaction: OpenTransaction | undefined } | undefined> {
   const condition =
     'position' in target
       ? sql`position >= ${target.position}::bigint`
       : sql`occurred_at >= ${target.time}::timestamptz`;
-  const { rows } = await sql<{ tx_id: string; position: string }>`
-    select tx_id::text as tx_id, position from outbox where ${condition}
-    order by outbox.tx_id, outbox.position limit 1`.execute(trx);
+  const { rows } = await sql<{
+    tx_id: string;
+    position: string;
+    open_tx_id: string | null;
+    open_pid: number | null;
+  }>`
+    select first.tx_id::text as tx_id, first.position, open.tx_id as open_tx_id, open.pid as open_pid
+    from (
+      select tx_id, position from outbox where ${condition}
+      order by outbox.tx_id, outbox.position limit 1
+    ) as first
+    left join lateral (${openTransactionBehind(sql`first.tx_id`)}) as open on true`.execute(trx);
   const first = rows[0];
-  return first && { txId: first.tx_id, position: String(BigInt(first.position) - 1n) };
+  if (!first) return undefined;
+  return {
+    to: { txId: first.tx_id, position: String(BigInt(first.position) - 1n) },
+    openTransaction: first.open_tx_id === null ? undefined : { txId: first.open_tx_id, pid: first.open_pid },
+  };
 }
 
 /**
