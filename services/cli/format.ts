@@ -16,6 +16,11 @@ export function formatTime(date: Date | null): string {
   return date ? date.toISOString().replace(/\.\d{3}Z$/, 'Z') : '-';
 }
 
+/** "1 event", "2 events": a count with its noun. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 export function truncate(text: string | null, width: number): string {
   if (!text) return '-';
   const line = text.replace(/\s+/g, ' ');

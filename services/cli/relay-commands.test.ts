@@ -61,12 +61,15 @@ describe('outbox subscriptions', () => {
       'OrderPlaced,Nope',
       '--secret',
       'hunter2',
+      '--dedupe-window',
+      'a week',
     );
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/name: must be/);
     expect(run.stderr).toMatch(/url: must be an http/);
     expect(run.stderr).toMatch(/--events: unknown event type "Nope"/);
     expect(run.stderr).toMatch(/--secret: must be a Standard Webhooks secret/);
+    expect(run.stderr).toMatch(/--dedupe-window: must be a duration such as 30m, 24h or 7d/);
     const duplicate = await cli(
       'subscriptions',
       'add',
@@ -94,9 +97,12 @@ describe('outbox subscriptions', () => {
       secret,
       '--from',
       'now',
+      '--dedupe-window',
+      '36h',
     );
     expect(added.code).toBe(0);
     expect(added.stdout).not.toContain('Signing secret');
+    expect((await subscriptionRows())[1]?.dedupe_window_ms).toBe(String(36 * 3_600_000));
     // From now: the two events already committed are behind its checkpoint
     const stream = await database.db
       .selectFrom('relay_streams')
@@ -107,8 +113,17 @@ describe('outbox subscriptions', () => {
       (await readStreamBatch(database.db, { txId: stream.tx, position: '0' }, ORDER_EVENT_TYPES, 10)).events,
     ).toEqual([]);
 
-    const listed = JSON.parse((await cli('subscriptions', 'list', '--json')).stdout) as { name: string }[];
-    expect(listed.map((s) => s.name)).toEqual(['audit', 'late']);
+    const listed = JSON.parse((await cli('subscriptions', 'list', '--json')).stdout) as {
+      name: string;
+      dedupeWindowMs: number;
+    }[];
+    expect(listed.map((s) => [s.name, s.dedupeWindowMs])).toEqual([
+      ['audit', 7 * 86_400_000],
+      ['late', 36 * 3_600_000],
+    ]);
+    expect((await cli('subscriptions', 'list')).stdout).toMatch(
+      /│ late\s+│ yes\s+│ [^│]+│ OrderPlaced\s+│ 36h\s+│/,
+    );
     expect((await cli('subscriptions', 'disable', 'late')).code).toBe(0);
     expect((await subscriptionRows())[1]).toMatchObject({
       enabled: false,

@@ -1,7 +1,13 @@
 import { Command } from 'commander';
 import { z } from 'zod';
-import { requestReplay, type ReplaySelection } from '../relay/dead-letters/request-replay.js';
+import type { ReplaySelection } from '../relay/dead-letters/request-replay.js';
+import {
+  requestReplayWithinDedupeWindow,
+  type ReplayRequest,
+} from '../relay/dead-letters/request-replay-within-dedupe-window.js';
+import { formatDuration } from '../relay/maintenance/duration.js';
 import { notifyRelay } from '../relay/wake/notify-relay.js';
+import { plural } from './format.js';
 import { withDatabase } from './with-database.js';
 
 function selection(
@@ -17,6 +23,19 @@ function selection(
   throw new Error('give an event id, or --subscription <name> --all');
 }
 
+type ReplayOptions = { subscription?: string; all?: boolean; force?: boolean };
+
+function dedupeWindowRefusal(selected: number, old: ReplayRequest[]): Error {
+  const windows = new Set(old.map((row) => `${row.subscription}: ${formatDuration(row.dedupeWindowMs)}`));
+  const [holds, them] = old.length === 1 ? ['holds an event', 'it'] : ['hold events', 'them'];
+  return new Error(
+    `refused: ${old.length} of the ${plural(selected, 'dead letter')} to replay ${holds} older than ` +
+      `its subscription's dedupe window (${[...windows].join(', ')}): the subscriber may have ` +
+      `forgotten it delivered ${them} and apply ${them} again. Nothing was marked; replay anyway ` +
+      'with --force.',
+  );
+}
+
 export function replayCommand(): Command {
   return new Command('replay')
     .description(
@@ -25,16 +44,25 @@ export function replayCommand(): Command {
     .argument('[event-id]', 'the parked event to replay (to every subscription that parked it)')
     .option('--subscription <name>', 'only for this subscription')
     .option('--all', 'every parked event of --subscription')
-    .action(async (eventId: string | undefined, options: { subscription?: string; all?: boolean }) => {
+    .option('--force', "replay even events older than their subscription's dedupe window")
+    .action(async (eventId: string | undefined, options: ReplayOptions) => {
       const wanted = selection(eventId, options);
-      const marked = await withDatabase(async (db) => {
-        const rows = await requestReplay(db, wanted);
-        if (rows.length > 0) await notifyRelay(db);
-        return rows;
+      const result = await withDatabase(async (db) => {
+        const requested = await requestReplayWithinDedupeWindow(db, wanted, options.force === true);
+        if (requested.ok && requested.marked.length > 0) await notifyRelay(db);
+        return requested;
       });
+      if (!result.ok) throw dedupeWindowRefusal(result.selected, result.beyondDedupeWindow);
+      const marked = result.marked;
       if (marked.length === 0) throw new Error('no parked dead letter matches');
       console.log(`Replay requested for ${marked.length} dead letter(s):`);
       for (const row of marked) console.log(`  ${row.subscription}  ${row.eventId}`);
+      const old = marked.filter((row) => row.beyondDedupeWindow).length;
+      if (old > 0)
+        console.log(
+          `--force: ${old} of them ${old === 1 ? 'holds an event' : 'hold events'} older than the ` +
+            `dedupe window of its subscription; the subscriber may apply ${old === 1 ? 'it' : 'them'} twice.`,
+        );
       console.log('The relay delivers them at its next step; `outbox dead-letters --all` shows the outcome.');
     });
 }

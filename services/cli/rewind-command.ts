@@ -1,7 +1,10 @@
 import { Command } from 'commander';
-import { formatCheckpoint } from '../relay/streams/checkpoint.js';
+import { formatDuration } from '../relay/maintenance/duration.js';
+import { formatCheckpoint, type Checkpoint } from '../relay/streams/checkpoint.js';
 import { rewindStream, type RewindTarget } from '../relay/streams/rewind-stream.js';
+import type { RewindRefusal } from '../relay/streams/rewind-verdict.js';
 import { notifyRelay } from '../relay/wake/notify-relay.js';
+import { plural } from './format.js';
 import { withDatabase } from './with-database.js';
 
 export function parseRewindTarget(text: string): RewindTarget {
@@ -13,27 +16,68 @@ export function parseRewindTarget(text: string): RewindTarget {
   );
 }
 
+function describeRefusal(
+  refusal: RewindRefusal,
+  context: { to: Checkpoint; from: Checkpoint; dedupeWindow: string },
+): string {
+  switch (refusal.reason) {
+    case 'forward':
+      return (
+        `it would move the checkpoint forward past ${plural(refusal.undelivered, 'undelivered event')} ` +
+        `(from ${formatCheckpoint(context.from)} to ${formatCheckpoint(context.to)}); ` +
+        'rewind only moves a checkpoint back'
+      );
+    case 'open-transaction':
+      return (
+        `a transaction still open (pid ${refusal.transaction.pid ?? 'unknown'}) could commit events ` +
+        `behind that point (${formatCheckpoint(context.to)}), and they would never be delivered; ` +
+        'retry once it has ended, or rewind to an earlier point'
+      );
+    case 'beyond-dedupe-window':
+      return (
+        `${refusal.events} of the ${plural(refusal.redelivered, 'event')} it would deliver again ` +
+        `occurred more than ${context.dedupeWindow} ago (the subscription's dedupe window): the ` +
+        'subscriber may have forgotten it delivered them and apply them again; rewind anyway with --force'
+      );
+  }
+}
+
 export function rewindCommand(): Command {
   return new Command('rewind')
-    .description('move a subscription back so that events from a position or time are delivered again')
+    .description(
+      'move a subscription back so that events from a position or time are delivered again ' +
+        '(never forward, never behind a transaction still open)',
+    )
     .argument('<subscription>')
     .requiredOption('--to <position|time>', 'an outbox position, or an ISO 8601 time')
-    .action(async (subscription: string, options: { to: string }) => {
+    .option('--force', "deliver again even events older than the subscription's dedupe window")
+    .action(async (subscription: string, options: { to: string; force?: boolean }) => {
       const target = parseRewindTarget(options.to);
       const result = await withDatabase(async (db) => {
-        const rewound = await rewindStream(db, subscription, target);
+        const rewound = await rewindStream(db, subscription, target, options.force === true);
         if (rewound.ok) await notifyRelay(db);
         return rewound;
       });
-      if (!result.ok)
+      if (!result.ok) {
+        if (result.reason === 'no-such-subscription') throw new Error(`no subscription "${subscription}"`);
+        if (result.reason === 'no-event-at-or-after')
+          throw new Error(`no event in the outbox at or after ${options.to}`);
+        const context = { ...result, dedupeWindow: formatDuration(result.dedupeWindowMs) };
+        const reasons = result.refusals.map((refusal) => `\n  - ${describeRefusal(refusal, context)}`);
         throw new Error(
-          result.reason === 'no-such-subscription'
-            ? `no subscription "${subscription}"`
-            : `no event in the outbox at or after ${options.to}`,
+          `refused to rewind "${subscription}" to ${options.to}; the checkpoint stays at ` +
+            `${formatCheckpoint(result.from)}:${reasons.join('')}`,
         );
+      }
       console.log(
         `Rewound "${subscription}" to ${formatCheckpoint(result.checkpoint)}: ` +
           `${result.events} event(s) of the outbox are after it (those of its types are delivered again).`,
       );
+      if (result.beyondDedupeWindow > 0)
+        console.log(
+          `--force: ${plural(result.beyondDedupeWindow, 'event')} older than the dedupe window ` +
+            `(${formatDuration(result.dedupeWindowMs)}) ${result.beyondDedupeWindow === 1 ? 'is' : 'are'} ` +
+            'delivered again; the subscriber may apply them twice.',
+        );
     });
 }

@@ -1,16 +1,17 @@
 import { Command, Option } from 'commander';
 import { ORDER_EVENT_TYPES } from '../shared/events/order-events.js';
 import { generateWebhookSecret } from '../shared/events/webhook-signature.js';
+import { formatDuration } from '../relay/maintenance/duration.js';
 import { createSubscription } from '../relay/subscriptions/create-subscription.js';
 import { deleteSubscription } from '../relay/subscriptions/delete-subscription.js';
 import { listSubscriptions } from '../relay/subscriptions/list-subscriptions.js';
 import { setSubscriptionEnabled } from '../relay/subscriptions/set-subscription-enabled.js';
-import { subscriptionInputSchema } from '../relay/subscriptions/subscription.js';
+import { DEFAULT_DEDUPE_WINDOW, subscriptionInputSchema } from '../relay/subscriptions/subscription.js';
 import { notifyRelay } from '../relay/wake/notify-relay.js';
 import { createTable, formatTime, truncate } from './format.js';
 import { withDatabase } from './with-database.js';
 
-type AddOptions = { events: string; secret?: string; from: 'beginning' | 'now' };
+type AddOptions = { events: string; secret?: string; from: 'beginning' | 'now'; dedupeWindow: string };
 
 function addCommand(): Command {
   return new Command('add')
@@ -24,6 +25,12 @@ function addCommand(): Command {
         .choices(['beginning', 'now'])
         .default('beginning'),
     )
+    .option(
+      '--dedupe-window <duration>',
+      'how long the subscriber remembers the event ids it processed (its inbox retention): older ' +
+        'events are resent by rewind and replay only with --force (30m, 24h, 7d, ...)',
+      DEFAULT_DEDUPE_WINDOW,
+    )
     .action(async (name: string, url: string, options: AddOptions) => {
       const parsed = subscriptionInputSchema.safeParse({
         name,
@@ -34,12 +41,14 @@ function addCommand(): Command {
           .filter(Boolean),
         secret: options.secret ?? generateWebhookSecret(),
         from: options.from,
+        dedupeWindowMs: options.dedupeWindow,
       });
       if (!parsed.success) {
         const labels: Record<string, string> = {
           endpointUrl: 'url',
           eventTypes: '--events',
           secret: '--secret',
+          dedupeWindowMs: '--dedupe-window',
         };
         const problems = parsed.error.issues.map((issue) => {
           const field = String(issue.path[0] ?? '');
@@ -56,7 +65,8 @@ function addCommand(): Command {
       if (!result.ok) throw new Error(`subscription "${name}" already exists`);
       console.log(
         `Added subscription "${input.name}" -> ${input.endpointUrl} (${input.eventTypes.join(', ')}), ` +
-          `from ${input.from === 'now' ? 'now' : 'the beginning'}.`,
+          `from ${input.from === 'now' ? 'now' : 'the beginning'}, ` +
+          `dedupe window ${options.dedupeWindow.trim()}.`,
       );
       if (!options.secret)
         console.log(`Signing secret (shown once; configure the subscriber with it): ${input.secret}`);
@@ -73,13 +83,14 @@ function listCommand(): Command {
         console.log(JSON.stringify(subscriptions, null, 2));
         return;
       }
-      const table = createTable(['name', 'enabled', 'endpoint', 'events', 'created']);
+      const table = createTable(['name', 'enabled', 'endpoint', 'events', 'dedupe window', 'created']);
       for (const s of subscriptions)
         table.push([
           s.name,
           s.enabled ? 'yes' : `no (${truncate(s.disabledReason ?? 'by an operator', 40)})`,
           s.endpointUrl,
           s.eventTypes.join(', '),
+          formatDuration(s.dedupeWindowMs),
           formatTime(s.createdAt),
         ]);
       console.log(subscriptions.length ? table.toString() : 'No subscriptions.');

@@ -38,17 +38,24 @@ function payloadFor(event: TestEvent): unknown {
   return { orderId: event.orderId };
 }
 
-/** Writes events straight into the outbox, as the Order API would (one transaction per call). */
-export async function insertOutboxEvents(db: Kysely<DB>, events: readonly TestEvent[]): Promise<void> {
+/**
+ * Writes events straight into the outbox, as the Order API would (one transaction per call);
+ * `occurredAt` backdates them (default: now).
+ */
+export async function insertOutboxEvents(
+  db: Kysely<DB>,
+  events: readonly TestEvent[],
+  occurredAt?: Date,
+): Promise<void> {
   for (let start = 0; start < events.length; start += 500) {
     await db
       .insertInto('outbox')
-      .values(events.slice(start, start + 500).map(outboxRow))
+      .values(events.slice(start, start + 500).map((event) => outboxRow(event, occurredAt)))
       .execute();
   }
 }
 
-export function outboxRow(event: TestEvent) {
+export function outboxRow(event: TestEvent, occurredAt = new Date()) {
   return {
     event_id: event.eventId,
     aggregate_type: 'Order',
@@ -57,6 +64,6 @@ export function outboxRow(event: TestEvent) {
     event_type: event.type,
     payload: JSON.stringify(payloadFor(event)),
     metadata: JSON.stringify(event.traceparent ? { traceparent: event.traceparent } : {}),
-    occurred_at: new Date(),
+    occurred_at: occurredAt,
   };
 }

@@ -6,3 +6,11 @@ export function parseDuration(text: string): number | undefined {
   if (!match) return undefined;
   return Number(match[1]) * UNIT_MS[match[2]!]!;
 }
+
+/** Milliseconds -> the duration text parseDuration reads back, in the largest unit that is exact. */
+export function formatDuration(ms: number): string {
+  const [unit, size] = Object.entries(UNIT_MS)
+    .sort(([, a], [, b]) => b - a)
+    .find(([, unitMs]) => ms % unitMs === 0)!;
+  return `${ms / size}${unit}`;
+}

@@ -20,6 +20,7 @@ export async function createSubscription(
       endpoint_url: input.endpointUrl,
       event_types: input.eventTypes,
       secret: input.secret,
+      ...(input.dedupeWindowMs === undefined ? {} : { dedupe_window_ms: input.dedupeWindowMs }),
     })
     .onConflict((oc) => oc.column('name').doNothing())
     .returning('name')

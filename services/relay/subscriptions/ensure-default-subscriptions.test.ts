@@ -24,11 +24,16 @@ const secrets = () => ({
 
 describe('the default subscriptions', () => {
   it('are not created without their secrets: the error names each missing variable', async () => {
-    const env = { ...secrets(), INVENTORY_WEBHOOK_SECRET: undefined, BILLING_WEBHOOK_SECRET: 'hunter2' };
+    const env = {
+      ...secrets(),
+      INVENTORY_WEBHOOK_SECRET: undefined,
+      BILLING_WEBHOOK_SECRET: 'hunter2',
+      INBOX_RETENTION: 'a week',
+    };
     const attempt = ensureDefaultSubscriptions(database.db, env);
     await expect(attempt).rejects.toThrow(ConfigError);
     await expect(ensureDefaultSubscriptions(database.db, env)).rejects.toThrow(
-      /INVENTORY_WEBHOOK_SECRET: required[\s\S]*BILLING_WEBHOOK_SECRET: must be a Standard Webhooks secret/,
+      /INBOX_RETENTION: must be a duration[\s\S]*INVENTORY_WEBHOOK_SECRET: required[\s\S]*BILLING_WEBHOOK_SECRET: must be a Standard Webhooks secret/,
     );
     expect(await database.db.selectFrom('subscriptions').select('name').execute()).toEqual([]);
   });
@@ -57,6 +62,8 @@ describe('the default subscriptions', () => {
       ],
     ]);
     expect(rows.find((row) => row.name === 'email')?.secret).toBe(env.EMAIL_WEBHOOK_SECRET);
+    // INBOX_RETENTION unset: the subscribers keep their inbox 7 days, and so the dedupe window
+    expect(rows.map((row) => row.dedupe_window_ms)).toEqual(Array(4).fill(String(7 * 86_400_000)));
 
     // A later start: nothing new, nothing required, an operator's changes kept, a rotated secret taken
     await database.db
@@ -65,13 +72,22 @@ describe('the default subscriptions', () => {
       .where('name', '=', 'email')
       .execute();
     const rotated = generateWebhookSecret();
-    expect(await ensureDefaultSubscriptions(database.db, { EMAIL_WEBHOOK_SECRET: rotated })).toEqual([]);
+    expect(
+      await ensureDefaultSubscriptions(database.db, {
+        EMAIL_WEBHOOK_SECRET: rotated,
+        INBOX_RETENTION: '36h',
+      }),
+    ).toEqual([]);
     const email = await database.db
       .selectFrom('subscriptions')
       .selectAll()
       .where('name', '=', 'email')
       .executeTakeFirstOrThrow();
-    expect(email).toMatchObject({ endpoint_url: 'http://moved/events', secret: rotated });
+    expect(email).toMatchObject({
+      endpoint_url: 'http://moved/events',
+      secret: rotated,
+      dedupe_window_ms: String(36 * 3_600_000),
+    });
   });
 });
 

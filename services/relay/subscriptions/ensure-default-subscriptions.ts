@@ -3,6 +3,7 @@ import { ConfigError } from '../../shared/config.js';
 import type { DB } from '../../shared/db/database.js';
 import { DEFAULT_SUBSCRIBERS, defaultEventsUrl } from '../../shared/events/default-subscribers.js';
 import { isWebhookSecret } from '../../shared/events/webhook-signature.js';
+import { parseDuration } from '../maintenance/duration.js';
 import { createSubscription } from './create-subscription.js';
 
 type Env = Record<string, string | undefined>;
@@ -12,13 +13,18 @@ type Env = Record<string, string | undefined>;
  * comes from the subscriber's variable, which the subscriber reads too; there is no built-in one,
  * so a missing default whose variable is unset stops the relay, naming the variable. An existing
  * subscription keeps its endpoint and event types (an operator may have changed them); only its
- * secret follows the variable when set, as both ends read that variable.
+ * secret follows the variable when set, as both ends read that variable. Likewise the dedupe
+ * window follows INBOX_RETENTION when set: the subscribers keep their inbox that long.
  */
 export async function ensureDefaultSubscriptions(db: Kysely<DB>, env: Env): Promise<string[]> {
   const existing = new Set(
     (await db.selectFrom('subscriptions').select('name').execute()).map((row) => row.name),
   );
   const problems: string[] = [];
+  const inboxRetention = env.INBOX_RETENTION || undefined;
+  const dedupeWindowMs = inboxRetention === undefined ? undefined : parseDuration(inboxRetention);
+  if (inboxRetention !== undefined && dedupeWindowMs === undefined)
+    problems.push('INBOX_RETENTION: must be a duration such as 30m, 24h or 7d');
   for (const subscriber of DEFAULT_SUBSCRIBERS) {
     const secret = env[subscriber.secretVariable];
     if (secret && !isWebhookSecret(secret))
@@ -42,6 +48,13 @@ export async function ensureDefaultSubscriptions(db: Kysely<DB>, env: Env): Prom
           .where('name', '=', subscriber.name)
           .where('secret', '<>', secret)
           .execute();
+      if (dedupeWindowMs !== undefined)
+        await db
+          .updateTable('subscriptions')
+          .set({ dedupe_window_ms: dedupeWindowMs, updated_at: sql`now()` })
+          .where('name', '=', subscriber.name)
+          .where('dedupe_window_ms', '<>', String(dedupeWindowMs))
+          .execute();
       continue;
     }
     const result = await db.transaction().execute((trx) =>
@@ -51,6 +64,7 @@ export async function ensureDefaultSubscriptions(db: Kysely<DB>, env: Env): Prom
         eventTypes: subscriber.eventTypes,
         secret,
         from: 'beginning',
+        dedupeWindowMs,
       }),
     );
     if (result.ok) created.push(subscriber.name);

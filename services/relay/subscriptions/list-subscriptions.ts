@@ -5,7 +5,15 @@ import type { Subscription } from './subscription.js';
 export async function listSubscriptions(db: Kysely<DB>): Promise<Subscription[]> {
   const rows = await db
     .selectFrom('subscriptions')
-    .select(['name', 'endpoint_url', 'event_types', 'enabled', 'disabled_reason', 'created_at'])
+    .select([
+      'name',
+      'endpoint_url',
+      'event_types',
+      'enabled',
+      'disabled_reason',
+      'dedupe_window_ms',
+      'created_at',
+    ])
     .orderBy('name')
     .execute();
   return rows.map((row) => ({
@@ -14,6 +22,7 @@ export async function listSubscriptions(db: Kysely<DB>): Promise<Subscription[]>
     eventTypes: row.event_types,
     enabled: row.enabled,
     disabledReason: row.disabled_reason,
+    dedupeWindowMs: Number(row.dedupe_window_ms),
     createdAt: row.created_at,
   }));
 }

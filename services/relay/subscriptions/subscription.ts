@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ORDER_EVENT_TYPES } from '../../shared/events/order-events.js';
 import { isWebhookSecret } from '../../shared/events/webhook-signature.js';
+import { parseDuration } from '../maintenance/duration.js';
 
 export type Subscription = {
   name: string;
@@ -8,8 +9,13 @@ export type Subscription = {
   eventTypes: string[];
   enabled: boolean;
   disabledReason: string | null;
+  /** How long the subscriber remembers the event ids it processed: older events need --force to resend. */
+  dedupeWindowMs: number;
   createdAt: Date;
 };
+
+/** The subscribers' own INBOX_RETENTION default, and so that of a subscription's dedupe window. */
+export const DEFAULT_DEDUPE_WINDOW = '7d';
 
 /** Where a new subscription's stream starts: every retained event, or only those committed from now. */
 export type StartFrom = 'beginning' | 'now';
@@ -34,6 +40,18 @@ export const subscriptionInputSchema = z.object({
     .string()
     .refine(isWebhookSecret, 'must be a Standard Webhooks secret: whsec_ + base64 of 24+ bytes'),
   from: z.enum(['beginning', 'now']),
+  /** A duration text (7d, 36h, ...) in, milliseconds out; omitted: the column's default (7 days). */
+  dedupeWindowMs: z
+    .string()
+    .transform((text, context) => {
+      const ms = parseDuration(text);
+      if (ms === undefined) {
+        context.addIssue({ code: 'custom', message: 'must be a duration such as 30m, 24h or 7d' });
+        return z.NEVER;
+      }
+      return ms;
+    })
+    .optional(),
 });
 
 export type SubscriptionInput = z.infer<typeof subscriptionInputSchema>;

@@ -197,6 +197,7 @@ export interface RelayStreams {
 
 export interface Subscriptions {
   created_at: Generated<Timestamp>;
+  dedupe_window_ms: Generated<Int8>;
   disabled_reason: string | null;
   enabled: Generated<boolean>;
   endpoint_url: string;
