@@ -1,5 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { itHonoursTheDeliveryContract, serveSubscriber } from '../../../test/support/subscriber-contract.js';
+import {
+  itHonoursTheDeliveryContract,
+  itTreatsAnOrderCancelledBeforePlacedAsNormal,
+  serveSubscriber,
+} from '../../../test/support/subscriber-contract.js';
 import { deliver, getJson, newOrderId, orderEvents } from '../../../test/support/subscriber-delivery.js';
 import { createWarehouseApp } from './create-warehouse-app.js';
 
@@ -27,6 +31,14 @@ itHonoursTheDeliveryContract({
 });
 
 describe('the warehouse', () => {
+  itTreatsAnOrderCancelledBeforePlacedAsNormal({
+    schema: 'warehouse',
+    subscriber,
+    expectNothingFor: async (orderId) => {
+      expect((await shipment(orderId)).status).toBe(404);
+    },
+  });
+
   it('opens a shipment awaiting pick, then ships and delivers it, one batch per event', async () => {
     const orderId = newOrderId();
     await send([orderEvents.placed(orderId, items, 'customer-7')]);
