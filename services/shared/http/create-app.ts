@@ -5,13 +5,6 @@ import { errorHandler, notFound } from './errors.js';
 import { createHttpMetrics } from './metrics.js';
 import { JSON_MEDIA_TYPES, requireJsonBody } from './require-json.js';
 
-declare module 'express-serve-static-core' {
-  interface Request {
-    /** The request body as received, for JSON requests (signature checks need the exact bytes). */
-    rawBody?: Buffer;
-  }
-}
-
 export type HttpAppOptions = {
   service: string;
   logger: Logger;
@@ -21,6 +14,12 @@ export type HttpAppOptions = {
   isReady: () => Promise<boolean>;
   /** The service's own routes, mounted between the common middleware and the error handlers. */
   routes: (app: Express, registry: Registry) => void;
+  /**
+   * Routes that read their body themselves (a webhook checks its signature over the raw bytes
+   * before anything parses them), mounted before the JSON body parser: their bodies are not read
+   * for them, their errors still become problem+json.
+   */
+  rawBodyRoutes?: (app: Express, registry: Registry) => void;
   registry?: Registry;
 };
 
@@ -36,17 +35,9 @@ export function createHttpApp(options: HttpAppOptions): Express {
   const metrics = createHttpMetrics(options.service, options.registry);
 
   app.use(metrics.middleware);
+  options.rawBodyRoutes?.(app, metrics.registry);
   app.use(requireJsonBody);
-  app.use(
-    express.json({
-      limit: options.bodyLimit,
-      type: JSON_MEDIA_TYPES,
-      // Signatures are over the exact bytes received, so keep them beside the parsed body.
-      verify: (req, _res, buffer) => {
-        (req as express.Request).rawBody = buffer;
-      },
-    }),
-  );
+  app.use(express.json({ limit: options.bodyLimit, type: JSON_MEDIA_TYPES }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -31,16 +31,18 @@ export function createSubscriberApp(options: SubscriberAppOptions): Express {
     bodyLimit: options.bodyLimit,
     registry: options.registry,
     isReady: () => isDatabaseReachable(options.db),
-    routes: (app, registry) => {
+    // POST /events reads its own body: the signature is checked over the raw bytes first.
+    rawBodyRoutes: (app, registry) => {
       mountEventsRoute(app, {
         db: options.db,
         effects: options.effects,
         webhookSecret: options.webhookSecret,
+        bodyLimit: options.bodyLimit,
         clock: options.clock,
         logger: options.logger,
         metrics: createInboxMetrics(registry),
       });
-      options.routes(app);
     },
+    routes: (app) => options.routes(app),
   });
 }

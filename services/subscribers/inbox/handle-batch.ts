@@ -15,7 +15,7 @@ export type BatchSummary = {
 };
 
 /**
- * One transaction per batch (DESIGN 6): record the ids in the inbox, apply the effects of the new
+ * One transaction per batch: record the ids in the inbox, apply the effects of the new
  * events in batch order, commit. Any failure rolls the whole batch back, inbox rows included, so a
  * redelivery starts from a clean slate. Serialization failures and deadlocks are retried here.
  *
