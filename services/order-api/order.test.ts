@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { isCancelledBeforePlaced } from '../shared/events/order-events.js';
 import {
   ORDER_ACTIONS,
   ORDER_STATUSES,
@@ -116,4 +117,25 @@ describe('the Order aggregate', () => {
       }
     },
   );
+
+  it('versions its events so that subscribers can tell a cancellation before placing from a late one', () => {
+    // Every accepted path from creation: each event, at the version it carries, is "cancelled
+    // before placed" exactly when it is an OrderCancelled with no OrderPlaced before it.
+    const walk = (order: Order, history: string[]): void => {
+      for (const name of ORDER_ACTIONS) {
+        const decision = decide(order, action(name), later);
+        if (!decision.ok) continue;
+        for (const event of decision.events) {
+          const expected = event.type === 'OrderCancelled' && !history.includes('OrderPlaced');
+          expect([
+            ...history,
+            event.type,
+            isCancelledBeforePlaced(event.type, decision.order.version),
+          ]).toEqual([...history, event.type, expected]);
+        }
+        walk(decision.order, [...history, ...decision.events.map((event) => event.type)]);
+      }
+    };
+    walk(orderIn('Pending'), []);
+  });
 });

@@ -10,7 +10,9 @@ import {
   orderEvents,
   type Json,
 } from '../../test/support/subscriber-delivery.js';
+import { readMetric } from '../../test/support/read-metric.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
+import { waitFor } from '../../test/support/wait-for.js';
 
 /**
  * Each subscriber as it really runs: its main.ts in a child process, configured through the
@@ -93,6 +95,35 @@ describe('each subscriber process', () => {
       expect(await service.exited).toBe(0);
     },
   );
+
+  it('email drops a notification held past EMAIL_HELD_NOTIFICATION_TTL on its schedule, logging and counting it', async () => {
+    const secret = generateWebhookSecret();
+    const service = await startService('email', {
+      DATABASE_URL: database.url,
+      EMAIL_WEBHOOK_SECRET: secret,
+      EMAIL_PORT: '0',
+      EMAIL_HELD_NOTIFICATION_TTL: '1s',
+      INBOX_PURGE_SCHEDULE: '* * * * * *',
+    });
+    const baseUrl = `http://127.0.0.1:${service.port}`;
+    try {
+      const orderId = newOrderId();
+      expect((await deliver(baseUrl, secret, [orderEvents.shipped(orderId)])).status).toBe(200);
+      await waitFor(
+        'the held notification to expire',
+        async () => (await readMetric(baseUrl, 'email_held_notifications_expired_total')) === 1,
+      );
+      expect((await getJson(`${baseUrl}/emails?orderId=${orderId}`)).body).toEqual({ emails: [], held: [] });
+      await waitFor('the expiry to be logged', () =>
+        service.output.some(
+          (line) => line.includes(orderId) && line.includes('held notification expired unsent'),
+        ),
+      );
+    } finally {
+      service.child.kill('SIGTERM');
+    }
+    expect(await service.exited).toBe(0);
+  });
 
   it('refuses to start without its signing secret, naming the variable', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'services/subscribers/billing/main.ts'], {

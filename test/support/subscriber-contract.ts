@@ -4,6 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../services/shared/db/database.js';
 import type { OutboxEvent } from '../../services/shared/events/outbox-event.js';
 import { createLogger } from '../../services/shared/logger.js';
+import { readMetric } from './read-metric.js';
 import { serve, type Served } from './serve.js';
 import {
   deliver,
@@ -204,5 +205,41 @@ export function itHonoursTheDeliveryContract(options: ContractOptions): void {
       expect(metrics).toMatch(/inbox_events_duplicate_total\{[^}]*\} [1-9]/);
       expect(metrics).toMatch(/inbox_batch_failures_total\{[^}]*reason="signature"[^}]*\} [1-9]/);
     });
+  });
+}
+
+export type CancelledBeforePlacedOptions = {
+  schema: string;
+  subscriber: () => SubscriberUnderTest;
+  /** Asserts that the service shows nothing for the order (no charge, no shipment, no mail...). */
+  expectNothingFor: (orderId: string) => Promise<void>;
+};
+
+/**
+ * An order cancelled while Pending reaches every subscriber as a lone OrderCancelled (version 2,
+ * no OrderPlaced before or after it). That is the normal life of an abandoned order, not an event
+ * out of order: the service acknowledges it, writes nothing but its inbox row, and counts no
+ * unseen order.
+ */
+export function itTreatsAnOrderCancelledBeforePlacedAsNormal(options: CancelledBeforePlacedOptions): void {
+  const { subscriber } = options;
+
+  it('acknowledges an order cancelled before it was placed, writing nothing but its inbox row and counting no unseen order', async () => {
+    const orderId = newOrderId();
+    const cancelled = orderEvents.cancelledBeforePlaced(orderId);
+    const before = await schemaRowCounts(subscriber().db, options.schema);
+    const unseenBefore = await readMetric(subscriber().baseUrl, 'inbox_unseen_order_events_total');
+
+    expect(await deliver(subscriber().baseUrl, subscriber().secret, [cancelled])).toEqual({
+      status: 200,
+      body: { processed: 1, duplicates: 0, ignored: 0 },
+    });
+
+    expect(await schemaRowCounts(subscriber().db, options.schema)).toEqual({
+      ...before,
+      inbox: before.inbox! + 1,
+    });
+    expect(await readMetric(subscriber().baseUrl, 'inbox_unseen_order_events_total')).toBe(unseenBefore);
+    await options.expectNothingFor(orderId);
   });
 }

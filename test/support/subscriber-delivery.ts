@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { v7 as uuidv7 } from 'uuid';
 import { CLOUDEVENTS_BATCH_CONTENT_TYPE, toCloudEvent } from '../../services/shared/events/cloud-event.js';
-import type { OrderItem } from '../../services/shared/events/order-events.js';
+import { FIRST_EVENT_VERSION, type OrderItem } from '../../services/shared/events/order-events.js';
 import type { OutboxEvent } from '../../services/shared/events/outbox-event.js';
 import { generateWebhookSecret } from '../../services/shared/events/webhook-signature.js';
 
@@ -18,14 +18,32 @@ export function newOrderId(): string {
   return uuidv7();
 }
 
-function outboxEvent(eventType: string, orderId: string, payload: unknown): OutboxEvent {
+/**
+ * The versions the Order API gives an order's events, whatever order a test builds them in: created
+ * at 1 without an event, OrderPlaced at 2, each later event one more than the order's last one.
+ */
+const lastVersions = new Map<string, number>();
+
+function versionOf(eventType: string, orderId: string): number {
+  if (eventType === 'OrderPlaced') return FIRST_EVENT_VERSION;
+  const version = (lastVersions.get(orderId) ?? FIRST_EVENT_VERSION) + 1;
+  lastVersions.set(orderId, version);
+  return version;
+}
+
+function outboxEvent(
+  eventType: string,
+  orderId: string,
+  payload: unknown,
+  aggregateVersion = versionOf(eventType, orderId),
+): OutboxEvent {
   position += 1;
   return {
     position: String(position),
     eventId: uuidv7(),
     aggregateType: 'Order',
     aggregateId: orderId,
-    aggregateVersion: position,
+    aggregateVersion,
     eventType,
     payload,
     metadata: { correlationId: `test-${position}` },
@@ -41,6 +59,9 @@ export const orderEvents = {
   delivered: (orderId: string) => outboxEvent('OrderDelivered', orderId, { orderId }),
   cancelled: (orderId: string, reason: string | null = 'changed my mind') =>
     outboxEvent('OrderCancelled', orderId, { orderId, reason }),
+  /** The only event of an order cancelled while Pending: it was never placed. */
+  cancelledBeforePlaced: (orderId: string, reason: string | null = 'changed my mind') =>
+    outboxEvent('OrderCancelled', orderId, { orderId, reason }, FIRST_EVENT_VERSION),
   unknown: (orderId: string) => outboxEvent('OrderGiftWrapped', orderId, { orderId, paper: 'gold' }),
   invalid: (orderId: string) => outboxEvent('OrderPlaced', orderId, { orderId, items: 'none' }),
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseCloudEventBatch, toCloudEvent } from './cloud-event.js';
-import { orderEventDataSchemas } from './order-events.js';
+import { isCancelledBeforePlaced, orderEventDataSchemas } from './order-events.js';
 import type { OutboxEvent } from './outbox-event.js';
 
 const event: OutboxEvent = {
@@ -55,5 +55,18 @@ describe('the CloudEvents mapping', () => {
   it('validates event payloads against the contract', () => {
     expect(orderEventDataSchemas.OrderPlaced.safeParse(event.payload).success).toBe(true);
     expect(orderEventDataSchemas.OrderPlaced.safeParse({ orderId: 'nope' }).success).toBe(false);
+  });
+});
+
+describe('an order cancelled before it was placed', () => {
+  it.each([
+    ['OrderCancelled', 2, true],
+    ['OrderCancelled', 3, false],
+    ['OrderCancelled', null, false],
+    ['OrderPlaced', 2, false],
+    ['OrderShipped', 2, false],
+    ['OrderGiftWrapped', 2, false],
+  ] as const)('%s at version %p: %p', (type, version, expected) => {
+    expect(isCancelledBeforePlaced(type, version)).toBe(expected);
   });
 });

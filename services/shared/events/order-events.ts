@@ -42,3 +42,20 @@ export type OrderEvent = OrderPlaced | OrderShipped | OrderDelivered | OrderCanc
 export function isOrderEventType(type: string): type is OrderEventType {
   return Object.hasOwn(orderEventDataSchemas, type);
 }
+
+/**
+ * The version an order's first event carries (CloudEvents attribute `aggregateversion`). An order is
+ * created Pending at version 1 without any event, and each accepted action adds 1, so its first
+ * event is version 2: OrderPlaced, or OrderCancelled when it was cancelled while still Pending.
+ */
+export const FIRST_EVENT_VERSION = 2;
+
+/**
+ * True for the OrderCancelled of an order cancelled while Pending: it was never placed, so no
+ * OrderPlaced exists nor ever will (Cancelled is final), and no service has anything to undo. False
+ * when the version is unknown (`null`): a sender that leaves it out gets the cautious reading, an
+ * order whose OrderPlaced may still come.
+ */
+export function isCancelledBeforePlaced(type: string, aggregateVersion: number | null): boolean {
+  return type === 'OrderCancelled' && aggregateVersion === FIRST_EVENT_VERSION;
+}

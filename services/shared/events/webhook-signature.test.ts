@@ -3,6 +3,7 @@ import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { randomWebhookInput, type WebhookInput } from '../../../test/support/random-webhook-inputs.js';
 import { seededRandom } from '../../../test/support/seeded-random.js';
 import {
+  checkWebhookHeaders,
   generateWebhookSecret,
   isWebhookSecret,
   signWebhook,
@@ -230,6 +231,32 @@ describe('interoperability with the standardwebhooks package, on random inputs',
       expect({ index, verdict: verifyWebhook(input.secret, input.body, caseHeaders) }).toEqual({
         index,
         verdict: referenceVerdict(input.secret, input.body, caseHeaders),
+      });
+    }
+  });
+
+  it('checks the headers alone, before any body, with the reasons of the full verification', () => {
+    const input = randomWebhookInput(2);
+    const headers = sign(input);
+    const cases: Array<Record<string, string>> = [
+      headers,
+      {},
+      { ...headers, 'webhook-id': '' },
+      { ...headers, 'webhook-signature': '' },
+      { ...headers, 'webhook-timestamp': 'yesterday' },
+      { ...headers, 'webhook-timestamp': String(Math.floor(Date.now() / 1000) - 6 * 60) },
+      { ...headers, 'webhook-timestamp': String(Math.floor(Date.now() / 1000) + 6 * 60) },
+      { ...headers, 'webhook-signature': 'nonsense' },
+    ];
+    for (const [index, caseHeaders] of cases.entries()) {
+      const full = verifyWebhook(input.secret, input.body, caseHeaders);
+      // Only the signature itself needs the body: every other refusal is known from the headers.
+      const bodyNeeded = full.ok || full.reason === 'No matching signature found';
+      const check = checkWebhookHeaders(caseHeaders);
+      expect({ index, ok: check.ok, reason: check.ok ? undefined : check.reason }).toEqual({
+        index,
+        ok: bodyNeeded,
+        reason: bodyNeeded ? undefined : (full as { reason: string }).reason,
       });
     }
   });

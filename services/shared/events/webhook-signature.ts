@@ -81,16 +81,15 @@ function checkTimestamp(header: string): TimestampCheck {
   return { ok: true, seconds };
 }
 
+export type HeadersCheck =
+  | { ok: true; messageId: string; timestampSeconds: number; signatures: string }
+  | { ok: false; reason: string };
+
 /**
- * Checks the signature over the exact bytes received and that the timestamp is within the
- * package's tolerance (5 minutes). Any failure is a reason, never an exception. The reasons are
- * the package's messages, which the subscribers log.
+ * What can be checked before the body is read: the three headers are there and the timestamp is
+ * within the tolerance. A receiver refuses a request that fails this without reading its body.
  */
-export function verifyWebhook(
-  secret: string,
-  rawBody: Buffer | string,
-  headers: Record<string, string | string[] | undefined>,
-): VerifyResult {
+export function checkWebhookHeaders(headers: Record<string, string | string[] | undefined>): HeadersCheck {
   const pick = (name: string) => {
     const value = headers[name];
     return Array.isArray(value) ? value[0] : value;
@@ -102,10 +101,25 @@ export function verifyWebhook(
 
   const timestamp = checkTimestamp(timestampHeader);
   if (!timestamp.ok) return timestamp;
+  return { ok: true, messageId, timestampSeconds: timestamp.seconds, signatures };
+}
+
+/**
+ * Checks the signature over the exact bytes received and that the timestamp is within the
+ * package's tolerance (5 minutes). Any failure is a reason, never an exception. The reasons are
+ * the package's messages, which the subscribers log.
+ */
+export function verifyWebhook(
+  secret: string,
+  rawBody: Buffer | string,
+  headers: Record<string, string | string[] | undefined>,
+): VerifyResult {
+  const checked = checkWebhookHeaders(headers);
+  if (!checked.ok) return checked;
 
   // Compared as base64 text, as the package does: another spelling of the same bytes is no match.
-  const expected = Buffer.from(signature(secret, messageId, timestamp.seconds, rawBody));
-  for (const entry of signatures.split(' ')) {
+  const expected = Buffer.from(signature(secret, checked.messageId, checked.timestampSeconds, rawBody));
+  for (const entry of checked.signatures.split(' ')) {
     const [version, candidate] = entry.split(',');
     if (version !== 'v1' || candidate === undefined) continue;
     const given = Buffer.from(candidate);

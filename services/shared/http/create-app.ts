@@ -6,13 +6,6 @@ import { createHttpMetrics } from './metrics.js';
 import { JSON_MEDIA_TYPES, requireJsonBody } from './require-json.js';
 import { requireValidPath } from './require-valid-path.js';
 
-declare module 'express-serve-static-core' {
-  interface Request {
-    /** The request body as received, for JSON requests (signature checks need the exact bytes). */
-    rawBody?: Buffer;
-  }
-}
-
 export type HttpAppOptions = {
   service: string;
   logger: Logger;
@@ -22,6 +15,12 @@ export type HttpAppOptions = {
   isReady: () => Promise<boolean>;
   /** The service's own routes, mounted between the common middleware and the error handlers. */
   routes: (app: Express, registry: Registry) => void;
+  /**
+   * Routes that read their body themselves (a webhook checks its signature over the raw bytes
+   * before anything parses them), mounted before the JSON body parser: their bodies are not read
+   * for them, their errors still become problem+json.
+   */
+  rawBodyRoutes?: (app: Express, registry: Registry) => void;
   registry?: Registry;
 };
 
@@ -38,17 +37,9 @@ export function createHttpApp(options: HttpAppOptions): Express {
 
   app.use(metrics.middleware);
   app.use(requireValidPath);
+  options.rawBodyRoutes?.(app, metrics.registry);
   app.use(requireJsonBody);
-  app.use(
-    express.json({
-      limit: options.bodyLimit,
-      type: JSON_MEDIA_TYPES,
-      // Signatures are over the exact bytes received, so keep them beside the parsed body.
-      verify: (req, _res, buffer) => {
-        (req as express.Request).rawBody = buffer;
-      },
-    }),
-  );
+  app.use(express.json({ limit: options.bodyLimit, type: JSON_MEDIA_TYPES }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { itHonoursTheDeliveryContract, serveSubscriber } from '../../../test/support/subscriber-contract.js';
+import {
+  itHonoursTheDeliveryContract,
+  itTreatsAnOrderCancelledBeforePlacedAsNormal,
+  serveSubscriber,
+} from '../../../test/support/subscriber-contract.js';
 import {
   deliver,
   getJson,
@@ -35,6 +39,14 @@ itHonoursTheDeliveryContract({
 });
 
 describe('billing', () => {
+  itTreatsAnOrderCancelledBeforePlacedAsNormal({
+    schema: 'billing',
+    subscriber,
+    expectNothingFor: async (orderId) => {
+      expect(await charges(orderId)).toEqual([]);
+    },
+  });
+
   it('keeps a price catalog: PUT /prices/:sku sets a price that GET /prices lists', async () => {
     expect(await putPrice('MUG', { unitPriceCents: 1250 })).toEqual({
       status: 200,
@@ -116,7 +128,7 @@ describe('billing', () => {
     expect((await charges(cancelled))[0]).toMatchObject({ status: 'refunded', amountCents: 2000 });
   });
 
-  it('voids an order cancelled before it was placed here, and never charges its late OrderPlaced', async () => {
+  it('voids an order whose cancellation arrives before its OrderPlaced (a dead letter replayed late), and never charges that OrderPlaced', async () => {
     const orderId = newOrderId();
     await send([orderEvents.cancelled(orderId, 'dead letter')]);
     expect(await charges(orderId)).toEqual([

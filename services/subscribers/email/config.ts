@@ -1,5 +1,13 @@
-import { loadSubscriberConfig, type SubscriberConfig } from '../inbox/subscriber-config.js';
+import { durationType, loadSubscriberConfig, type SubscriberConfig } from '../inbox/subscriber-config.js';
 
-export function loadConfig(env: Record<string, string | undefined> = process.env): SubscriberConfig {
-  return loadSubscriberConfig('email', env, {});
+export type EmailConfig = SubscriberConfig & {
+  /** How long a notification waits for its order's OrderPlaced before it is dropped unsent. */
+  heldNotificationTtlMs: number;
+};
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): EmailConfig {
+  const config = loadSubscriberConfig('email', env, {
+    EMAIL_HELD_NOTIFICATION_TTL: durationType('3d').refine((ms) => ms > 0, 'must be longer than 0'),
+  });
+  return { ...config, heldNotificationTtlMs: config.extra.EMAIL_HELD_NOTIFICATION_TTL };
 }

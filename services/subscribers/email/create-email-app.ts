@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import type { Kysely } from 'kysely';
+import type { Registry } from 'prom-client';
 import type { DB } from '../../shared/db/database.js';
 import type { Logger } from '../../shared/logger.js';
 import { createSubscriberApp } from '../inbox/create-subscriber-app.js';
@@ -16,6 +17,8 @@ export type EmailAppOptions = {
   bodyLimit: string;
   /** Defaults to the recording transport. */
   transport?: EmailTransport;
+  /** Where /metrics reads from; pass one to add the service's own jobs' metrics to it. */
+  registry?: Registry;
 };
 
 export function createEmailApp(options: EmailAppOptions): Express {

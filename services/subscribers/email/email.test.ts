@@ -1,5 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { itHonoursTheDeliveryContract, serveSubscriber } from '../../../test/support/subscriber-contract.js';
+import {
+  itHonoursTheDeliveryContract,
+  itTreatsAnOrderCancelledBeforePlacedAsNormal,
+  serveSubscriber,
+} from '../../../test/support/subscriber-contract.js';
 import {
   deliver,
   getJson,
@@ -39,6 +43,15 @@ itHonoursTheDeliveryContract({
 });
 
 describe('the email service', () => {
+  itTreatsAnOrderCancelledBeforePlacedAsNormal({
+    schema: 'email',
+    subscriber,
+    // No mail: the customer never placed it (and there is no OrderPlaced to address one from).
+    expectNothingFor: async (orderId) => {
+      expect(await mailbox(orderId)).toEqual({ emails: [], held: [] });
+    },
+  });
+
   it('writes to the customer for each step of the lifecycle, naming the order and its items', async () => {
     const orderId = newOrderId();
     await send([orderEvents.placed(orderId, items, 'ada@example.com'), orderEvents.shipped(orderId)]);

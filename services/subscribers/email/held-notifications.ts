@@ -2,7 +2,10 @@ import type { Transaction } from 'kysely';
 import type { DB } from '../../shared/db/database.js';
 import type { EmailKind } from './render-email.js';
 
-/** A notification for an order not seen placed: it cannot be addressed until OrderPlaced arrives. */
+/**
+ * A notification for an order not seen placed: it cannot be addressed until OrderPlaced arrives,
+ * and waits for it no longer than EMAIL_HELD_NOTIFICATION_TTL (see held-notification-expiry.ts).
+ */
 export type HeldNotification = { eventId: string; orderId: string; kind: EmailKind; reason: string | null };
 
 export async function holdNotifications(

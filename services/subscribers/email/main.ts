@@ -1,15 +1,21 @@
 /** The email subscriber: `npm run start:email`. Wiring only. */
+import { Registry } from 'prom-client';
 import { loadDotEnv } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
+import { scheduleJob } from '../inbox/schedule-job.js';
 import { startSubscriber } from '../inbox/start-subscriber.js';
 import { loadConfig } from './config.js';
 import { createEmailApp } from './create-email-app.js';
+import { heldNotificationExpiry } from './held-notification-expiry.js';
 import { recordingTransport } from './recording-transport.js';
 
 loadDotEnv();
 const config = loadConfig();
 const logger = createLogger('email', config.logLevel);
 const clock = () => new Date();
+
+// One registry for the app and the expiry job, so that /metrics shows what the job counted.
+const registry = new Registry();
 
 await startSubscriber({
   name: 'email',
@@ -24,5 +30,23 @@ await startSubscriber({
       logger,
       bodyLimit: config.eventsBodyLimit,
       transport: recordingTransport(logger),
+      registry,
     }),
+  scheduleJobs: (db) => {
+    const expire = heldNotificationExpiry({
+      db,
+      clock,
+      ttlMs: config.heldNotificationTtlMs,
+      logger,
+      registry,
+    });
+    return scheduleJob({
+      name: 'held notification expiry',
+      schedule: config.inboxPurgeSchedule,
+      logger,
+      run: async () => {
+        await expire();
+      },
+    });
+  },
 });

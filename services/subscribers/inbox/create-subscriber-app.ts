@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import type { Kysely } from 'kysely';
+import type { Registry } from 'prom-client';
 import type { DB } from '../../shared/db/database.js';
 import { isDatabaseReachable } from '../../shared/db/is-reachable.js';
 import { createHttpApp } from '../../shared/http/create-app.js';
@@ -18,6 +19,8 @@ export type SubscriberAppOptions = {
   bodyLimit: string;
   /** The service's own read (and admin) routes. */
   routes: (app: Express) => void;
+  /** Where /metrics reads from; a fresh one unless the service registers metrics of its own there. */
+  registry?: Registry;
 };
 
 /** A subscriber's HTTP edge: the common app (health, metrics, problem+json) with POST /events. */
@@ -26,17 +29,20 @@ export function createSubscriberApp(options: SubscriberAppOptions): Express {
     service: options.effects.name,
     logger: options.logger,
     bodyLimit: options.bodyLimit,
+    registry: options.registry,
     isReady: () => isDatabaseReachable(options.db),
-    routes: (app, registry) => {
+    // POST /events reads its own body: the signature is checked over the raw bytes first.
+    rawBodyRoutes: (app, registry) => {
       mountEventsRoute(app, {
         db: options.db,
         effects: options.effects,
         webhookSecret: options.webhookSecret,
+        bodyLimit: options.bodyLimit,
         clock: options.clock,
         logger: options.logger,
         metrics: createInboxMetrics(registry),
       });
-      options.routes(app);
     },
+    routes: (app) => options.routes(app),
   });
 }

@@ -7,18 +7,21 @@ const at = new Date('2026-11-27T10:00:00Z');
 const placed = (orderId: string): DeliveredEvent => ({
   id: uuidv7(),
   occurredAt: at,
+  aggregateVersion: 2,
   type: 'OrderPlaced',
   data: { orderId, customerId: 'c', items: [{ sku: 'A', quantity: 1 }] },
 });
 const shipped = (orderId: string): DeliveredEvent => ({
   id: uuidv7(),
   occurredAt: at,
+  aggregateVersion: 3,
   type: 'OrderShipped',
   data: { orderId },
 });
 const cancelled = (orderId: string): DeliveredEvent => ({
   id: uuidv7(),
   occurredAt: at,
+  aggregateVersion: 3,
   type: 'OrderCancelled',
   data: { orderId, reason: null },
 });

@@ -3,27 +3,33 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../shared/db/database.js';
 import { isTransientDatabaseError } from '../../shared/db/transient.js';
 import { parseCloudEventBatch } from '../../shared/events/cloud-event.js';
-import { verifyWebhook } from '../../shared/events/webhook-signature.js';
 import { HttpProblem } from '../../shared/http/problem.js';
+import { requireJsonBody } from '../../shared/http/require-json.js';
 import type { Logger } from '../../shared/logger.js';
 import { handleBatch } from './handle-batch.js';
 import type { InboxMetrics } from './inbox-metrics.js';
+import { parseJson } from './parse-json.js';
 import { readBatch } from './read-batch.js';
 import type { SubscriberEffects } from './subscriber.js';
+import { verifiedRawBody } from './verified-raw-body.js';
 
 export type EventsRouteOptions = {
   db: Kysely<DB>;
   effects: SubscriberEffects;
   webhookSecret: string;
+  /** Largest delivered batch (SUBSCRIBER_BODY_LIMIT). */
+  bodyLimit: string;
   clock: () => Date;
   metrics: InboxMetrics;
   logger: Logger;
 };
 
 /**
- * POST /events, the delivery contract (DESIGN 5): signature first (401, nothing read further), then
+ * POST /events, the delivery contract: signature first, over the raw bytes (401, the body
+ * not read at all without valid signature headers, not parsed without a matching signature), then
  * the batch's shape (400) and payloads (422), all before any write; then one transaction for the
  * batch. 200 means every event is processed or was already; anything else asks the relay to retry.
+ * Mount it where bodies are not parsed for the route (`rawBodyRoutes` of the app factory).
  */
 export function mountEventsRoute(app: Express, options: EventsRouteOptions): void {
   const { metrics, logger } = options;
@@ -32,18 +38,19 @@ export function mountEventsRoute(app: Express, options: EventsRouteOptions): voi
     metrics.failures.inc({ reason });
     return problem;
   };
+  const signed = verifiedRawBody({
+    webhookSecret: options.webhookSecret,
+    bodyLimit: options.bodyLimit,
+    refuse: (reason, req) => {
+      logger.warn({ reason, webhookId: req.headers['webhook-id'] }, 'delivery refused');
+      return refused('signature', new HttpProblem(401, `The webhook signature was refused: ${reason}.`));
+    },
+  });
 
-  app.post('/events', async (req, res) => {
-    const verified = verifyWebhook(options.webhookSecret, req.rawBody ?? '', req.headers);
-    if (!verified.ok) {
-      logger.warn({ reason: verified.reason, webhookId: req.headers['webhook-id'] }, 'delivery refused');
-      throw refused(
-        'signature',
-        new HttpProblem(401, `The webhook signature was refused: ${verified.reason}.`),
-      );
-    }
-
-    const parsed = parseCloudEventBatch(req.body);
+  app.post('/events', ...signed, requireJsonBody, async (req, res) => {
+    const json = parseJson(req.body as Buffer);
+    if (!json.ok) throw refused('malformed', new HttpProblem(400, 'The request body is not valid JSON.'));
+    const parsed = parseCloudEventBatch(json.value);
     if (!parsed.ok) {
       throw refused('malformed', new HttpProblem(400, `Malformed CloudEvents batch: ${parsed.reason}.`));
     }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../shared/db/database.js';
 import { withTransientRetry } from '../../shared/db/transient.js';
+import { isCancelledBeforePlaced } from '../../shared/events/order-events.js';
 import { lockOrders } from './lock-orders.js';
 import type { BatchEntry } from './read-batch.js';
 import { recordInInbox } from './record-in-inbox.js';
@@ -14,9 +15,14 @@ export type BatchSummary = {
 };
 
 /**
- * One transaction per batch (DESIGN 6): record the ids in the inbox, apply the effects of the new
+ * One transaction per batch: record the ids in the inbox, apply the effects of the new
  * events in batch order, commit. Any failure rolls the whole batch back, inbox rows included, so a
  * redelivery starts from a clean slate. Serialization failures and deadlocks are retried here.
+ *
+ * The OrderCancelled of an order cancelled while Pending is processed with no effect in every
+ * service: each one's record of an order starts at its OrderPlaced (the mail's address, the
+ * reservation, the shipment, the charge), so an order never placed has nothing to undo, and no
+ * OrderPlaced will ever follow to fill in a record made for it.
  */
 export async function handleBatch(
   db: Kysely<DB>,
@@ -31,20 +37,24 @@ export async function handleBatch(
       const toApply: DeliveredEvent[] = [];
       let duplicates = 0;
       let ignored = 0;
+      let neverPlaced = 0;
       for (const entry of entries) {
         // delete() also makes a second copy of one id within the batch count as a duplicate.
         if (!fresh.delete(entry.id)) duplicates++;
-        else if (entry.event && effects.handles.includes(entry.event.type)) toApply.push(entry.event);
-        else ignored++;
+        else if (!entry.event || !effects.handles.includes(entry.event.type)) ignored++;
+        else if (isCancelledBeforePlaced(entry.event.type, entry.event.aggregateVersion)) neverPlaced++;
+        else toApply.push(entry.event);
       }
-      if (toApply.length === 0) return { processed: 0, duplicates, ignored, unseenOrderEventIds: [] };
+      if (toApply.length === 0) {
+        return { processed: neverPlaced, duplicates, ignored, unseenOrderEventIds: [] };
+      }
       await lockOrders(
         trx,
         effects.name,
         toApply.map((event) => event.data.orderId),
       );
       const report = await effects.apply(trx, toApply, { now });
-      return { processed: toApply.length, duplicates, ignored, ...report };
+      return { processed: toApply.length + neverPlaced, duplicates, ignored, ...report };
     }),
   );
 }

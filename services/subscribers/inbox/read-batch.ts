@@ -1,9 +1,5 @@
 import type { CloudEvent } from 'cloudevents';
-import {
-  isOrderEventType,
-  orderEventDataSchemas,
-  type OrderEvent,
-} from '../../shared/events/order-events.js';
+import { isOrderEventType, orderEventDataSchemas } from '../../shared/events/order-events.js';
 import type { DeliveredEvent } from './subscriber.js';
 
 /** One event of a delivered batch: `event` is null for a type this contract does not know. */
@@ -52,8 +48,17 @@ export function readBatch(cloudEvents: CloudEvent<unknown>[]): ReadBatchResult {
       id: cloudEvent.id,
       // The cloudevents package fills in `time` when the producer left it out.
       occurredAt: new Date(cloudEvent.time ?? Date.now()),
-    } as OrderEvent & { id: string; occurredAt: Date };
+      aggregateVersion: readAggregateVersion(cloudEvent.aggregateversion),
+    } as DeliveredEvent;
     entries.push({ id: cloudEvent.id, type: cloudEvent.type, event });
   }
   return { ok: true, entries };
+}
+
+/**
+ * The `aggregateversion` extension the relay sets on every event; anything but a positive integer
+ * (or its absence, from another sender) reads as unknown rather than refusing the batch.
+ */
+export function readAggregateVersion(value: unknown): number | null {
+  return Number.isSafeInteger(value) && (value as number) > 0 ? (value as number) : null;
 }

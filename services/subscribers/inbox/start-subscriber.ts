@@ -18,6 +18,11 @@ export type StartSubscriberOptions = {
   logger: Logger;
   clock: () => Date;
   createApp: (db: Kysely<DB>) => Express;
+  /**
+   * The service's own housekeeping, scheduled once it serves (on INBOX_PURGE_SCHEDULE, beside the
+   * inbox purge); returns its stop function, called on shutdown.
+   */
+  scheduleJobs?: (db: Kysely<DB>) => () => Promise<void>;
 };
 
 /**
@@ -48,10 +53,12 @@ export async function startSubscriber(options: StartSubscriberOptions): Promise<
     schedule: config.inboxPurgeSchedule,
     logger,
   });
+  const stopJobs = options.scheduleJobs?.(db) ?? (async () => {});
   installGracefulShutdown(
     logger,
     [
       { name: 'stop the inbox purge', run: stopPurge },
+      { name: "stop the service's own jobs", run: stopJobs },
       { name: 'close the HTTP server', run: () => closeServer(server) },
       { name: 'close the pool', run: () => db.destroy() },
       { name: 'stop PostgreSQL if started here', run: () => database.stop() },

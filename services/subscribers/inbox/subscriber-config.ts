@@ -9,6 +9,7 @@ import {
 } from '../../shared/config.js';
 import { DEFAULT_SUBSCRIBERS } from '../../shared/events/default-subscribers.js';
 import { isWebhookSecret } from '../../shared/events/webhook-signature.js';
+import { parseDuration } from '../../relay/maintenance/duration.js';
 import type { SubscriberName } from './subscriber.js';
 
 type Env = Record<string, string | undefined>;
@@ -23,22 +24,13 @@ export type SubscriberConfig = CommonConfig & {
   eventsBodyLimit: string;
 };
 
-const DURATION_UNITS_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-
-/** "7d", "36h", "90m", "3600s" -> milliseconds. */
+/** "7d", "36h", "90m", "3600s" -> milliseconds, read by the relay's parser (one duration syntax). */
 export const durationType = (fallback: string) =>
   z
     .string()
     .default(fallback)
-    .pipe(
-      z
-        .string()
-        .regex(/^\d+\s*[smhd]$/, 'must be a duration such as 7d, 36h, 90m or 3600s')
-        .transform((value) => {
-          const unit = value.at(-1) as keyof typeof DURATION_UNITS_MS;
-          return Number.parseInt(value, 10) * DURATION_UNITS_MS[unit];
-        }),
-    );
+    .refine((value) => parseDuration(value) !== undefined, 'must be a duration such as 7d, 36h, 90m or 3600s')
+    .transform((value) => parseDuration(value)!);
 
 export const cronType = (fallback: string) =>
   z

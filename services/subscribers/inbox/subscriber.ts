@@ -8,15 +8,20 @@ import type { OrderEvent, OrderEventType } from '../../shared/events/order-event
  * - inbox: `<schema>.inbox`, the event ids already applied (or acknowledged); the dedupe key.
  * - effect: what an event changes in the service's own tables (a message, a reservation...).
  * - ignored: an event acknowledged and recorded without effect (unknown or unsubscribed type).
- * - unseen order: an event for an order whose OrderPlaced this service has not applied yet.
+ * - unseen order: an event for an order whose OrderPlaced this service has not applied yet, although
+ *   the order was placed (an OrderPlaced delayed, e.g. as a dead letter). An order cancelled before
+ *   it was placed is no such thing: it never had an OrderPlaced (see handle-batch.ts).
  * - wave: the k-th event of each order within a batch (see event-runs.ts).
  */
 
 /** The four subscriber services; each owns the PostgreSQL schema of the same name. */
 export type SubscriberName = 'email' | 'inventory' | 'warehouse' | 'billing';
 
-/** An order event as delivered: its contract type and payload, plus the envelope fields handlers use. */
-export type DeliveredEvent = OrderEvent & { id: string; occurredAt: Date };
+/**
+ * An order event as delivered: its contract type and payload, plus the envelope fields handlers use.
+ * `aggregateVersion` is the order's version after the event (null when the sender left it out).
+ */
+export type DeliveredEvent = OrderEvent & { id: string; occurredAt: Date; aggregateVersion: number | null };
 
 export type EffectContext = { now: Date };
 

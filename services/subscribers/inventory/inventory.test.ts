@@ -1,5 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { itHonoursTheDeliveryContract, serveSubscriber } from '../../../test/support/subscriber-contract.js';
+import {
+  itHonoursTheDeliveryContract,
+  itTreatsAnOrderCancelledBeforePlacedAsNormal,
+  serveSubscriber,
+} from '../../../test/support/subscriber-contract.js';
 import {
   deliver,
   getJson,
@@ -54,6 +58,14 @@ itHonoursTheDeliveryContract({
 });
 
 describe('inventory', () => {
+  itTreatsAnOrderCancelledBeforePlacedAsNormal({
+    schema: 'inventory',
+    subscriber,
+    expectNothingFor: async (orderId) => {
+      expect(await reservations(orderId)).toEqual({ orderId, status: null, reservations: [] });
+    },
+  });
+
   it('restocks with PUT /stock/:sku and reports on hand, reserved and available', async () => {
     const sku = freshSku();
     expect(await restock(sku, 7)).toEqual({

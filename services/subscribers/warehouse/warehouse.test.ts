@@ -1,6 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { expectMalformedPathProblem, MALFORMED_PATH_SEGMENTS } from '../../../test/support/malformed-path.js';
-import { itHonoursTheDeliveryContract, serveSubscriber } from '../../../test/support/subscriber-contract.js';
+import {
+  itHonoursTheDeliveryContract,
+  itTreatsAnOrderCancelledBeforePlacedAsNormal,
+  serveSubscriber,
+} from '../../../test/support/subscriber-contract.js';
 import { deliver, getJson, newOrderId, orderEvents } from '../../../test/support/subscriber-delivery.js';
 import { createWarehouseApp } from './create-warehouse-app.js';
 
@@ -28,6 +32,14 @@ itHonoursTheDeliveryContract({
 });
 
 describe('the warehouse', () => {
+  itTreatsAnOrderCancelledBeforePlacedAsNormal({
+    schema: 'warehouse',
+    subscriber,
+    expectNothingFor: async (orderId) => {
+      expect((await shipment(orderId)).status).toBe(404);
+    },
+  });
+
   it('opens a shipment awaiting pick, then ships and delivers it, one batch per event', async () => {
     const orderId = newOrderId();
     await send([orderEvents.placed(orderId, items, 'customer-7')]);
