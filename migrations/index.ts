@@ -8,6 +8,7 @@ import * as createSubscriptions from './20261127T120000_create_subscriptions.js'
 import * as createRelayStreams from './20261127T120100_create_relay_streams.js';
 import * as createRelayInstances from './20261127T120200_create_relay_instances.js';
 import * as createDeadLetters from './20261127T120300_create_dead_letters.js';
+import * as createOutboxFence from './20261129T100000_create_outbox_fence.js';
 import * as createBillingTables from './billing/20261127T120300_create_billing_tables.js';
 import * as createEmailTables from './email/20261127T120000_create_email_tables.js';
 import * as createInventoryTables from './inventory/20261127T120100_create_inventory_tables.js';
@@ -27,6 +28,7 @@ export const coreMigrations: Record<string, Migration> = {
   '20261127T120100_create_relay_streams': createRelayStreams,
   '20261127T120200_create_relay_instances': createRelayInstances,
   '20261127T120300_create_dead_letters': createDeadLetters,
+  '20261129T100000_create_outbox_fence': createOutboxFence,
 };
 
 /** Each subscriber's migrations (files in migrations/<service>/), applied into its own schema. */
