@@ -78,12 +78,25 @@ export function startRelay(options: RelayOptions): Relay {
     random: options.random ?? Math.random,
     logger: log,
     metrics: options.metrics ?? noMetrics,
-    onLost: (name: string) => {
-      workers.delete(name);
-      void releaseLeases(db, instanceId, [name]).catch((error: unknown) =>
-        log.warn({ err: error, subscriber: name }, 'could not release a lease'),
-      );
-    },
+  };
+
+  /**
+   * A worker that let its stream go by itself (lease lost, subscription disabled or removed) is
+   * forgotten and its lease released, but only while it is still the stream's worker here: one that
+   * was stopped after a takeover may end its last step after this instance reclaimed the stream and
+   * started another worker, whose entry and lease are not its to drop.
+   */
+  const forget = (name: string, worker: StreamWorker) => {
+    if (workers.get(name) !== worker) return;
+    workers.delete(name);
+    void releaseLeases(db, instanceId, [name]).catch((error: unknown) =>
+      log.warn({ err: error, subscriber: name }, 'could not release a lease'),
+    );
+  };
+  const startWorker = (name: string): StreamWorker => {
+    // onLost runs after the worker's first await at the earliest, so `worker` is set by then.
+    const worker = startStreamWorker({ ...workerDeps, onLost: () => forget(name, worker) }, name);
+    return worker;
   };
 
   /**
@@ -126,11 +139,10 @@ export function startRelay(options: RelayOptions): Relay {
       return;
     }
     for (const name of owned) {
-      if (!workers.has(name) && !handingBack.has(name))
-        workers.set(name, startStreamWorker(workerDeps, name));
+      if (!workers.has(name) && !handingBack.has(name)) workers.set(name, startWorker(name));
     }
     const claimed = await claimStreams(db, instanceId, config.lease.ttlMs, share - workers.size);
-    for (const name of claimed) workers.set(name, startStreamWorker(workerDeps, name));
+    for (const name of claimed) workers.set(name, startWorker(name));
   }
 
   // One heartbeat at a time: when the database is slow, skip a beat rather than queue them up.
