@@ -1,20 +1,29 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import type { KyselyPlugin } from 'kysely';
+import { sql, type KyselyPlugin } from 'kysely';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
 import { holdTransaction, type HeldTransaction } from '../../test/support/held-transactions.js';
 import { insertOutboxEvents, orderEvents } from '../../test/support/outbox-events.js';
-import { startTestRelay, subscribe } from '../../test/support/relay-harness.js';
-import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
+import { startTestRelay, subscribe, testRelayConfig } from '../../test/support/relay-harness.js';
+import {
+  createEmptyTestDatabase,
+  createTestDatabase,
+  type TestDatabase,
+} from '../../test/support/test-database.js';
 import { waitFor } from '../../test/support/wait-for.js';
 import { startReceiver, type WebhookReceiver } from '../../test/support/webhook-receiver.js';
-import type { Relay } from './relay.js';
+import { createRelayMetrics } from './relay-metrics.js';
+import { startRelay, type Relay } from './relay.js';
 
 let database: TestDatabase;
+let other: { url: string; destroy(): Promise<void> };
 let receiver: WebhookReceiver;
 let relay: Relay | undefined;
 const holders: HeldTransaction[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase();
+  other = await createEmptyTestDatabase();
   receiver = await startReceiver();
 });
 
@@ -29,10 +38,11 @@ afterEach(async () => {
 afterAll(async () => {
   await receiver.close();
   await database.destroy();
+  await other.destroy();
 });
 
-async function hold(options: { applicationName?: string } = {}): Promise<HeldTransaction> {
-  const holder = await holdTransaction(database.url, options);
+async function hold(options: { applicationName?: string; url?: string } = {}): Promise<HeldTransaction> {
+  const holder = await holdTransaction(options.url ?? database.url, options);
   holders.push(holder);
   return holder;
 }
@@ -71,5 +81,79 @@ describe('a stream behind a fence held for long', () => {
     // And once the holder ends, the event goes out
     await holder.commit();
     await waitFor('delivered', () => receiver.processed.length === 1);
+  });
+});
+
+describe('a fence held past RELAY_FENCE_WARN_AFTER', () => {
+  it('gets one warning from the relay naming the holder, and a line once it is released', async () => {
+    await subscribe(database.db, 'warned', receiver);
+    const holder = await hold({ applicationName: 'psql-left-open' });
+    await insertOutboxEvents(database.db, orderEvents(1, 1));
+    const lines: string[] = [];
+    relay = startRelay({
+      db: database.db,
+      databaseUrl: database.url,
+      config: testRelayConfig({ fenceWarnAfterMs: 300 }),
+      logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }),
+      maintenance: false,
+    });
+    const warnings = () =>
+      lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => entry.level === 40);
+
+    await waitFor('the warning', () => warnings().length > 0, 10_000);
+    const [warning] = warnings();
+    expect(warning).toMatchObject({
+      msg: expect.stringContaining('outbox fence held'),
+      fenceTxId: holder.xid,
+      holderPid: holder.pid,
+      subscriptions: ['warned'],
+    });
+    expect(warning!.holder).toContain(`pid ${holder.pid} (application_name "psql-left-open"`);
+    expect(warning!.holder).toContain('idle in transaction');
+
+    await holder.commit();
+    await waitFor('the release', () => lines.some((line) => line.includes('outbox fence released')), 10_000);
+    expect(warnings()).toHaveLength(1);
+  });
+});
+
+describe('relay_fence_held_seconds', () => {
+  /** An event that occurred five minutes ago, committed now. */
+  async function commitOldEvent() {
+    await sql`
+      insert into outbox (event_id, aggregate_type, aggregate_id, aggregate_version, event_type, payload, occurred_at)
+      values (gen_random_uuid(), 'Order', gen_random_uuid(), 1, 'OrderPlaced', '{}', now() - interval '300 seconds')`.execute(
+      database.db,
+    );
+  }
+
+  async function heldSeconds(): Promise<number> {
+    const registry = new Registry();
+    createRelayMetrics(registry, database.db);
+    const text = await registry.metrics();
+    const match = /^relay_fence_held_seconds\{subscription="gauged"\} (\S+)$/m.exec(text);
+    if (!match) throw new Error(`no relay_fence_held_seconds for "gauged" in:\n${text}`);
+    return Number(match[1]);
+  }
+
+  it('is the age of the first event the fence hides, and 0 when it hides none', async () => {
+    await subscribe(database.db, 'gauged', receiver);
+    expect(await heldSeconds()).toBe(0);
+
+    // A transaction of another database does not hold the fence
+    await hold({ url: other.url });
+    await commitOldEvent();
+    expect(await heldSeconds()).toBe(0);
+
+    // One of ours does, from the first event after it
+    await database.db.deleteFrom('outbox').execute();
+    const holder = await hold();
+    await commitOldEvent();
+    const held = await heldSeconds();
+    expect(held).toBeGreaterThanOrEqual(299);
+    expect(held).toBeLessThan(400);
+
+    await holder.commit();
+    expect(await heldSeconds()).toBe(0);
   });
 });

@@ -6,6 +6,7 @@ import type { Logger } from '../shared/logger.js';
 import { systemClock, type Clock } from './clock.js';
 import type { RelayConfig } from './config.js';
 import { createHttpTransport } from './delivery/http-transport.js';
+import { startFenceWatch } from './fence-watch.js';
 import { startMaintenanceJobs, type MaintenanceJobs } from './maintenance/maintenance-jobs.js';
 import { noMetrics, type RelayMetrics } from './relay-metrics.js';
 import { startStreamWorker, type StreamWorker } from './stream-worker.js';
@@ -34,6 +35,7 @@ export type RelayOptions = {
     | 'instanceId'
     | 'purgeCron'
     | 'outboxRetentionMs'
+    | 'fenceWarnAfterMs'
   >;
   logger: Logger;
   clock?: Clock;
@@ -169,6 +171,12 @@ export function startRelay(options: RelayOptions): Relay {
           purgeCron: config.purgeCron,
           retentionMs: config.outboxRetentionMs,
         });
+  const fenceWatch = startFenceWatch({
+    db,
+    logger: log,
+    clock: workerDeps.clock,
+    warnAfterMs: config.fenceWarnAfterMs,
+  });
   log.info('relay started');
 
   return {
@@ -182,6 +190,7 @@ export function startRelay(options: RelayOptions): Relay {
       clearInterval(timer);
       await ticking;
       await maintenance?.stop();
+      await fenceWatch.stop();
       await listener?.stop();
       await Promise.all([...workers.values()].map((worker) => worker.stop()));
       await Promise.all(handingBack.values());

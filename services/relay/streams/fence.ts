@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 
 /**
  * The fence, as every statement that needs it names it: the `outbox_fence()` SQL function (see its
@@ -10,3 +10,23 @@ import { sql } from 'kysely';
  * ${FENCE} as txid)`), so both uses agree.
  */
 export const FENCE = sql<string>`outbox_fence()`;
+
+/**
+ * When the fence began holding a stream back, as far as the outbox tells: the `occurred_at` of the
+ * first row after the checkpoint that the fence hides, null when it hides none (the fence is not
+ * held for this stream). Rows at or above the fence are all after `(fence, 0)`, so the start is the
+ * later of that and the checkpoint: one range on the (tx_id, position) index, whatever the plan.
+ */
+export function fenceHeldSince(
+  checkpointTxId: RawBuilder<unknown>,
+  checkpointPosition: RawBuilder<unknown>,
+  fence: RawBuilder<unknown>,
+): RawBuilder<Date | null> {
+  return sql<Date | null>`(
+    select hidden.occurred_at from outbox as hidden
+    where (hidden.tx_id, hidden.position) >
+          (greatest(${checkpointTxId}, ${fence}),
+           case when ${checkpointTxId} >= ${fence} then ${checkpointPosition} else 0 end)
+    order by hidden.tx_id, hidden.position
+    limit 1)`;
+}
