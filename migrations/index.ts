@@ -8,6 +8,7 @@ import * as createSubscriptions from './20261127T120000_create_subscriptions.js'
 import * as createRelayStreams from './20261127T120100_create_relay_streams.js';
 import * as createRelayInstances from './20261127T120200_create_relay_instances.js';
 import * as createDeadLetters from './20261127T120300_create_dead_letters.js';
+import * as createOutboxFence from './20261129T100000_create_outbox_fence.js';
 import * as addSubscriptionDedupeWindow from './20261129T110000_add_subscription_dedupe_window.js';
 import * as holdDeadLetterFollowers from './20261129T140000_hold_dead_letter_followers.js';
 import * as createBillingTables from './billing/20261127T120300_create_billing_tables.js';
@@ -29,6 +30,7 @@ export const coreMigrations: Record<string, Migration> = {
   '20261127T120100_create_relay_streams': createRelayStreams,
   '20261127T120200_create_relay_instances': createRelayInstances,
   '20261127T120300_create_dead_letters': createDeadLetters,
+  '20261129T100000_create_outbox_fence': createOutboxFence,
   '20261129T110000_add_subscription_dedupe_window': addSubscriptionDedupeWindow,
   '20261129T140000_hold_dead_letter_followers': holdDeadLetterFollowers,
 };

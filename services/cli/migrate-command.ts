@@ -1,14 +1,25 @@
 import { Command, Option } from 'commander';
 import { loadConfig, loadDotEnv } from '../shared/config.js';
 import { createDb } from '../shared/db/create-db.js';
-import { migrateAllToLatest, migrateDown } from '../shared/db/migrate.js';
+import { coreMigrationSet, migrateDown, migrateToLatest } from '../shared/db/migrate.js';
 import { createLogger } from '../shared/logger.js';
+import { databaseNameOf } from '../shared/postgres/database-admin.js';
 import { provisionDatabase } from '../shared/postgres/provision.js';
+import {
+  locateSubscriberDatabase,
+  provisionSubscriberDatabases,
+} from '../shared/postgres/subscriber-databases.js';
 import { migrationSets } from '../../migrations/index.js';
+
+const appliedLine = (set: string, names: string[]) =>
+  names.length ? `${set}: applied ${names.join(', ')}` : `${set}: up to date`;
 
 export function migrateCommand(): Command {
   return new Command('migrate')
-    .description('apply pending migrations (up, the default) or revert the latest one (down)')
+    .description(
+      'apply pending migrations (up, the default): the core schema to the main database, each ' +
+        "subscriber's to its own (created when missing); or revert the latest one of a set (down)",
+    )
     .argument('[direction]', 'up or down', 'up')
     .addOption(
       new Option('--set <name>', 'the migration set `down` reverts')
@@ -22,24 +33,37 @@ export function migrateCommand(): Command {
       const config = loadConfig();
       const logger = createLogger('outbox-cli', config.logLevel);
       const database = await provisionDatabase(config, logger);
-      const db = createDb({ connectionString: database.url, max: 1, logger });
       try {
         if (direction === 'up') {
-          const applied = await migrateAllToLatest(db);
-          for (const [set, names] of Object.entries(applied)) {
-            console.log(names.length ? `${set}: applied ${names.join(', ')}` : `${set}: up to date`);
+          const db = createDb({ connectionString: database.url, max: 1, logger });
+          try {
+            console.log(appliedLine('core', await migrateToLatest(db, coreMigrationSet)));
+          } finally {
+            await db.destroy();
           }
-        } else {
-          const set = migrationSets.find((candidate) => candidate.name === options.set)!;
+          for (const subscriber of await provisionSubscriberDatabases(database.url, process.env, logger)) {
+            const where = `${subscriber.subscriber} (database ${databaseNameOf(subscriber.url)})`;
+            console.log(appliedLine(where, subscriber.applied));
+          }
+          return;
+        }
+        const set = migrationSets.find((candidate) => candidate.name === options.set)!;
+        const url =
+          set === coreMigrationSet
+            ? database.url
+            : (await locateSubscriberDatabase(database.url, process.env, set.name, { create: false })).url;
+        const db = createDb({ connectionString: url, max: 1, logger });
+        try {
           const reverted = await migrateDown(db, set);
           console.log(
             reverted.length
               ? `${set.name}: reverted ${reverted.join(', ')}`
               : `${set.name}: nothing to revert`,
           );
+        } finally {
+          await db.destroy();
         }
       } finally {
-        await db.destroy();
         await database.stop();
       }
     });

@@ -1,5 +1,9 @@
 import { Command } from 'commander';
+import type { Kysely } from 'kysely';
+import type { DB } from '../shared/db/database.js';
 import { formatCheckpoint } from '../relay/streams/checkpoint.js';
+import { describeFenceHolder } from '../relay/streams/describe-fence-holder.js';
+import { readFenceHolder, type FenceHolder } from '../relay/streams/read-fence-holder.js';
 import { readStreamStatus, type StreamStatus } from '../relay/streams/read-stream-status.js';
 import { createTable, formatAge, formatTime, truncate } from './format.js';
 import { withDatabase } from './with-database.js';
@@ -13,20 +17,45 @@ function failing(stream: StreamStatus): string {
 function state(stream: StreamStatus): string {
   if (!stream.enabled) return 'disabled';
   if (stream.unauthorized) return 'unauthorized';
-  return stream.failedAttempts > 0 ? 'retrying' : 'ok';
+  if (stream.failedAttempts > 0) return 'retrying';
+  return stream.fenceHeldSeconds === null ? 'ok' : 'fenced';
+}
+
+const isHeld = (stream: StreamStatus) => stream.enabled && stream.fenceHeldSeconds !== null;
+
+/** The streams, and who holds the fence when it holds one of them back (asked only then). */
+async function readStatus(db: Kysely<DB>, now: Date) {
+  const streams = await readStreamStatus(db, now);
+  const holder: FenceHolder | null = streams.some(isHeld) ? await readFenceHolder(db) : null;
+  return { streams, holder };
+}
+
+/** "Fence held for 45.0s by pid 4242 (...), transaction 1234: email, billing wait behind it." */
+function fenceLine(streams: StreamStatus[], holder: FenceHolder, now: Date): string {
+  const held = streams.filter(isHeld);
+  const longest = Math.max(...held.map((stream) => stream.fenceHeldSeconds ?? 0));
+  return (
+    `Fence held for ${formatAge(longest)} by ${describeFenceHolder(holder, now, formatAge)}: ` +
+    `${held.map((stream) => stream.name).join(', ')} wait${held.length === 1 ? 's' : ''} behind it.`
+  );
 }
 
 export function statusCommand(): Command {
   return new Command('status')
     .description(
-      'per subscription: checkpoint, backlog, lag, failing attempts and next retry, dead letters, owner',
+      'per subscription: checkpoint, backlog, lag, failing attempts and next retry, dead letters, ' +
+        'owner; and who holds the fence when a running transaction holds streams back',
     )
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       const now = new Date();
-      const streams = await withDatabase((db) => readStreamStatus(db, now));
+      const { streams, holder } = await withDatabase((db) => readStatus(db, now));
       if (options.json) {
-        console.log(JSON.stringify(streams, null, 2));
+        const withHolder = streams.map((stream) => ({
+          ...stream,
+          fenceHolder: isHeld(stream) ? holder : null,
+        }));
+        console.log(JSON.stringify(withHolder, null, 2));
         return;
       }
       if (streams.length === 0) {
@@ -59,6 +88,7 @@ export function statusCommand(): Command {
           stream.leaseOwner ?? '-',
         ]);
       console.log(table.toString());
+      if (holder) console.log(fenceLine(streams, holder, now));
       for (const stream of streams) {
         if (stream.unauthorized)
           console.log(

@@ -1,17 +1,16 @@
 /**
  * `npm start`: the whole system on one machine. Provisions PostgreSQL (DATABASE_URL, or the embedded
- * server under DATA_DIR), applies every migration, then runs each service as its own child process,
+ * server under DATA_DIR) with a database per subscriber next to the main one, applies every
+ * migration where it belongs, then runs each service as its own child process,
  * prefixing their log lines with their names. A child that dies is reported and the others keep
  * running; Ctrl-C (or SIGTERM) stops the children first, then the embedded server, so in-flight
  * work can finish.
  */
 import { fileURLToPath } from 'node:url';
 import { loadConfig, loadDotEnv } from '../shared/config.js';
-import { createDb } from '../shared/db/create-db.js';
-import { migrateAllToLatest } from '../shared/db/migrate.js';
 import { createLogger } from '../shared/logger.js';
-import { provisionDatabase } from '../shared/postgres/provision.js';
 import { localWebhookSecrets } from './local-secrets.js';
+import { prepareDatabases } from './prepare-databases.js';
 import { readyBanner } from './ready-banner.js';
 import { SERVICES } from './service-list.js';
 import { superviseServices } from './supervisor.js';
@@ -21,19 +20,12 @@ loadDotEnv();
 const config = loadConfig();
 const logger = createLogger('launcher', config.logLevel);
 
-const database = await provisionDatabase(config, logger, { owner: true });
-const migrationDb = createDb({ connectionString: database.url, max: 1, logger });
-try {
-  const applied = await migrateAllToLatest(migrationDb);
-  logger.info({ applied }, 'migrations applied');
-} finally {
-  await migrationDb.destroy();
-}
+const { database, env: databaseEnv } = await prepareDatabases(config, process.env, logger);
 
 const env = {
   ...process.env,
   ...localWebhookSecrets(config.dataDir, process.env),
-  DATABASE_URL: database.url,
+  ...databaseEnv,
 };
 const supervisor = superviseServices({ root, services: SERVICES, env, logger });
 

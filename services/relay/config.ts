@@ -38,6 +38,10 @@ const relayShape = {
     .string()
     .refine((value) => parseDuration(value) !== undefined, 'must be a duration such as 30m, 24h or 7d')
     .default('7d'),
+  RELAY_FENCE_WARN_AFTER: z
+    .string()
+    .refine((value) => parseDuration(value) !== undefined, 'must be a duration such as 30s, 5m or 1500ms')
+    .default('30s'),
   RELAY_PURGE_CRON: z
     .string()
     .refine((value) => cron.validate(value), 'must be a cron expression such as */15 * * * *')
@@ -57,6 +61,8 @@ export type RelayConfig = CommonConfig & {
   createDefaultSubscriptions: boolean;
   outboxRetentionMs: number;
   purgeCron: string;
+  /** Warn, naming the holder, once the fence has held a stream back this long. */
+  fenceWarnAfterMs: number;
 };
 
 /** The relay's variables (see .env.example), validated; fails fast naming the bad one. */
@@ -87,5 +93,6 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
     createDefaultSubscriptions: vars.RELAY_DEFAULT_SUBSCRIPTIONS,
     outboxRetentionMs: parseDuration(vars.OUTBOX_RETENTION)!,
     purgeCron: vars.RELAY_PURGE_CRON,
+    fenceWarnAfterMs: parseDuration(vars.RELAY_FENCE_WARN_AFTER)!,
   };
 }

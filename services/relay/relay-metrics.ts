@@ -64,6 +64,12 @@ export function createRelayMetrics(registry: Registry, db: Kysely<DB>): RelayMet
     'Age of the oldest undelivered event of a subscription',
     (s) => s.lagSeconds ?? 0,
   );
+  gauge(
+    'relay_fence_held_seconds',
+    'How long the fence has held a subscription back: age of the first event after its checkpoint ' +
+      'hidden by a transaction of this database still running (0 when none is hidden)',
+    (s) => s.fenceHeldSeconds ?? 0,
+  );
   gauge('relay_dead_letters', 'Parked events not yet replayed, by subscription', (s) => s.deadLetters);
   gauge(
     'relay_held_events',

@@ -6,6 +6,7 @@ import type { Logger } from '../shared/logger.js';
 import { systemClock, type Clock } from './clock.js';
 import type { RelayConfig } from './config.js';
 import { createHttpTransport } from './delivery/http-transport.js';
+import { startFenceWatch } from './fence-watch.js';
 import { startMaintenanceJobs, type MaintenanceJobs } from './maintenance/maintenance-jobs.js';
 import { noMetrics, type RelayMetrics } from './relay-metrics.js';
 import { startStreamWorker, type StreamWorker } from './stream-worker.js';
@@ -34,6 +35,7 @@ export type RelayOptions = {
     | 'instanceId'
     | 'purgeCron'
     | 'outboxRetentionMs'
+    | 'fenceWarnAfterMs'
   >;
   logger: Logger;
   clock?: Clock;
@@ -78,12 +80,25 @@ export function startRelay(options: RelayOptions): Relay {
     random: options.random ?? Math.random,
     logger: log,
     metrics: options.metrics ?? noMetrics,
-    onLost: (name: string) => {
-      workers.delete(name);
-      void releaseLeases(db, instanceId, [name]).catch((error: unknown) =>
-        log.warn({ err: error, subscriber: name }, 'could not release a lease'),
-      );
-    },
+  };
+
+  /**
+   * A worker that let its stream go by itself (lease lost, subscription disabled or removed) is
+   * forgotten and its lease released, but only while it is still the stream's worker here: one that
+   * was stopped after a takeover may end its last step after this instance reclaimed the stream and
+   * started another worker, whose entry and lease are not its to drop.
+   */
+  const forget = (name: string, worker: StreamWorker) => {
+    if (workers.get(name) !== worker) return;
+    workers.delete(name);
+    void releaseLeases(db, instanceId, [name]).catch((error: unknown) =>
+      log.warn({ err: error, subscriber: name }, 'could not release a lease'),
+    );
+  };
+  const startWorker = (name: string): StreamWorker => {
+    // onLost runs after the worker's first await at the earliest, so `worker` is set by then.
+    const worker = startStreamWorker({ ...workerDeps, onLost: () => forget(name, worker) }, name);
+    return worker;
   };
 
   /**
@@ -126,11 +141,10 @@ export function startRelay(options: RelayOptions): Relay {
       return;
     }
     for (const name of owned) {
-      if (!workers.has(name) && !handingBack.has(name))
-        workers.set(name, startStreamWorker(workerDeps, name));
+      if (!workers.has(name) && !handingBack.has(name)) workers.set(name, startWorker(name));
     }
     const claimed = await claimStreams(db, instanceId, config.lease.ttlMs, share - workers.size);
-    for (const name of claimed) workers.set(name, startStreamWorker(workerDeps, name));
+    for (const name of claimed) workers.set(name, startWorker(name));
   }
 
   // One heartbeat at a time: when the database is slow, skip a beat rather than queue them up.
@@ -157,6 +171,12 @@ export function startRelay(options: RelayOptions): Relay {
           purgeCron: config.purgeCron,
           retentionMs: config.outboxRetentionMs,
         });
+  const fenceWatch = startFenceWatch({
+    db,
+    logger: log,
+    clock: workerDeps.clock,
+    warnAfterMs: config.fenceWarnAfterMs,
+  });
   log.info('relay started');
 
   return {
@@ -170,6 +190,7 @@ export function startRelay(options: RelayOptions): Relay {
       clearInterval(timer);
       await ticking;
       await maintenance?.stop();
+      await fenceWatch.stop();
       await listener?.stop();
       await Promise.all([...workers.values()].map((worker) => worker.stop()));
       await Promise.all(handingBack.values());

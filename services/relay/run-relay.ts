@@ -1,6 +1,6 @@
 import { loadDotEnv } from '../shared/config.js';
 import { createDb } from '../shared/db/create-db.js';
-import { migrateAllToLatest } from '../shared/db/migrate.js';
+import { coreMigrationSet, migrateToLatest } from '../shared/db/migrate.js';
 import { closeServer, listen } from '../shared/http/listen.js';
 import { createLogger } from '../shared/logger.js';
 import { provisionDatabase } from '../shared/postgres/provision.js';
@@ -30,7 +30,9 @@ export async function runRelayProcess(env: NodeJS.ProcessEnv = process.env): Pro
     logger,
   });
   try {
-    await migrateAllToLatest(db);
+    // The core schema only: the subscribers' sets belong in their own databases (their own
+    // services and `outbox migrate` apply them there).
+    await migrateToLatest(db, coreMigrationSet);
     if (config.createDefaultSubscriptions) {
       const created = await ensureDefaultSubscriptions(db, env);
       if (created.length > 0) logger.info({ created }, 'default subscriptions created');

@@ -17,6 +17,7 @@ import { decideAfterFailure, type FailurePolicy } from './delivery/decide-after-
 import { buildDeliveryRequest } from './delivery/delivery-request.js';
 import type { HttpTransport } from './delivery/http-transport.js';
 import { parseRetryAfter, retryDelayMs } from './delivery/retry-policy.js';
+import { nextFenceWait, type FenceWait } from './fence-wait.js';
 import type { RelayMetrics } from './relay-metrics.js';
 import { advanceCheckpoint } from './streams/advance-checkpoint.js';
 import { loadStream, type StreamState } from './streams/load-stream.js';
@@ -65,16 +66,6 @@ type Failed = Extract<Outcome, { kind: 'failed' }>;
 const CONTINUE: Step = { kind: 'continue' };
 const NONE_BLOCKED: ReadonlySet<string> = new Set();
 
-/**
- * Re-looks while rows sit behind the fence: their transaction, or any older one on the server (a
- * subscriber's batch, another command), is still running and commits within milliseconds. The NOTIFY
- * for them may be spent, so the stream looks again on its own: 1, 2, 4, 8 ms, then every 8 ms.
- * Growing to the poll interval instead put 50-100 ms on the median end-to-end latency at 200
- * orders/s, where some transaction is nearly always running; each re-look is one indexed query.
- */
-const FENCE_WAIT_START_MS = 1;
-const FENCE_WAIT_CAP_MS = 8;
-
 /** After a success, a narrowed batch doubles back towards the full size. */
 function widen(batchLimit: number | null, batchSize: number): number | null {
   if (batchLimit === null || batchLimit * 2 >= batchSize) return null;
@@ -91,7 +82,8 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
   const log = logger.child({ subscriber: name });
   const signal = new WakeSignal();
   let stopping = false;
-  let fenceWaitMs = FENCE_WAIT_START_MS;
+  /** Set while rows sit behind the fence: how long to wait before looking again (see fence-wait.ts). */
+  let fenceWait: FenceWait | undefined;
 
   async function deliver(stream: StreamState, events: readonly StreamEvent[]): Promise<Outcome> {
     const request = buildDeliveryRequest(stream.endpointUrl, stream.secret, events, clock.now());
@@ -304,13 +296,13 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
     const through = caughtUpTo ?? read.at(-1);
     if (!through) {
       if (await hasEventsBehindFence(db, stream.checkpoint)) {
-        fenceWaitMs = Math.min(deps.pollMs, FENCE_WAIT_CAP_MS, fenceWaitMs * 2);
-        return { kind: 'wait', ms: fenceWaitMs };
+        fenceWait = nextFenceWait(fenceWait, clock.now().getTime(), deps.pollMs);
+        return { kind: 'wait', ms: fenceWait.ms };
       }
-      fenceWaitMs = FENCE_WAIT_START_MS;
+      fenceWait = undefined;
       return { kind: 'wait', ms: deps.pollMs };
     }
-    fenceWaitMs = FENCE_WAIT_START_MS;
+    fenceWait = undefined;
     const target = { txId: through.txId, position: through.position };
     if (read.length === 0) {
       log.debug({ through: through.position }, "no event of this stream's types: skipped");

@@ -6,6 +6,10 @@ import { parse } from 'yaml';
 import { SERVICES } from '../../services/launcher/service-list.js';
 import { DEFAULT_SUBSCRIBERS } from '../../services/shared/events/default-subscribers.js';
 import { isWebhookSecret } from '../../services/shared/events/webhook-signature.js';
+import {
+  subscriberDatabaseName,
+  subscriberDatabaseVariable,
+} from '../../services/shared/postgres/subscriber-databases.js';
 import { PROJECT_ROOT } from '../support/fixture-process.js';
 
 // No Docker engine runs where the tests run, so the compose file is checked by reading it: parsed
@@ -46,6 +50,23 @@ describe('docker-compose.yml', () => {
     expect(migrate.command).toEqual(['node', 'dist/services/cli/main.js', 'migrate']);
     expect(migrate.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
     expect(migrate.environment?.DATABASE_URL).toMatch(/@postgres:5432\/outbox$/);
+    // No subscriber URL: `outbox migrate` then creates each one's database by its convention.
+    for (const subscriber of DEFAULT_SUBSCRIBERS)
+      expect(migrate.environment?.[subscriberDatabaseVariable(subscriber.name)]).toBeUndefined();
+  });
+
+  it('gives each subscriber its own database, the one the migration creates, and not the main one', () => {
+    for (const subscriber of DEFAULT_SUBSCRIBERS) {
+      const env = service(subscriber.name).environment ?? {};
+      const own = subscriberDatabaseName('outbox', subscriber.name);
+      expect(env[subscriberDatabaseVariable(subscriber.name)]).toMatch(
+        new RegExp(`^postgres://outbox:\\$\\{POSTGRES_PASSWORD:\\?[^}]+\\}@postgres:5432/${own}$`),
+      );
+      expect(env.DATABASE_URL).toBeUndefined();
+    }
+    for (const name of ['order-api', 'relay'])
+      for (const subscriber of DEFAULT_SUBSCRIBERS)
+        expect(service(name).environment?.[subscriberDatabaseVariable(subscriber.name)]).toBeUndefined();
   });
 
   it.each(SERVICES.map((entry) => [entry.name, entry] as const))(
@@ -58,8 +79,10 @@ describe('docker-compose.yml', () => {
       expect(container.env_file).toBe('.env.example');
       expect(container.depends_on?.migrate).toEqual({ condition: 'service_completed_successfully' });
       const env = container.environment ?? {};
-      expect(env.DATABASE_URL).toMatch(
-        /^postgres:\/\/outbox:\$\{POSTGRES_PASSWORD:\?[^}]+\}@postgres:5432\/outbox$/,
+      const isSubscriber = DEFAULT_SUBSCRIBERS.some((subscriber) => subscriber.name === name);
+      const databaseVariable = isSubscriber ? subscriberDatabaseVariable(name) : 'DATABASE_URL';
+      expect(env[databaseVariable]).toMatch(
+        /^postgres:\/\/outbox:\$\{POSTGRES_PASSWORD:\?[^}]+\}@postgres:5432\/outbox(_[a-z]+)?$/,
       );
       expect(env[entry.portVariable]).toBe(String(entry.defaultPort));
       expect(container.ports).toEqual([`127.0.0.1:${entry.defaultPort}:${entry.defaultPort}`]);

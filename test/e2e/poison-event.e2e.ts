@@ -28,7 +28,7 @@ beforeAll(async () => {
     faults: { email: { failureRate: 0 } },
   });
   await prepareCatalog(system);
-  audit = new InboxAudit(system.databaseUrl);
+  audit = new InboxAudit(system.databaseUrl, system.subscriberDatabaseUrls);
 }, 180_000);
 
 afterAll(async () => {

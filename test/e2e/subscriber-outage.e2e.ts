@@ -20,7 +20,7 @@ let audit: InboxAudit;
 beforeAll(async () => {
   system = await startSystem({ name: 'subscriber-outage', env: FAST_RETRIES });
   await prepareCatalog(system);
-  audit = new InboxAudit(system.databaseUrl);
+  audit = new InboxAudit(system.databaseUrl, system.subscriberDatabaseUrls);
 }, 180_000);
 
 afterAll(async () => {

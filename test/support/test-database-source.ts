@@ -1,5 +1,8 @@
 import type { Logger } from '../../services/shared/logger.js';
-import { startEphemeralPostgres } from '../../services/shared/postgres/embedded-postgres.js';
+import {
+  startEphemeralPostgres,
+  TEST_PREPARED_TRANSACTIONS,
+} from '../../services/shared/postgres/embedded-postgres.js';
 
 export type TestDatabaseSource = 'TEST_DATABASE_URL' | 'testcontainers' | 'embedded';
 
@@ -53,6 +56,9 @@ export async function startTestPostgres(
           'synchronous_commit=off',
           '-c',
           'max_connections=300',
+          // The fence's tests hold it with a prepared transaction, which needs slots for them.
+          '-c',
+          `max_prepared_transactions=${TEST_PREPARED_TRANSACTIONS}`,
         ])
         .start();
       return {

@@ -5,8 +5,9 @@ import type { Checkpoint } from './checkpoint.js';
 
 /**
  * Whether rows exist after the checkpoint that the fence still hides (their transaction, or an
- * older one anywhere on the server, is still running). Then the stream should look again soon
- * rather than at the next poll: the NOTIFY for those rows may already have been spent.
+ * older one of this database, is still running): asked after a read found nothing behind the
+ * fence, so any row after the checkpoint is one the fence hides. Then the stream should look again
+ * soon rather than at the next poll: the NOTIFY for those rows may already have been spent.
  *
  * `ORDER BY … LIMIT 1` rather than `EXISTS`: as a prepared statement PostgreSQL switches to a
  * generic plan, and for `EXISTS` over `(tx_id, position) > ($1, $2)` that plan is a sequential scan

@@ -3,6 +3,7 @@ import type { DB } from '../../shared/db/database.js';
 import { prepared } from '../../shared/db/prepared-statements.js';
 import { toOutboxEvent, type EventMetadata, type OutboxEvent } from '../../shared/events/outbox-event.js';
 import type { Checkpoint } from './checkpoint.js';
+import { FENCE } from './fence.js';
 
 export type StreamEvent = OutboxEvent & { txId: string };
 
@@ -54,12 +55,12 @@ export async function readStreamBatch(
 ): Promise<StreamBatch> {
   const { rows } = await sql<Row>`${prepared}
     with fence as materialized (
-      select pg_snapshot_xmin(pg_current_snapshot()) as xmin
+      select ${FENCE} as txid
     ), last_behind as (
       select outbox.tx_id, outbox.position
       from outbox, fence
       where (outbox.tx_id, outbox.position) > (${checkpoint.txId}::xid8, ${checkpoint.position}::bigint)
-        and outbox.tx_id < fence.xmin
+        and outbox.tx_id < fence.txid
       order by outbox.tx_id desc, outbox.position desc
       limit 1
     )
@@ -72,7 +73,7 @@ export async function readStreamBatch(
       select outbox.*
       from outbox, fence
       where (outbox.tx_id, outbox.position) > (${checkpoint.txId}::xid8, ${checkpoint.position}::bigint)
-        and outbox.tx_id < fence.xmin
+        and outbox.tx_id < fence.txid
         and outbox.event_type = any(${eventTypes}::text[])
       order by outbox.tx_id, outbox.position
       limit ${limit}

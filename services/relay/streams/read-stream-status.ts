@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../shared/db/database.js';
 import { isUnauthorizedStatus } from '../delivery/classify-failure.js';
 import type { Checkpoint } from './checkpoint.js';
+import { FENCE, fenceHeldSince } from './fence.js';
 
 /** What `outbox status` and the metrics report for one subscription. */
 export type StreamStatus = {
@@ -15,6 +16,12 @@ export type StreamStatus = {
   backlog: number;
   /** Age of the oldest of those, in seconds; null when there are none. */
   lagSeconds: number | null;
+  /**
+   * How long the fence has held the stream back: the age of the first event after the checkpoint
+   * that the fence hides (a transaction of this database that began before that event's is still
+   * running), in seconds; null when it hides none.
+   */
+  fenceHeldSeconds: number | null;
   failedAttempts: number;
   nextAttemptAt: Date | null;
   lastError: string | null;
@@ -39,6 +46,7 @@ type Row = {
   checkpoint_position: string;
   backlog: string;
   oldest: Date | null;
+  fence_held_since: Date | null;
   failed_attempts: number;
   next_attempt_at: Date | null;
   last_error: string | null;
@@ -49,17 +57,30 @@ type Row = {
   lease_expires_at: Date | null;
 };
 
-/** One query for every subscription (or one): the backlog is counted on the (tx_id, position) index. */
+const secondsSince = (then: Date, now: Date) => Math.max(0, (now.getTime() - then.getTime()) / 1_000);
+
+/**
+ * One query for every subscription (or one): the backlog is counted on the (tx_id, position) index,
+ * and one fence serves every stream.
+ */
 export async function readStreamStatus(db: Kysely<DB>, now: Date, name?: string): Promise<StreamStatus[]> {
+  const heldSince = fenceHeldSince(
+    sql.ref('r.checkpoint_tx_id'),
+    sql.ref('r.checkpoint_position'),
+    sql.ref('fence.txid'),
+  );
   const { rows } = await sql<Row>`
+    with fence as materialized (select ${FENCE} as txid)
     select s.name, s.endpoint_url, s.event_types, s.enabled, s.disabled_reason,
            r.checkpoint_tx_id::text as checkpoint_tx_id, r.checkpoint_position,
-           b.backlog, b.oldest, r.failed_attempts, r.next_attempt_at, r.last_error, r.last_status_code,
+           b.backlog, b.oldest, ${heldSince} as fence_held_since,
+           r.failed_attempts, r.next_attempt_at, r.last_error, r.last_status_code,
            d.dead_letters, d.held_events,
            case when r.lease_expires_at > now() then r.lease_owner end as lease_owner,
            r.lease_expires_at
     from subscriptions s
     join relay_streams r on r.subscription_name = s.name
+    cross join fence
     cross join lateral (
       select count(*) as backlog, min(o.occurred_at) as oldest from outbox o
       where (o.tx_id, o.position) > (r.checkpoint_tx_id, r.checkpoint_position)
@@ -78,7 +99,8 @@ export async function readStreamStatus(db: Kysely<DB>, now: Date, name?: string)
     disabledReason: row.disabled_reason,
     checkpoint: { txId: row.checkpoint_tx_id, position: String(row.checkpoint_position) },
     backlog: Number(row.backlog),
-    lagSeconds: row.oldest ? Math.max(0, (now.getTime() - row.oldest.getTime()) / 1_000) : null,
+    lagSeconds: row.oldest ? secondsSince(row.oldest, now) : null,
+    fenceHeldSeconds: row.fence_held_since ? secondsSince(row.fence_held_since, now) : null,
     failedAttempts: row.failed_attempts,
     nextAttemptAt: row.next_attempt_at,
     lastError: row.last_error,

@@ -1,13 +1,14 @@
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { DB } from '../../shared/db/database.js';
+import { FENCE } from '../streams/fence.js';
 import type { SubscriptionInput } from './subscription.js';
 
 export type CreateResult = { ok: true } | { ok: false; reason: 'exists' };
 
 /**
- * Inserts the subscription and its stream. From `now`, the checkpoint sits just before the oldest
- * transaction still running: nothing committed from now on can be skipped, at the price of maybe
- * also delivering a few events committed just before.
+ * Inserts the subscription and its stream. From `now`, the checkpoint sits at the fence, just before
+ * the oldest transaction of this database still running: nothing committed from now on can be
+ * skipped, at the price of maybe also delivering a few events committed just before.
  */
 export async function createSubscription(
   trx: Transaction<DB>,
@@ -30,9 +31,7 @@ export async function createSubscription(
     .insertInto('relay_streams')
     .values({
       subscription_name: input.name,
-      ...(input.from === 'now'
-        ? { checkpoint_tx_id: sql`pg_snapshot_xmin(pg_current_snapshot())`, checkpoint_position: 0 }
-        : {}),
+      ...(input.from === 'now' ? { checkpoint_tx_id: FENCE, checkpoint_position: 0 } : {}),
     })
     .execute();
   return { ok: true };

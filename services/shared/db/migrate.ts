@@ -15,7 +15,11 @@ export type MigrationSet = {
 
 export const coreMigrationSet: MigrationSet = migrationSets[0]!;
 
-/** Applies every set (core first, then each subscriber's): what `outbox migrate` and `npm start` do. */
+/**
+ * Applies every set (core first, then each subscriber's) to one database: the tests' template, the
+ * benchmark and codegen. `outbox migrate` and `npm start` put each subscriber's set in the
+ * subscriber's own database instead (see postgres/subscriber-databases.ts).
+ */
 export async function migrateAllToLatest(db: AnyDb): Promise<Record<string, string[]>> {
   const applied: Record<string, string[]> = {};
   for (const set of migrationSets) applied[set.name] = await migrateToLatest(db, set);

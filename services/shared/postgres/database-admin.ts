@@ -29,13 +29,16 @@ export async function createDatabase(adminUrl: string, name: string, template?: 
   });
 }
 
-/** Creates the database unless it already exists. */
-export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
-  const exists = await withAdminClient(adminUrl, async (client) => {
+export async function databaseExists(adminUrl: string, name: string): Promise<boolean> {
+  return withAdminClient(adminUrl, async (client) => {
     const result = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     return result.rowCount === 1;
   });
-  if (!exists) await createDatabase(adminUrl, name);
+}
+
+/** Creates the database unless it already exists. */
+export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+  if (!(await databaseExists(adminUrl, name))) await createDatabase(adminUrl, name);
 }
 
 /** DROP DATABASE ... WITH (FORCE): connections left open by a failed test must not block it. */

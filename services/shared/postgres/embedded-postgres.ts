@@ -22,6 +22,8 @@ export type EmbeddedPostgresOptions = {
   port: number;
   /** false trades crash safety for speed (fsync off): for throwaway test clusters only. */
   durable: boolean;
+  /** Allow this many prepared transactions (default none, as PostgreSQL's own default). */
+  maxPreparedTransactions?: number;
   /**
    * When a server is already running on `dataDir` (left by a launcher that was killed), take it
    * over: `stop()` then stops it. Without this, a found server is shared and `stop()` leaves it up.
@@ -39,6 +41,9 @@ export type RunningPostgres = {
 };
 
 type Credentials = { user: string; password: string };
+
+/** Prepared transactions a throwaway (test) cluster allows. */
+export const TEST_PREPARED_TRANSACTIONS = 10;
 
 const credentialsPath = (dataDir: string) => `${dataDir}.credentials.json`;
 
@@ -91,7 +96,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       '-l',
       join(options.dataDir, 'server.log'),
       '-o',
-      serverOptions({ ...endpoint, durable: options.durable }),
+      serverOptions({
+        ...endpoint,
+        durable: options.durable,
+        maxPreparedTransactions: options.maxPreparedTransactions,
+      }),
     ],
     { ...runAs, env: serverEnv() },
   );
@@ -99,7 +108,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   return { url: urlOf(endpoint), reused: false, stop };
 }
 
-/** A throwaway cluster in a temporary folder, removed again by `stop()`. */
+/**
+ * A throwaway cluster in a temporary folder, removed again by `stop()`. It allows prepared
+ * transactions, which the tests of the relay's fence need (a prepared transaction holds the fence
+ * like a running one).
+ */
 export async function startEphemeralPostgres(logger?: Logger): Promise<RunningPostgres> {
   const root = mkdtempSync(join(tmpdir(), 'outbox-pg-'));
   chownTree(root, serverRunAs());
@@ -107,6 +120,7 @@ export async function startEphemeralPostgres(logger?: Logger): Promise<RunningPo
     dataDir: join(root, 'data'),
     port: 0,
     durable: false,
+    maxPreparedTransactions: TEST_PREPARED_TRANSACTIONS,
     logger,
   });
   return {

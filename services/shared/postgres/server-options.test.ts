@@ -50,4 +50,13 @@ describe('the options the embedded server starts with', () => {
     );
     expect(durable.join(' ')).not.toMatch(/fsync|synchronous_commit|full_page_writes/);
   });
+
+  it('allow prepared transactions only when asked (the test cluster), as PostgreSQL refuses them by default', () => {
+    const asked = asTheServerSeesThem(
+      serverOptions({ port: 5432, socketFolder: undefined, durable: false, maxPreparedTransactions: 10 }),
+    );
+    expect(asked).toContain('max_prepared_transactions=10');
+    const plain = asTheServerSeesThem(serverOptions({ port: 5432, socketFolder: undefined, durable: true }));
+    expect(plain.join(' ')).not.toMatch(/max_prepared_transactions/);
+  });
 });

@@ -4,6 +4,11 @@ export type ServerSettings = {
   socketFolder: string | undefined;
   /** false trades crash safety for speed (fsync off): for throwaway test clusters only. */
   durable: boolean;
+  /**
+   * Slots for prepared transactions (PREPARE TRANSACTION); PostgreSQL's default, 0, refuses them.
+   * The system never prepares one: only the test cluster allows them, to test the relay's fence.
+   */
+  maxPreparedTransactions?: number;
 };
 
 /**
@@ -21,6 +26,9 @@ export function serverOptions(settings: ServerSettings): string {
       : // Explicitly none: the default folder (/tmp or /var/run/postgresql) may not exist or not be writable.
         "-c unix_socket_directories=''",
     '-c max_connections=300',
+    ...(settings.maxPreparedTransactions
+      ? [`-c max_prepared_transactions=${settings.maxPreparedTransactions}`]
+      : []),
     ...(settings.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
   ].join(' ');
 }

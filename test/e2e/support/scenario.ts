@@ -68,7 +68,7 @@ export async function converge(
   title: string,
   figures: Record<string, number | string> = {},
 ): Promise<ScenarioReport> {
-  const audit = new InboxAudit(system.databaseUrl);
+  const audit = new InboxAudit(system.databaseUrl, system.subscriberDatabaseUrls);
   try {
     const started = Date.now();
     const inbox = await audit.waitForConvergence(E2E.timeoutMs);

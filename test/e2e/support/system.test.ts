@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
-import { databaseNameOf } from '../../../services/shared/postgres/database-admin.js';
+import { DEFAULT_SUBSCRIBERS } from '../../../services/shared/events/default-subscribers.js';
+import {
+  databaseExists,
+  databaseNameOf,
+  withDatabaseName,
+} from '../../../services/shared/postgres/database-admin.js';
 import { isWebhookSecret } from '../../../services/shared/events/webhook-signature.js';
 import { startSystem, type RunningSystem } from './system.js';
 
@@ -33,6 +38,15 @@ describe('the e2e harness', () => {
     expect(system.env.STEADY_PORT).toBe(String(steady.port));
     expect((await fetch(`${steady.url}/healthz`)).status).toBe(200);
     expect(system.env.DATABASE_URL).toBe(system.databaseUrl);
+    // Each subscriber gets a database of its own next to the main one, as npm start gives it
+    const main = databaseNameOf(system.databaseUrl);
+    for (const { name } of DEFAULT_SUBSCRIBERS) {
+      expect(system.subscriberDatabaseUrls[name]).toBe(
+        withDatabaseName(system.databaseUrl, `${main}_${name}`),
+      );
+      expect(system.env[`${name.toUpperCase()}_DATABASE_URL`]).toBe(system.subscriberDatabaseUrls[name]);
+      expect(await databaseExists(process.env.TEST_PG_ADMIN_URL!, `${main}_${name}`)).toBe(true);
+    }
     expect(isWebhookSecret(system.env.EMAIL_WEBHOOK_SECRET!)).toBe(true);
     expect(system.env.EMAIL_WEBHOOK_SECRET).not.toBe(system.env.BILLING_WEBHOOK_SECRET);
     expect(system.env.RELAY_POLL_MS).toBe('100');
@@ -53,9 +67,11 @@ describe('the e2e harness', () => {
     expect(system.log.tail()).toContain('steady exited (SIGKILL)');
   });
 
-  it('stops everything, keeps the log file, and drops the database it made', async () => {
+  it('stops everything, keeps the log file, and drops the databases it made', async () => {
     const name = databaseNameOf(system.databaseUrl);
     await system.stop();
+    for (const { name: subscriber } of DEFAULT_SUBSCRIBERS)
+      expect(await databaseExists(process.env.TEST_PG_ADMIN_URL!, `${name}_${subscriber}`)).toBe(false);
 
     expect(system.service('steady').isRunning()).toBe(false);
     expect(readFileSync(system.log.path, 'utf8')).toContain('[harness]');

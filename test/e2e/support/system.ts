@@ -6,7 +6,17 @@ import { SERVICES, type ServiceEntry } from '../../../services/launcher/service-
 import { waitHealthy } from '../../../services/launcher/wait-healthy.js';
 import { DEFAULT_SUBSCRIBERS } from '../../../services/shared/events/default-subscribers.js';
 import { generateWebhookSecret } from '../../../services/shared/events/webhook-signature.js';
+import {
+  createDatabase,
+  databaseNameOf,
+  dropDatabase,
+  withDatabaseName,
+} from '../../../services/shared/postgres/database-admin.js';
 import { findFreePort } from '../../../services/shared/postgres/free-port.js';
+import {
+  subscriberDatabaseName,
+  subscriberDatabaseVariable,
+} from '../../../services/shared/postgres/subscriber-databases.js';
 import { PROJECT_ROOT } from '../../support/fixture-process.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 import { FaultProxy, type FaultProxyOptions } from './fault-proxy.js';
@@ -41,6 +51,8 @@ export type SystemOptions = {
 
 export type RunningSystem = {
   databaseUrl: string;
+  /** Each default subscriber's own database, by subscriber name (as `npm start` gives them). */
+  subscriberDatabaseUrls: Record<string, string>;
   services: Record<string, ServiceHandle>;
   service(name: string): ServiceHandle;
   proxies: Record<string, FaultProxy>;
@@ -56,8 +68,9 @@ export type RunningSystem = {
 
 /**
  * The whole system as real child processes, as `npm start` runs it but on free ports, a database of
- * its own, fresh webhook secrets and a fast relay poll, so a scenario can drive it over HTTP and
- * break it: kill and restart any service, put a FaultProxy in front of a subscriber.
+ * its own (and one per subscriber beside it, as in production), fresh webhook secrets and a fast
+ * relay poll, so a scenario can drive it over HTTP and break it: kill and restart any service, put
+ * a FaultProxy in front of a subscriber.
  */
 export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
   const entries = options.services ?? SERVICES;
@@ -65,6 +78,23 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   let testDatabase: TestDatabase | undefined;
   if (!options.databaseUrl) testDatabase = await createTestDatabase({ poolMax: 1 });
   const databaseUrl = options.databaseUrl ?? testDatabase!.url;
+  // Empty: each subscriber applies its own migrations at start, as it does in production.
+  const subscriberDatabaseUrls: Record<string, string> = {};
+  const dropSubscriberDatabases = async () => {
+    for (const url of Object.values(subscriberDatabaseUrls))
+      await dropDatabase(databaseUrl, databaseNameOf(url)).catch(() => {});
+  };
+  try {
+    for (const subscriber of DEFAULT_SUBSCRIBERS) {
+      const name = subscriberDatabaseName(databaseNameOf(databaseUrl), subscriber.name);
+      await createDatabase(databaseUrl, name);
+      subscriberDatabaseUrls[subscriber.name] = withDatabaseName(databaseUrl, name);
+    }
+  } catch (error) {
+    await dropSubscriberDatabases();
+    await testDatabase?.destroy();
+    throw error;
+  }
   const dataDir = mkdtempSync(join(tmpdir(), 'outbox-e2e-data-'));
 
   const ports = new Map<string, number>();
@@ -86,6 +116,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     HOME: process.env.HOME,
     TMPDIR: process.env.TMPDIR,
     DATABASE_URL: databaseUrl,
+    ...Object.fromEntries(
+      Object.entries(subscriberDatabaseUrls).map(([name, url]) => [subscriberDatabaseVariable(name), url]),
+    ),
     DATA_DIR: dataDir,
     LOG_LEVEL: options.logLevel ?? process.env.E2E_LOG_LEVEL ?? 'warn',
     RELAY_POLL_MS: '100',
@@ -109,6 +142,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     await Promise.all(controls.filter(isRelay).map((control) => control.stop()));
     await Promise.all(controls.filter((control) => !isRelay(control)).map((control) => control.stop()));
     await Promise.all(Object.values(proxies).map((proxy) => proxy.close()));
+    await dropSubscriberDatabases();
     await testDatabase?.destroy();
     rmSync(dataDir, { recursive: true, force: true });
     await new Promise<void>((resolve) => log.end(resolve));
@@ -123,6 +157,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
 
   return {
     databaseUrl,
+    subscriberDatabaseUrls,
     services,
     service: (name) => {
       const handle = services[name];

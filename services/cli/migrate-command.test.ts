@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import pg from 'pg';
+import { runCli } from '../../test/support/run-cli.js';
+import { createEmptyTestDatabase } from '../../test/support/test-database.js';
+import { DEFAULT_SUBSCRIBERS } from '../shared/events/default-subscribers.js';
+import { databaseNameOf, dropDatabase, withDatabaseName } from '../shared/postgres/database-admin.js';
+
+// Each run is a real process (seconds each on a busy machine).
+jest.setTimeout(120_000);
+
+let main: { url: string; destroy(): Promise<void> };
+const ownDatabase = (subscriber: string) => `${databaseNameOf(main.url)}_${subscriber}`;
+
+beforeAll(async () => {
+  main = await createEmptyTestDatabase();
+});
+
+afterAll(async () => {
+  for (const { name } of DEFAULT_SUBSCRIBERS)
+    await dropDatabase(process.env.TEST_PG_ADMIN_URL!, ownDatabase(name));
+  await main.destroy();
+});
+
+async function hasTable(url: string, table: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ present: boolean }>(
+      'select to_regclass($1) is not null as present',
+      [table],
+    );
+    return rows[0]!.present;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('outbox migrate', () => {
+  it("puts the core schema in the main database and each subscriber's in a database of its own", async () => {
+    const run = await runCli(main.url, ['migrate']);
+
+    expect(run).toMatchObject({ code: 0 });
+    expect(run.stdout).toMatch(/^core: applied 20261127T100000_create_orders, /m);
+    for (const { name } of DEFAULT_SUBSCRIBERS) {
+      expect(run.stdout).toMatch(new RegExp(`^${name} \\(database ${ownDatabase(name)}\\): applied `, 'm'));
+      expect(await hasTable(withDatabaseName(main.url, ownDatabase(name)), `${name}.inbox`)).toBe(true);
+      expect(await hasTable(main.url, `${name}.inbox`)).toBe(false);
+    }
+    expect(await hasTable(main.url, 'public.outbox')).toBe(true);
+
+    const again = await runCli(main.url, ['migrate']);
+    expect(again.stdout).toContain('core: up to date');
+    expect(again.stdout).toContain(`email (database ${ownDatabase('email')}): up to date`);
+  });
+
+  it("reverts a subscriber's latest migration in its own database", async () => {
+    const run = await runCli(main.url, ['migrate', 'down', '--set', 'billing']);
+
+    expect(run).toMatchObject({ code: 0 });
+    expect(run.stdout).toContain('billing: reverted 20261127T120300_create_billing_tables');
+    expect(await hasTable(withDatabaseName(main.url, ownDatabase('billing')), 'billing.inbox')).toBe(false);
+  });
+});
