@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { sql } from 'kysely';
 import pg from 'pg';
 import {
   holdPreparedTransaction,
@@ -22,6 +23,7 @@ import { STREAM_START, type Checkpoint } from './checkpoint.js';
 import { hasEventsBehindFence } from './has-events-behind-fence.js';
 import { loadStream } from './load-stream.js';
 import { readStreamBatch } from './read-stream-batch.js';
+import { rewindStream } from './rewind-stream.js';
 
 /**
  * Two databases on one server, as in production when another application (or a psql session, or a
@@ -100,6 +102,24 @@ describe('the fence and transactions of other databases', () => {
     const stream = await loadStream(ours.db, 'late');
 
     expect((await readStreamBatch(ours.db, stream!.checkpoint, ORDER_EVENT_TYPES, 10)).events).toEqual([]);
+  });
+
+  it('lets a rewind go back past what committed after a transaction of another database began', async () => {
+    receiver = await startReceiver();
+    await subscribe(ours.db, 'rewound', receiver);
+    // The other database's transaction took its xid first, so ours are above it
+    await held(holdTransaction(other.url));
+    await commitEvents(2);
+    const [first, second] = (await readStreamBatch(ours.db, STREAM_START, ORDER_EVENT_TYPES, 10)).events;
+    await ours.db
+      .updateTable('relay_streams')
+      .set({ checkpoint_tx_id: sql`${second!.txId}::xid8`, checkpoint_position: second!.position })
+      .where('subscription_name', '=', 'rewound')
+      .execute();
+
+    const rewound = await rewindStream(ours.db, 'rewound', { position: first!.position });
+
+    expect(rewound).toMatchObject({ ok: true, checkpoint: { txId: first!.txId } });
   });
 
   it('is held by the same session in our database, until it ends', async () => {

@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
+import { FENCE } from './fence.js';
 
 /** A transaction still in progress; its backend's pid when pg_stat_activity shows one. */
 export type OpenTransaction = { txId: string; pid: number | null };
@@ -11,18 +12,16 @@ export type OpenTransaction = { txId: string; pid: number | null };
  * (and so the same snapshot) as the read that chose `txId`: a transaction that commits between two
  * statements would be neither seen by the first nor running in the second.
  *
- * The one place that decides what counts as in progress: every transaction of the server's current
- * snapshot, whatever its database (pg_current_snapshot cannot tell them apart). That is
- * conservative, as it only makes the caller refuse more often. The caller's own transaction is not
- * in the list and writes no outbox rows.
+ * What counts as in progress is what holds the relay's fence: a transaction of this database (or
+ * one that cannot be attributed to another), so a transaction open in another database of the
+ * server never refuses a rewind, as it never holds a stream. The caller's own transaction is not
+ * in the snapshot and writes no outbox rows.
  */
 export function openTransactionBehind(txId: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql`
-    select running.xid::text as tx_id, activity.pid
-    from pg_snapshot_xip(pg_current_snapshot()) as running(xid)
+    select fence.txid::text as tx_id, activity.pid
+    from (select ${FENCE} as txid) as fence
     left join pg_stat_activity as activity
-      on activity.backend_xid = running.xid::xid and activity.leader_pid is null
-    where running.xid < ${txId}
-    order by running.xid
-    limit 1`;
+      on activity.backend_xid = fence.txid::xid and activity.leader_pid is null
+    where fence.txid < ${txId}`;
 }
