@@ -1,7 +1,8 @@
 import type { OrderItem } from '../../../services/shared/events/order-events.js';
 import type { OrderClient } from './order-client.js';
 
-export type Fate = 'delivered' | 'cancelled';
+/** Delivered; cancelled after being placed; cancelled while still pending (never placed). */
+export type Fate = 'delivered' | 'cancelled' | 'cancelled-pending';
 
 export type PlacedOrder = { id: string; customerId: string; items: OrderItem[]; fate: Fate };
 
@@ -9,6 +10,7 @@ export type PlacedOrder = { id: string; customerId: string; items: OrderItem[]; 
 export const EVENTS_OF: Record<Fate, string[]> = {
   delivered: ['OrderPlaced', 'OrderShipped', 'OrderDelivered'],
   cancelled: ['OrderPlaced', 'OrderCancelled'],
+  'cancelled-pending': ['OrderCancelled'],
 };
 
 export const CATALOG: { sku: string; unitPriceCents: number }[] = [
@@ -23,10 +25,24 @@ export type WorkloadOptions = {
   orders: number;
   /** Every n-th order is cancelled after being placed (the rest are shipped and delivered). */
   cancelEvery: number;
+  /** Every n-th order is cancelled while pending, never placed (takes precedence over cancelEvery). */
+  cancelPendingEvery?: number;
   /** Orders in flight at once. */
   concurrency: number;
+  /** Called once an order exists and before anything else happens to it (a fault may target it). */
+  onOrderCreated?: (created: { index: number; id: string; fate: Fate }) => void | Promise<void>;
   onOrderDone?: (done: number) => void;
 };
+
+/** What becomes of order `index`: the shares are fixed by the options, the same on every run. */
+export function fateOf(
+  index: number,
+  options: Pick<WorkloadOptions, 'cancelEvery' | 'cancelPendingEvery'>,
+): Fate {
+  const isNth = (every: number | undefined) => every !== undefined && index % every === every - 1;
+  if (isNth(options.cancelPendingEvery)) return 'cancelled-pending';
+  return isNth(options.cancelEvery) ? 'cancelled' : 'delivered';
+}
 
 /** Deterministic lines for order `index`: one or two SKUs of the catalog, quantities 1-3. */
 export function itemsFor(index: number): OrderItem[] {
@@ -44,16 +60,21 @@ export async function runOrders(client: OrderClient, options: WorkloadOptions): 
   const worker = async () => {
     while (next < options.orders) {
       const index = next++;
-      const fate: Fate = index % options.cancelEvery === options.cancelEvery - 1 ? 'cancelled' : 'delivered';
+      const fate = fateOf(index, options);
       const customerId = `e2e-customer-${index % 17}`;
       const items = itemsFor(index);
       const order = await client.create(customerId, items);
-      await client.place(order.id);
-      if (fate === 'cancelled') {
-        await client.cancel(order.id, 'changed my mind');
+      await options.onOrderCreated?.({ index, id: order.id, fate });
+      if (fate === 'cancelled-pending') {
+        await client.cancel(order.id, 'changed my mind before placing it');
       } else {
-        await client.ship(order.id);
-        await client.deliver(order.id);
+        await client.place(order.id);
+        if (fate === 'cancelled') {
+          await client.cancel(order.id, 'changed my mind');
+        } else {
+          await client.ship(order.id);
+          await client.deliver(order.id);
+        }
       }
       placed.push({ id: order.id, customerId, items, fate });
       options.onOrderDone?.(placed.length);
