@@ -96,6 +96,35 @@ export class InboxAudit {
     return figures;
   }
 
+  /**
+   * Per subscriber, the events of its types written before `before` by transactions younger than
+   * `xid` (those a fence held back by transaction `xid` would hide), and how many of them it had
+   * recorded before `before`: whether delivery went on while transaction `xid` was open.
+   */
+  async recordedBehind(
+    xid: string,
+    before: Date,
+    subscribers: DefaultSubscriber[] = DEFAULT_SUBSCRIBERS,
+  ): Promise<{ subscriber: string; behind: number; recordedBefore: number }[]> {
+    const schemas = await this.inboxSchemas();
+    const counts = [];
+    for (const subscriber of subscribers) {
+      const inbox = `${pg.escapeIdentifier(schemas.get(subscriber.name)!)}.inbox`;
+      const { rows } = await this.pool.query<{ behind: string; recorded: string }>(
+        `select count(*) as behind, count(*) filter (where i.processed_at < $3) as recorded
+           from outbox o left join ${inbox} i on i.event_id = o.event_id
+          where o.event_type = any($1) and o.tx_id > $2::xid8 and o.occurred_at < $3`,
+        [subscriber.eventTypes, xid, before],
+      );
+      counts.push({
+        subscriber: subscriber.name,
+        behind: Number(rows[0]!.behind),
+        recordedBefore: Number(rows[0]!.recorded),
+      });
+    }
+    return counts;
+  }
+
   /** Polls until no subscriber misses an event, or the deadline; returns the last figures. */
   async waitForConvergence(timeoutMs: number, subscribers?: DefaultSubscriber[]): Promise<InboxFigures[]> {
     const deadline = Date.now() + timeoutMs;
