@@ -29,6 +29,11 @@ export type WorkloadOptions = {
   cancelPendingEvery?: number;
   /** Orders in flight at once. */
   concurrency: number;
+  /**
+   * Start the orders no faster than evenly over this long (unset: as fast as the system takes them),
+   * so that orders still flow while faults of a fixed length run, however few orders there are.
+   */
+  spreadOverMs?: number;
   /** Called once an order exists and before anything else happens to it (a fault may target it). */
   onOrderCreated?: (created: { index: number; id: string; fate: Fate }) => void | Promise<void>;
   onOrderDone?: (done: number) => void;
@@ -53,13 +58,24 @@ export function itemsFor(index: number): OrderItem[] {
   return items;
 }
 
+/** How long after the start order `index` may start at the earliest. */
+export function earliestStartMs(
+  index: number,
+  options: Pick<WorkloadOptions, 'orders' | 'spreadOverMs'>,
+): number {
+  return options.spreadOverMs === undefined ? 0 : (index * options.spreadOverMs) / options.orders;
+}
+
 /** Walks `orders` orders through their lifecycle as concurrent clients would. */
 export async function runOrders(client: OrderClient, options: WorkloadOptions): Promise<PlacedOrder[]> {
   const placed: PlacedOrder[] = [];
+  const began = Date.now();
   let next = 0;
   const worker = async () => {
     while (next < options.orders) {
       const index = next++;
+      const early = began + earliestStartMs(index, options) - Date.now();
+      if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
       const fate = fateOf(index, options);
       const customerId = `e2e-customer-${index % 17}`;
       const items = itemsFor(index);
