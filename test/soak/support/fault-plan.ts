@@ -12,8 +12,8 @@ export type FaultKind =
 /**
  * A fault starts once `afterOrders` orders have gone through their lifecycle. Faults on one lane
  * run one after the other (a lane is what they act on: a second relay kill waits for the first
- * restart; the idle transaction ends before PostgreSQL restarts, which would cut it short); lanes
- * run side by side.
+ * restart; the idle transaction opens only once PostgreSQL has restarted, as a restart would cut
+ * it short); lanes run side by side.
  */
 export type PlannedFault = { kind: FaultKind; afterOrders: number; lane: string };
 
@@ -25,6 +25,8 @@ export const FAULT_DURATIONS_MS = {
   inventoryUnauthorized: 20_000,
   idleTransaction: 30_000,
   postgresDown: 3_000,
+  /** A restarted relay works this long (a lease TTL) before the next kill. */
+  relayRunsBetweenKills: 5_000,
 };
 
 export const RELAY_KILLS = 5;
@@ -32,19 +34,29 @@ export const RELAY_KILLS = 5;
 /** The least number of orders a soak can spread its faults and refused orders over. */
 export const MIN_SOAK_ORDERS = 60;
 
-/** When each fault starts, as shares of the run: the schedule scales with the number of orders. */
+/**
+ * When each fault starts, as shares of the run: the schedule scales with the number of orders.
+ * The idle transaction comes late, after the 401 window and the relay freeze, so that a relay
+ * whose fence it holds back cannot hide whether those faults were met.
+ */
 const SCHEDULE: { kind: FaultKind; at: number; lane: string }[] = [
   { kind: 'email-outage', at: 0.05, lane: 'email' },
-  { kind: 'idle-transaction', at: 0.1, lane: 'database' },
-  { kind: 'inventory-unauthorized', at: 0.2, lane: 'inventory' },
-  { kind: 'relay-freeze', at: 0.4, lane: 'relay-2' },
-  { kind: 'postgres-restart', at: 0.5, lane: 'database' },
+  { kind: 'inventory-unauthorized', at: 0.25, lane: 'inventory' },
+  { kind: 'postgres-restart', at: 0.35, lane: 'database' },
+  { kind: 'relay-freeze', at: 0.45, lane: 'relay-2' },
+  { kind: 'idle-transaction', at: 0.6, lane: 'database' },
   ...Array.from({ length: RELAY_KILLS }, (_, k) => ({
     kind: 'relay-kill' as const,
     at: (k + 1) / (RELAY_KILLS + 1),
     lane: 'relay',
   })),
 ];
+
+/**
+ * The orders start no faster than evenly over this long, so that orders flow through every
+ * fixed-length fault even in a small run (a big run takes longer than this anyway).
+ */
+export const MIN_ORDERS_SPREAD_MS = 120_000;
 
 /** The soak's faults for a run of `orders` orders, in the order they start. */
 export function planFaults(orders: number): PlannedFault[] {
@@ -59,14 +71,15 @@ export function planFaults(orders: number): PlannedFault[] {
 
 /**
  * The orders billing refuses (422) until the operator's fix: one of each fate, and a second one
- * cancelled after placing, spread over the run. Those cancelled after placing have a follower
- * (their OrderCancelled) behind the refused OrderPlaced.
+ * cancelled after placing, in the first third of the run (each refused event holds billing's stream
+ * for up to a minute of retries before it is parked, one after the other). Those cancelled after
+ * placing have a follower (their OrderCancelled) behind the refused OrderPlaced.
  */
 const REFUSED: { at: number; fate: Fate }[] = [
-  { at: 0.1, fate: 'delivered' },
-  { at: 0.3, fate: 'cancelled' },
-  { at: 0.5, fate: 'cancelled-pending' },
-  { at: 0.7, fate: 'cancelled' },
+  { at: 0.05, fate: 'delivered' },
+  { at: 0.15, fate: 'cancelled' },
+  { at: 0.25, fate: 'cancelled-pending' },
+  { at: 0.35, fate: 'cancelled' },
 ];
 
 /** Indices of the refused orders: for each share, the first order from there on with that fate. */
