@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SERVICES } from '../../services/launcher/service-list.js';
 import { DEFAULT_SUBSCRIBERS } from '../../services/shared/events/default-subscribers.js';
 import { createDatabase, withDatabaseName } from '../../services/shared/postgres/database-admin.js';
-import { deadLetterOrders, heldFollowersIn } from '../e2e/support/dead-letters-json.js';
+import {
+  deadLetterOrders,
+  deadLettersPerSubscription,
+  heldFollowersIn,
+} from '../e2e/support/dead-letters-json.js';
 import { checkEffects } from '../e2e/support/effects-check.js';
 import { InboxAudit } from '../e2e/support/inbox-audit.js';
 import { duplicatesSuppressed } from '../e2e/support/metrics.js';
@@ -27,13 +31,16 @@ const NEIGHBOUR_DATABASE = 'soak_neighbour';
 const began = Date.now();
 const phases: [string, number][] = [];
 
-/** Runs `work` as the named phase and records how long it took. */
+/** Runs `work` as the named phase and records how long it took (and how a wait ended). */
 async function phase<T>(name: string, work: () => Promise<T>): Promise<T> {
   const started = Date.now();
+  let outcome = '';
   try {
-    return await work();
+    const result = await work();
+    if (result && typeof result === 'object' && 'outcome' in result) outcome = ` (${String(result.outcome)})`;
+    return result;
   } finally {
-    phases.push([name, Date.now() - started]);
+    phases.push([`${name}${outcome}`, Date.now() - started]);
   }
 }
 
@@ -223,6 +230,7 @@ async function gatherReport(run: Gathered): Promise<SoakReport> {
     ),
     refusedOrders: run.refused.map((order) => order.id).sort(),
     deadLettersBeforeReplay: readOrEmpty(run.before, deadLetterOrders, details),
+    deadLetterCountBeforeReplay: readOrEmpty(run.before, deadLettersPerSubscription, details),
     heldFollowers: readOrEmpty(run.before, heldFollowersIn, details),
     expectedHeldFollowers: run.refused.filter((order) => order.fate === 'cancelled').length,
     replay: { code: run.replay.code, output: `${run.replay.stdout}${run.replay.stderr}` },

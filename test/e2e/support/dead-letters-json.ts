@@ -38,6 +38,14 @@ export function deadLetterOrders(json: string): Record<string, string[]> {
   return Object.fromEntries(Object.entries(orders).map(([name, ids]) => [name, [...ids].sort()]));
 }
 
+/** Per subscription, how many dead letters it lists. */
+export function deadLettersPerSubscription(json: string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const letter of lettersOf(json))
+    counts[subscriptionOf(letter)] = (counts[subscriptionOf(letter)] ?? 0) + 1;
+  return counts;
+}
+
 /**
  * Later events of an order held behind its parked event (not attempted, delivered after it on
  * replay): dead letters whose state says "held", or the held counts or lists the parked letters

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { deadLetterOrders, heldFollowersIn } from './dead-letters-json.js';
+import { deadLetterOrders, deadLettersPerSubscription, heldFollowersIn } from './dead-letters-json.js';
 import { backlogIn, deadLettersIn } from './outbox-cli.js';
 
 const status = JSON.stringify([
@@ -67,6 +67,9 @@ describe("reading the CLI's JSON", () => {
   ])('outbox dead-letters --json: %s', (_name, letters, orders, held) => {
     const json = JSON.stringify(letters);
     expect(deadLetterOrders(json)).toEqual(orders);
+    expect(Object.values(deadLettersPerSubscription(json)).reduce((sum, n) => sum + n, 0)).toBe(
+      (Array.isArray(letters) ? letters : (letters as { deadLetters: unknown[] }).deadLetters).length,
+    );
     expect(heldFollowersIn(json)).toBe(held);
   });
 });

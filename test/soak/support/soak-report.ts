@@ -17,6 +17,8 @@ export type SoakReport = {
   refusedOrders: string[];
   /** Per subscription, the orders of its dead letters once every stream had caught up, before the replay. */
   deadLettersBeforeReplay: Record<string, string[]>;
+  /** Per subscription, how many dead letters it had then. */
+  deadLetterCountBeforeReplay: Record<string, number>;
   heldFollowers: number;
   /** Refused orders with a follower in billing's stream (cancelled after placing). */
   expectedHeldFollowers: number;
@@ -42,10 +44,11 @@ function perSubscriber(values: Record<string, number | undefined>): string {
   return `${total} (${entries.map(([name, value]) => `${name} ${value ?? '?'}`).join(', ')})`;
 }
 
-function ordersOf(letters: Record<string, string[]>): string {
+function ordersOf(letters: Record<string, string[]>, counts?: Record<string, number>): string {
   const entries = Object.entries(letters);
   if (entries.length === 0) return 'none';
-  return entries.map(([name, orders]) => `${name} ${orders.length} orders`).join(', ');
+  const lettersOf = (name: string) => (counts?.[name] === undefined ? '' : `${counts[name]} letters of `);
+  return entries.map(([name, orders]) => `${name} ${lettersOf(name)}${orders.length} orders`).join(', ');
 }
 
 /** One line per figure, each starting with "soak", so a person can paste them into the docs. */
@@ -72,7 +75,7 @@ export function formatSoakReport(report: SoakReport): string[] {
       )
       .join(', ')}`,
     `refused orders (billing, 422 until the fix): ${report.refusedOrders.length}`,
-    `dead letters before the replay: ${ordersOf(report.deadLettersBeforeReplay)}`,
+    `dead letters before the replay: ${ordersOf(report.deadLettersBeforeReplay, report.deadLetterCountBeforeReplay)}`,
     `held followers: ${report.heldFollowers} (expected ${report.expectedHeldFollowers})`,
     `replay: outbox replay --subscription billing --all exited ${report.replay.code}`,
     `dead letters after the replay: ${ordersOf(report.deadLettersAfterReplay)}`,

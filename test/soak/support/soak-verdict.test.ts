@@ -26,6 +26,7 @@ function cleanReport(): SoakReport {
     },
     refusedOrders: ['o1', 'o2', 'o3', 'o4'],
     deadLettersBeforeReplay: { billing: ['o1', 'o2', 'o3', 'o4'] },
+    deadLetterCountBeforeReplay: { billing: 6 },
     heldFollowers: 2,
     expectedHeldFollowers: 2,
     replay: { code: 0, output: '' },
@@ -104,7 +105,7 @@ describe('the soak verdict', () => {
       'soak orders: 100 (delivered 70, cancelled after placing 17, cancelled while pending 13)',
     );
     expect(lines).toContain('soak lost: 0 (email 0, inventory 0, warehouse 0, billing 0)');
-    expect(lines).toContain('soak dead letters before the replay: billing 4 orders');
+    expect(lines).toContain('soak dead letters before the replay: billing 6 letters of 4 orders');
     expect(lines).toContain('soak held followers: 2 (expected 2)');
     expect(lines).toContain('soak relay kills: 5');
     expect(lines).toContain('soak total wall time: 95.0 s');
