@@ -99,24 +99,27 @@ describe('the soak', () => {
       const client = new OrderClient(system.service('order-api').url);
       let reported = 0;
       const orders = await phase('orders, faults running', () =>
-        withSystemLog(
-          system,
-          runOrders(client, {
-            orders: SETTINGS.orders,
-            ...SOAK_SHARES,
-            concurrency: 8,
-            spreadOverMs: MIN_ORDERS_SPREAD_MS,
-            onOrderCreated: ({ index, id, fate }) => {
-              if (refusedIndices.has(index)) refused.push({ id, fate });
-            },
-            onOrderDone: (done) => {
-              timeline.progress(done);
-              if (done >= reported + SETTINGS.orders / 10) {
-                reported = done;
-                system.log.note(`soak: ${done} orders done`);
-              }
-            },
-          }),
+        withTimeline(
+          timeline,
+          withSystemLog(
+            system,
+            runOrders(client, {
+              orders: SETTINGS.orders,
+              ...SOAK_SHARES,
+              concurrency: 8,
+              spreadOverMs: MIN_ORDERS_SPREAD_MS,
+              onOrderCreated: ({ index, id, fate }) => {
+                if (refusedIndices.has(index)) refused.push({ id, fate });
+              },
+              onOrderDone: (done) => {
+                timeline.progress(done);
+                if (done >= reported + SETTINGS.orders / 10) {
+                  reported = done;
+                  system.log.note(`soak: ${done} orders done`);
+                }
+              },
+            }),
+          ),
         ),
       );
       const faults = await phase('faults still running after the last order', () => timeline.finish());
@@ -170,6 +173,16 @@ describe('the soak', () => {
     6 * 60 * 60_000,
   );
 });
+
+/** If `work` fails, no fault starts any more and those under way end before the error goes on. */
+async function withTimeline<T>(timeline: FaultTimeline, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    await timeline.abandon();
+    throw error;
+  }
+}
 
 type Gathered = {
   orders: PlacedOrder[];

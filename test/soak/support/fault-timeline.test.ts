@@ -72,4 +72,24 @@ describe('the fault timeline', () => {
     expect(records.filter((r) => r.error === undefined)).toHaveLength(4);
     expect(records.every((r) => r.endedMs !== undefined)).toBe(true);
   });
+
+  it('starts nothing more once abandoned, and waits for the faults under way', async () => {
+    const { started, run, end } = controllableRun();
+    const timeline = new FaultTimeline(plan, run);
+    timeline.progress(2);
+    await settle();
+
+    let abandoned = false;
+    const abandoning = timeline.abandon().then(() => (abandoned = true));
+    timeline.progress(4);
+    await end('idle-transaction@2');
+    await end('relay-kill@2');
+    await settle();
+    expect(abandoned).toBe(false);
+
+    await end('email-outage@1');
+    await abandoning;
+    expect(started).toEqual(['email-outage@1', 'idle-transaction@2', 'relay-kill@2']);
+    expect(timeline.records.filter((record) => record.startedMs !== undefined)).toHaveLength(3);
+  });
 });

@@ -12,6 +12,7 @@ export class FaultTimeline {
   readonly records: FaultRecord[];
   private readonly lanes = new Map<string, Promise<void>>();
   private readonly queued = new Set<FaultRecord>();
+  private abandoned = false;
   private readonly began: number;
 
   constructor(
@@ -25,6 +26,7 @@ export class FaultTimeline {
 
   /** `done` orders have gone through: starts every fault whose turn has come. */
   progress(done: number): void {
+    if (this.abandoned) return;
     for (const record of this.records) {
       if (record.afterOrders > done || this.queued.has(record)) continue;
       this.queued.add(record);
@@ -43,7 +45,17 @@ export class FaultTimeline {
     return this.records;
   }
 
+  /**
+   * The run failed: start nothing more, and resolve once the faults under way have ended, so that
+   * none acts on the system (say, restarts a service) after it was stopped.
+   */
+  async abandon(): Promise<void> {
+    this.abandoned = true;
+    await Promise.all(this.lanes.values());
+  }
+
   private async runOne(record: FaultRecord): Promise<void> {
+    if (this.abandoned) return;
     record.startedMs = this.now() - this.began;
     try {
       await this.run(record);
