@@ -1,12 +1,6 @@
-import { CATALOG, EVENTS_OF, type PlacedOrder } from './workload.js';
-import {
-  billingOf,
-  emailsOf,
-  reservationsOf,
-  shipmentStatusOf,
-  stockOf,
-  type EmailKind,
-} from './subscriber-views.js';
+import { judgeOrder } from './order-effects.js';
+import { billingOf, emailsOf, reservationsOf, shipmentStatusOf, stockOf } from './subscriber-views.js';
+import { CATALOG, type PlacedOrder } from './workload.js';
 
 export type EffectFigures = {
   subscriber: string;
@@ -20,17 +14,9 @@ export type EffectFigures = {
 
 export type SubscriberUrls = { email: string; inventory: string; warehouse: string; billing: string };
 
-const EMAIL_KIND: Record<string, EmailKind> = {
-  OrderPlaced: 'placed',
-  OrderShipped: 'shipped',
-  OrderDelivered: 'delivered',
-  OrderCancelled: 'cancelled',
-};
-
 /**
  * Compares what each subscriber shows over HTTP with what the orders that were walked must have
- * caused: one email per event in order, stock moved exactly once, one shipment in its final state,
- * one charge per order and a refund per cancellation.
+ * caused (per order: judgeOrder), and the stock with what the delivered orders took off the shelf.
  */
 export async function checkEffects(
   urls: SubscriberUrls,
@@ -43,37 +29,22 @@ export async function checkEffects(
   const billing = figures('billing');
   const price = new Map(CATALOG.map((entry) => [entry.sku, entry.unitPriceCents]));
 
+  const bySubscriber = { email, inventory, warehouse, billing };
   await forEachLimited(orders, 8, async (order) => {
-    const wantedEmails = EVENTS_OF[order.fate].map((type) => EMAIL_KIND[type]!);
-    const emails = await emailsOf(urls.email, order.id);
-    if (emails.length > wantedEmails.length) email.doubled += emails.length - wantedEmails.length;
-    const distinct = emails.filter((kind, index) => emails.indexOf(kind) === index);
-    if (distinct.join() !== wantedEmails.join()) {
-      email.wrong++;
-      note(email, `${order.id}: emails ${emails.join(',')} instead of ${wantedEmails.join(',')}`);
-    }
-
-    // A line may show as one row whose status moves, or as one row per movement; either way two
-    // rows with the same SKU and the same status are the same movement applied twice.
-    const reservations = await reservationsOf(urls.inventory, order.id);
-    const movements = reservations.map((row) => JSON.stringify([row.sku, row.status ?? row.kind ?? null]));
-    inventory.doubled += movements.length - new Set(movements).size;
-
-    const wantedShipment = order.fate === 'delivered' ? 'delivered' : 'cancelled';
-    const shipment = await shipmentStatusOf(urls.warehouse, order.id);
-    if (shipment?.toLowerCase() !== wantedShipment) {
-      warehouse.wrong++;
-      note(warehouse, `${order.id}: shipment ${shipment ?? 'missing'} instead of ${wantedShipment}`);
-    }
-
-    const bill = await billingOf(urls.billing, order.id);
-    const wantedRefunds = order.fate === 'cancelled' ? 1 : 0;
+    const seen = {
+      emails: await emailsOf(urls.email, order.id),
+      reservations: await reservationsOf(urls.inventory, order.id),
+      shipment: await shipmentStatusOf(urls.warehouse, order.id),
+      bill: await billingOf(urls.billing, order.id),
+    };
     const total = order.items.reduce((sum, item) => sum + item.quantity * price.get(item.sku)!, 0);
-    if (bill.charges > 1) billing.doubled += bill.charges - 1;
-    if (bill.refunds > wantedRefunds) billing.doubled += bill.refunds - wantedRefunds;
-    if (bill.charges === 0 || bill.refunds < wantedRefunds || (bill.chargedCents ?? total) !== total) {
-      billing.wrong++;
-      note(billing, `${order.id}: ${JSON.stringify(bill)} for a ${order.fate} order of ${total} cents`);
+    for (const verdict of judgeOrder(order, seen, total)) {
+      const tally = bySubscriber[verdict.subscriber as keyof typeof bySubscriber];
+      tally.doubled += verdict.doubled;
+      if (verdict.problem) {
+        tally.wrong++;
+        note(tally, verdict.problem);
+      }
     }
   });
 

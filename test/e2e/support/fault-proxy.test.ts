@@ -99,6 +99,23 @@ describe('the fault proxy', () => {
     }
   });
 
+  it('lifts one refusal rule and keeps the others', async () => {
+    const proxy = await FaultProxy.start(upstream.baseUrl);
+    try {
+      reached.length = 0;
+      const liftUnauthorized = proxy.refuseWhen(() => true, 401);
+      proxy.refuseWhen((body) => body.includes('poison'));
+      expect((await post(proxy.url, '[{"id":"fine"}]')).status).toBe(401);
+
+      liftUnauthorized();
+      expect((await post(proxy.url, '[{"id":"fine"}]')).status).toBe(204);
+      expect((await post(proxy.url, '[{"id":"poison"}]')).status).toBe(422);
+      expect(reached.map((request) => request.body)).toEqual(['[{"id":"fine"}]']);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('answers 502 and counts it when the upstream is down', async () => {
     const proxy = await FaultProxy.start('http://127.0.0.1:9');
     try {

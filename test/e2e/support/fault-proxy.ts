@@ -81,9 +81,17 @@ export class FaultProxy {
     this.failureRate = rate;
   }
 
-  /** Answers `status` to every request whose body satisfies `matches`, until clearRefusals(). */
-  refuseWhen(matches: (body: string) => boolean, status = 422): void {
-    this.refusals.push({ matches, status });
+  /**
+   * Answers `status` to every request whose body satisfies `matches` (`() => true`: every request,
+   * as a subscriber with the wrong secret answers 401), until the returned function lifts this rule
+   * or clearRefusals() lifts them all.
+   */
+  refuseWhen(matches: (body: string) => boolean, status = 422): () => void {
+    const refusal = { matches, status };
+    this.refusals.push(refusal);
+    return () => {
+      this.refusals = this.refusals.filter((candidate) => candidate !== refusal);
+    };
   }
 
   clearRefusals(): void {

@@ -108,6 +108,35 @@ export class InboxAudit {
     return figures;
   }
 
+  /**
+   * Per subscriber, the events of its types written before `before` by transactions younger than
+   * `xid` (those a fence held back by transaction `xid` would hide), and how many of them it had
+   * recorded before `before`: whether delivery went on while transaction `xid` was open.
+   */
+  async recordedBehind(
+    xid: string,
+    before: Date,
+    subscribers: DefaultSubscriber[] = DEFAULT_SUBSCRIBERS,
+  ): Promise<{ subscriber: string; behind: number; recordedBefore: number }[]> {
+    const counts = [];
+    for (const subscriber of subscribers) {
+      const inbox = await this.inboxRows(subscriber);
+      const { rows } = await this.main().query<{ behind: string; recorded: string }>(
+        `with ${RECORDED}
+         select count(*) as behind, count(*) filter (where i.processed_at < $5) as recorded
+           from outbox o left join recorded i on i.event_id = o.event_id
+          where o.event_type = any($1) and o.tx_id > $4::xid8 and o.occurred_at < $5`,
+        [subscriber.eventTypes, inbox.ids, inbox.processedAt, xid, before],
+      );
+      counts.push({
+        subscriber: subscriber.name,
+        behind: Number(rows[0]!.behind),
+        recordedBefore: Number(rows[0]!.recorded),
+      });
+    }
+    return counts;
+  }
+
   /** Polls until no subscriber misses an event, or the deadline; returns the last figures. */
   async waitForConvergence(timeoutMs: number, subscribers?: DefaultSubscriber[]): Promise<InboxFigures[]> {
     const deadline = Date.now() + timeoutMs;

@@ -34,6 +34,16 @@ export async function outboxCli(env: NodeJS.ProcessEnv, args: string[]): Promise
  * the object naming the subscription, and in it the first field about dead letters (a count or a list).
  */
 export function deadLettersIn(statusJson: string, subscription: string): number | undefined {
+  return countIn(statusJson, subscription, /dead/i);
+}
+
+/** The backlog of one subscription in `outbox status --json` (committed events not yet passed). */
+export function backlogIn(statusJson: string, subscription: string): number | undefined {
+  return countIn(statusJson, subscription, /backlog/i);
+}
+
+/** In the object naming `subscription`, the first field whose name matches `field`, as a count. */
+function countIn(json: string, subscription: string, field: RegExp): number | undefined {
   const found: number[] = [];
   const visit = (value: unknown): void => {
     if (Array.isArray(value)) {
@@ -43,15 +53,15 @@ export function deadLettersIn(statusJson: string, subscription: string): number 
     if (typeof value !== 'object' || value === null) return;
     const entry = value as Record<string, unknown>;
     const named = [entry.name, entry.subscription, entry.subscriber].includes(subscription);
-    const key = Object.keys(entry).find((name) => /dead/i.test(name));
+    const key = Object.keys(entry).find((name) => field.test(name));
     if (named && key !== undefined) {
-      const dead = entry[key];
-      if (typeof dead === 'number') found.push(dead);
-      else if (Array.isArray(dead)) found.push(dead.length);
-      else if (typeof dead === 'string' && /^\d+$/.test(dead)) found.push(Number(dead));
+      const count = entry[key];
+      if (typeof count === 'number') found.push(count);
+      else if (Array.isArray(count)) found.push(count.length);
+      else if (typeof count === 'string' && /^\d+$/.test(count)) found.push(Number(count));
     }
     Object.values(entry).forEach(visit);
   };
-  visit(JSON.parse(statusJson));
+  visit(JSON.parse(json));
   return found[0];
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
+import { createDatabase, withDatabaseName } from '../../../services/shared/postgres/database-admin.js';
 import { startRestartablePostgres, type RestartablePostgres } from './restartable-postgres.js';
 
 let postgres: RestartablePostgres;
@@ -13,7 +14,7 @@ afterAll(async () => {
 });
 
 describe('the restartable PostgreSQL of the restart scenario', () => {
-  it('is migrated, and after a restart the same URL reaches the same data while old connections are cut', async () => {
+  it('is migrated, and after a restart the same URLs reach the same data (other databases too) while old connections are cut', async () => {
     // Given a pool holding a connection, and a row written through it
     const pool = new pg.Pool({ connectionString: postgres.databaseUrl, max: 1 });
     const lost: Error[] = [];
@@ -25,6 +26,8 @@ describe('the restartable PostgreSQL of the restart scenario', () => {
       const transport = await pool.query('select inet_server_addr() as address');
       expect(transport.rows).toEqual([{ address: null }]);
       await pool.query('create table survivor (id int); insert into survivor values (7)');
+      // and another database made on the same server through its admin URL
+      await createDatabase(postgres.adminUrl, 'neighbour');
 
       // When the server restarts
       await postgres.restart({ downMs: 200 });
@@ -33,6 +36,11 @@ describe('the restartable PostgreSQL of the restart scenario', () => {
       expect(lost.length).toBe(1);
       const { rows: after } = await pool.query('select id, inet_server_addr() as address from survivor');
       expect(after).toEqual([{ id: 7, address: null }]);
+      const neighbour = new pg.Client({ connectionString: withDatabaseName(postgres.adminUrl, 'neighbour') });
+      await neighbour.connect();
+      const { rows: where } = await neighbour.query('select current_database() as name');
+      await neighbour.end();
+      expect(where).toEqual([{ name: 'neighbour' }]);
     } finally {
       await pool.end();
     }

@@ -14,6 +14,8 @@ import { chownTree, serverRunAs } from '../../../services/shared/postgres/system
 export type RestartablePostgres = {
   /** A migrated database of its own on this server. */
   databaseUrl: string;
+  /** The server's `postgres` database, to make other databases on the same server; same across restarts. */
+  adminUrl: string;
   /** Stops the server (fast shutdown: every connection is cut) and starts it again on the same port. */
   restart(options?: { downMs?: number }): Promise<void>;
   stop(): Promise<void>;
@@ -41,6 +43,7 @@ export async function startRestartablePostgres(): Promise<RestartablePostgres> {
 
   return {
     databaseUrl,
+    adminUrl: server.url,
     restart: async ({ downMs = 2_000 } = {}) => {
       await server?.stop();
       server = undefined;

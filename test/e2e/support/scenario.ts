@@ -8,8 +8,9 @@ import { restock, setPrice } from './subscriber-views.js';
 import type { RunningSystem } from './system.js';
 import { CATALOG, expectedEventCount, type PlacedOrder } from './workload.js';
 
-function envNumber(name: string, fallback: number): number {
-  const value = process.env[name];
+/** A non-negative number from the environment, or `fallback` when unset; a clear error when not a number. */
+export function envNumber(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
+  const value = env[name];
   if (!value) return fallback;
   const parsed = Number(value);
   if (!Number.isFinite(parsed) || parsed < 0)

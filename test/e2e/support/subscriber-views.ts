@@ -80,7 +80,13 @@ export async function setPrice(baseUrl: string, sku: string, unitPriceCents: num
   await put(`${baseUrl}/prices/${encodeURIComponent(sku)}`, { unitPriceCents });
 }
 
-export type Billing = { charges: number; refunds: number; chargedCents: number | undefined };
+export type Billing = {
+  charges: number;
+  refunds: number;
+  /** Charges voided: the order was cancelled before anything was charged. */
+  voided: number;
+  chargedCents: number | undefined;
+};
 
 /**
  * Charges of an order, whether a refund is its own entry (kind/type "refund") or a status on the
@@ -106,6 +112,7 @@ export async function billingOf(baseUrl: string, orderId: string): Promise<Billi
   return {
     charges: charges.length,
     refunds,
+    voided: charges.filter((entry) => /void/i.test(text(entry.status))).length,
     chargedCents: first ? firstNumber(first, /^(amount|total)/i) : undefined,
   };
 }

@@ -8,18 +8,21 @@ import {
   withDatabaseName,
 } from '../../../services/shared/postgres/database-admin.js';
 import { isWebhookSecret } from '../../../services/shared/events/webhook-signature.js';
+import { waitFor } from '../../support/wait-for.js';
 import { startSystem, type RunningSystem } from './system.js';
 
 // The harness itself, on a stand-in service (the real ones are exercised by the *.e2e.ts scenarios).
+const steady = {
+  name: 'steady',
+  module: 'test/fixtures/steady-service',
+  portVariable: 'STEADY_PORT',
+  defaultPort: 0,
+};
 let system: RunningSystem;
 
 beforeAll(async () => {
-  system = await startSystem({
-    name: 'harness',
-    services: [
-      { name: 'steady', module: 'test/fixtures/steady-service', portVariable: 'STEADY_PORT', defaultPort: 0 },
-    ],
-  });
+  // A second instance of the same module, as a scenario runs a second relay
+  system = await startSystem({ name: 'harness', services: [steady, { ...steady, name: 'steady-2' }] });
 });
 
 afterAll(async () => {
@@ -29,6 +32,11 @@ afterAll(async () => {
 async function pidOf(url: string): Promise<number> {
   const response = await fetch(`${url}/healthz`);
   return ((await response.json()) as { pid: number }).pid;
+}
+
+/** The kernel's one-letter state of a process: T when stopped by a signal (Linux). */
+function processState(pid: number): string {
+  return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0]!;
 }
 
 describe('the e2e harness', () => {
@@ -52,6 +60,29 @@ describe('the e2e harness', () => {
     expect(system.env.RELAY_POLL_MS).toBe('100');
   });
 
+  it('runs a second instance of one module on a port of its own', async () => {
+    const first = system.service('steady');
+    const second = system.service('steady-2');
+    expect(second.port).not.toBe(first.port);
+    expect(system.env.STEADY_PORT).toBe(String(first.port));
+    expect(await pidOf(second.url)).not.toBe(await pidOf(first.url));
+  });
+
+  it('pauses a service with SIGSTOP and resumes the same process with SIGCONT', async () => {
+    const second = system.service('steady-2');
+    const pid = await pidOf(second.url);
+
+    second.pause();
+    await waitFor('steady-2 to be stopped', () => processState(pid) === 'T');
+    expect(second.isRunning()).toBe(true);
+
+    second.resume();
+    await waitFor('steady-2 to run again', () => processState(pid) !== 'T');
+    expect(await pidOf(second.url)).toBe(pid);
+    expect(system.log.tail()).toContain('sending SIGSTOP to steady-2');
+    expect(system.log.tail()).toContain('sending SIGCONT to steady-2');
+  });
+
   it('kills a service like a crash and restarts it on the same port', async () => {
     const steady = system.service('steady');
     const before = await pidOf(steady.url);
@@ -67,13 +98,17 @@ describe('the e2e harness', () => {
     expect(system.log.tail()).toContain('steady exited (SIGKILL)');
   });
 
-  it('stops everything, keeps the log file, and drops the databases it made', async () => {
+  it('stops everything, a paused service gracefully too, keeps the log file, and drops the databases it made', async () => {
     const name = databaseNameOf(system.databaseUrl);
+    system.service('steady-2').pause();
     await system.stop();
     for (const { name: subscriber } of DEFAULT_SUBSCRIBERS)
       expect(await databaseExists(process.env.TEST_PG_ADMIN_URL!, `${name}_${subscriber}`)).toBe(false);
 
     expect(system.service('steady').isRunning()).toBe(false);
+    expect(system.service('steady-2').isRunning()).toBe(false);
+    // SIGTERM reached it (exit 0), rather than the SIGKILL that ends a service ignoring SIGTERM
+    expect(readFileSync(system.log.path, 'utf8')).toContain('steady-2 exited (code 0)');
     expect(readFileSync(system.log.path, 'utf8')).toContain('[harness]');
     const admin = new pg.Client({ connectionString: process.env.TEST_PG_ADMIN_URL });
     await admin.connect();
@@ -82,6 +117,17 @@ describe('the e2e harness', () => {
       expect(rowCount).toBe(0);
     } finally {
       await admin.end();
+    }
+  });
+});
+
+describe('the e2e harness with the relay left on its defaults', () => {
+  it('sets no RELAY_POLL_MS when asked not to', async () => {
+    const plain = await startSystem({ name: 'harness-defaults', services: [steady], fastRelayPoll: false });
+    try {
+      expect(plain.env.RELAY_POLL_MS).toBeUndefined();
+    } finally {
+      await plain.stop();
     }
   });
 });

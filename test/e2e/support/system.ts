@@ -32,6 +32,10 @@ export type ServiceHandle = {
   kill(signal?: NodeJS.Signals): Promise<string>;
   /** Starts the service again, same port and env, and resolves once /healthz answers. */
   restart(): Promise<void>;
+  /** SIGSTOP: the process freezes as it is (sockets open, timers stopped), like a long GC pause. */
+  pause(): void;
+  /** SIGCONT: a paused process goes on where it stopped. */
+  resume(): void;
 };
 
 export type SystemOptions = {
@@ -43,6 +47,11 @@ export type SystemOptions = {
   services?: ServiceEntry[];
   /** Extra variables for every service (relay tuning, ...). */
   env?: Record<string, string>;
+  /**
+   * RELAY_POLL_MS=100 so a scenario does not wait on the poll's fallback (default true); false
+   * leaves the relay on its own default, as a run with the relay's default settings needs.
+   */
+  fastRelayPoll?: boolean;
   /** Subscribers to put a FaultProxy in front of: the relay delivers to the proxy instead. */
   faults?: Partial<Record<string, FaultProxyOptions>>;
   logLevel?: string;
@@ -121,8 +130,12 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     ),
     DATA_DIR: dataDir,
     LOG_LEVEL: options.logLevel ?? process.env.E2E_LOG_LEVEL ?? 'warn',
-    RELAY_POLL_MS: '100',
-    ...Object.fromEntries(entries.map((entry) => [entry.portVariable, String(ports.get(entry.name))])),
+    ...(options.fastRelayPoll === false ? {} : { RELAY_POLL_MS: '100' }),
+    // Two entries may run the same module (a second relay): the shared env keeps the first one's
+    // port, and each service gets its own port in its own env (see runService).
+    ...Object.fromEntries(
+      [...entries].reverse().map((entry) => [entry.portVariable, String(ports.get(entry.name))]),
+    ),
     ...Object.fromEntries(DEFAULT_SUBSCRIBERS.map((s) => [s.secretVariable, generateWebhookSecret()])),
     ...eventsUrls,
     ...options.env,
@@ -137,8 +150,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   let stopped: Promise<void> | undefined;
   const stop = () => (stopped ??= stopEverything());
   const stopEverything = async () => {
-    // The relay first, so it does not spend the shutdown retrying subscribers that are going away.
-    const isRelay = (control: ServiceControl) => control.handle.name === 'relay';
+    // The relays first, so they do not spend the shutdown retrying subscribers that are going away.
+    const isRelay = (control: ServiceControl) => control.module === RELAY_MODULE;
     await Promise.all(controls.filter(isRelay).map((control) => control.stop()));
     await Promise.all(controls.filter((control) => !isRelay(control)).map((control) => control.stop()));
     await Promise.all(Object.values(proxies).map((proxy) => proxy.close()));
@@ -171,20 +184,29 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   };
 }
 
-type ServiceControl = { handle: ServiceHandle; waitUp(): Promise<void>; stop(): Promise<void> };
+const RELAY_MODULE = SERVICES.find((entry) => entry.name === 'relay')!.module;
+
+type ServiceControl = {
+  handle: ServiceHandle;
+  module: string;
+  waitUp(): Promise<void>;
+  stop(): Promise<void>;
+};
 
 /** One service's process across kills and restarts: same port, same env, output to the log. */
 function runService(
   entry: ServiceEntry,
   port: number,
-  env: NodeJS.ProcessEnv,
+  sharedEnv: NodeJS.ProcessEnv,
   width: number,
   log: LogSink,
   healthTimeoutMs: number,
 ): ServiceControl {
   const url = `http://127.0.0.1:${port}`;
+  const env = { ...sharedEnv, [entry.portVariable]: String(port) };
   let child: ChildService | undefined;
   let running = false;
+  let paused = false;
   const start = () => {
     const current = startChildService(PROJECT_ROOT, entry.name, entry.module, env, width, {
       stdout: log,
@@ -192,10 +214,19 @@ function runService(
     });
     child = current;
     running = true;
+    paused = false;
     void current.exited.then((how) => {
-      if (child === current) running = false;
+      if (child === current) {
+        running = false;
+        paused = false;
+      }
       log.note(`${entry.name} exited (${how})`);
     });
+  };
+  const signal = (name: NodeJS.Signals) => {
+    if (!child || !running) throw new Error(`${entry.name} is not running`);
+    log.note(`sending ${name} to ${entry.name}`);
+    child.process.kill(name);
   };
   const waitUp = async () => {
     const healthy = await waitHealthy(`${url}/healthz`, healthTimeoutMs, () => !running);
@@ -205,26 +236,36 @@ function runService(
   };
   start();
   return {
+    module: entry.module,
     waitUp,
     stop: async () => {
-      if (child && running) await child.stop(15_000);
+      if (!child || !running) return;
+      // A stopped process would keep SIGTERM pending until the SIGKILL deadline: wake it first.
+      if (paused) signal('SIGCONT');
+      await child.stop(15_000);
     },
     handle: {
       name: entry.name,
       url,
       port,
       isRunning: () => running,
-      kill: async (signal = 'SIGKILL') => {
-        if (!child || !running) throw new Error(`${entry.name} is not running`);
-        log.note(`sending ${signal} to ${entry.name}`);
-        child.process.kill(signal);
-        return child.exited;
+      kill: async (name = 'SIGKILL') => {
+        signal(name);
+        return child!.exited;
       },
       restart: async () => {
         if (running) throw new Error(`${entry.name} is still running: kill it first`);
         log.note(`restarting ${entry.name}`);
         start();
         await waitUp();
+      },
+      pause: () => {
+        signal('SIGSTOP');
+        paused = true;
+      },
+      resume: () => {
+        signal('SIGCONT');
+        paused = false;
       },
     },
   };
