@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import type { StreamStatus } from '../../../services/relay/streams/read-stream-status.js';
 import { PROJECT_ROOT } from '../../support/fixture-process.js';
 
 const run = promisify(execFile);
@@ -29,39 +30,21 @@ export async function outboxCli(env: NodeJS.ProcessEnv, args: string[]): Promise
   }
 }
 
-/**
- * The dead-letter count of one subscription in `outbox status --json`, whatever the exact layout:
- * the object naming the subscription, and in it the first field about dead letters (a count or a list).
- */
+/** One subscription's entry in `outbox status --json` (the relay's StreamStatus, as JSON). */
+function statusOf(
+  statusJson: string,
+  subscription: string,
+): Pick<StreamStatus, 'name' | 'backlog' | 'deadLetters'> | undefined {
+  const streams = JSON.parse(statusJson) as Pick<StreamStatus, 'name' | 'backlog' | 'deadLetters'>[];
+  return streams.find((stream) => stream.name === subscription);
+}
+
+/** The parked dead letters of one subscription in `outbox status --json`. */
 export function deadLettersIn(statusJson: string, subscription: string): number | undefined {
-  return countIn(statusJson, subscription, /dead/i);
+  return statusOf(statusJson, subscription)?.deadLetters;
 }
 
 /** The backlog of one subscription in `outbox status --json` (committed events not yet passed). */
 export function backlogIn(statusJson: string, subscription: string): number | undefined {
-  return countIn(statusJson, subscription, /backlog/i);
-}
-
-/** In the object naming `subscription`, the first field whose name matches `field`, as a count. */
-function countIn(json: string, subscription: string, field: RegExp): number | undefined {
-  const found: number[] = [];
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) {
-      value.forEach(visit);
-      return;
-    }
-    if (typeof value !== 'object' || value === null) return;
-    const entry = value as Record<string, unknown>;
-    const named = [entry.name, entry.subscription, entry.subscriber].includes(subscription);
-    const key = Object.keys(entry).find((name) => field.test(name));
-    if (named && key !== undefined) {
-      const count = entry[key];
-      if (typeof count === 'number') found.push(count);
-      else if (Array.isArray(count)) found.push(count.length);
-      else if (typeof count === 'string' && /^\d+$/.test(count)) found.push(Number(count));
-    }
-    Object.values(entry).forEach(visit);
-  };
-  visit(JSON.parse(json));
-  return found[0];
+  return statusOf(statusJson, subscription)?.backlog;
 }
