@@ -124,7 +124,7 @@ describe('the soak', () => {
       );
       const faults = await phase('faults still running after the last order', () => timeline.finish());
 
-      const audit = new InboxAudit(system.databaseUrl);
+      const audit = new InboxAudit(system.databaseUrl, system.subscriberDatabaseUrls);
       const probe = new SystemProbe(system.databaseUrl, audit);
       try {
         // Then every stream catches up: the refused events are parked (their followers held)

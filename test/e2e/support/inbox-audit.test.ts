@@ -10,7 +10,7 @@ let audit: InboxAudit;
 
 beforeAll(async () => {
   database = await createTestDatabase({ poolMax: 2 });
-  audit = new InboxAudit(database.url);
+  audit = new InboxAudit(database.url, {});
 });
 
 afterAll(async () => {

@@ -36,10 +36,14 @@ export class InboxAudit {
   private readonly pools = new Map<string, pg.Pool>();
   private readonly schemas = new Map<string, string>();
 
-  /** `subscriberDatabaseUrls`: each subscriber's database by name; the main one for any not listed. */
+  /**
+   * `subscriberDatabaseUrls`: each subscriber's database by name; the main one for any not listed
+   * (required, so that a caller cannot forget the subscribers' own databases and audit empty
+   * inboxes left in the main one).
+   */
   constructor(
     private readonly databaseUrl: string,
-    private readonly subscriberDatabaseUrls: Record<string, string> = {},
+    private readonly subscriberDatabaseUrls: Record<string, string>,
   ) {}
 
   /**
