@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { loadBenchOptions } from './options.js';
 
 describe('benchmark options', () => {
-  it('default to the sizes of issue 7', () => {
+  it('default to the sizes the targets are judged at', () => {
     expect(loadBenchOptions([], {})).toMatchObject({
       smoke: false,
       scenarios: ['api', 'relay', 'e2e'],

@@ -6,7 +6,7 @@ import type { ApiScenarioResult } from './scenarios/api.js';
 import type { EndToEndResult } from './scenarios/end-to-end.js';
 import type { RelayDrainResult } from './scenarios/relay-drain.js';
 
-/** What issue 7 aims at on the team's 2-core machine; kept beside the figures they judge. */
+/** The performance targets on the team's 2-core machine; kept beside the figures they judge. */
 export const TARGETS = {
   apiThroughputRatioAtLeast: 0.9,
   relayDrainTotalEventsPerSecondAtLeast: 20_000,

@@ -2,7 +2,7 @@ import type { WriteStream } from 'node:fs';
 import { SEEDED_SKUS } from './order-requests.js';
 
 /**
- * Gives the inventory service plenty of every SKU the benchmark orders (`PUT /stock/:sku`, issue 5),
+ * Gives the inventory service plenty of every SKU the benchmark orders (`PUT /stock/:sku`),
  * so OrderPlaced takes the reservation path real traffic takes, not the backorder path of an
  * empty warehouse. A refusal is logged, not fatal: the figures stay valid, only less typical.
  */

@@ -83,7 +83,7 @@ export type ContractOptions = {
 };
 
 /**
- * The inbox behaviour every subscriber must show over real HTTP (issue 5's per-service tests):
+ * The inbox behaviour every subscriber must show over real HTTP (each service's spec runs it):
  * redelivery and concurrent delivery take effect once; bad signatures, malformed batches and invalid
  * payloads are refused with nothing written; unknown types are acknowledged.
  */

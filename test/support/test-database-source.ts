@@ -8,7 +8,7 @@ export type TestDatabaseSource = 'TEST_DATABASE_URL' | 'testcontainers' | 'embed
 
 export type TestPostgres = { source: TestDatabaseSource; adminUrl: string; stop(): Promise<void> };
 
-/** DESIGN 8: a given server first, then a container if a runtime answers, else an embedded server. */
+/** A given server first, then a container if a runtime answers, else an embedded server. */
 export function chooseTestDatabaseSource(
   env: Record<string, string | undefined>,
   containerRuntimeAvailable: boolean,

@@ -138,7 +138,7 @@ export async function runCommand<Input>(
         finish(reply.outcome);
         throw reply.problem;
       }
-      // After the commit, and without waiting for it: the wake-up is a hint (DESIGN 3).
+      // After the commit, and without waiting for it: the wake-up is a hint.
       if (reply.eventCount > 0) deps.notifier.notify();
       finish('ok', { events: reply.eventCount, ...(recovered ? { recovered } : {}) });
       send(res, reply.response);

@@ -35,7 +35,7 @@ export type ChangeOrderOutcome =
   | { ok: false; reason: 'refused'; refusal: TransitionRefused };
 
 /**
- * Optimistic concurrency (DESIGN 3, "lock or version-check"): read the order, decide, write guarded
+ * Optimistic concurrency (a version check rather than a lock): read the order, decide, write guarded
  * by the version read. When another command got there first the write changes nothing and we
  * decide again on what it committed, exactly as if we had waited for its row lock; each lost race
  * means some other command succeeded, so the loop always ends.

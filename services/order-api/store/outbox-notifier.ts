@@ -11,7 +11,7 @@ export type OutboxNotifier = {
 };
 
 /**
- * Wakes the relay after commits (DESIGN 3: NOTIFY inside the write transaction serialises commits,
+ * Wakes the relay after commits (NOTIFY inside the write transaction serialises commits,
  * so it goes after them, as a hint: a failure is logged and the relay's poll picks the events up).
  *
  * Coalesced: at most one NOTIFY in flight. Commits that land meanwhile owe one more, sent when the

@@ -4,7 +4,7 @@ import { signWebhook } from '../../shared/events/webhook-signature.js';
 import type { HttpDeliveryRequest } from './http-transport.js';
 
 /**
- * The delivery contract (DESIGN 5): a JSON array of CloudEvents, signed per Standard Webhooks, with
+ * The delivery contract: a JSON array of CloudEvents, signed per Standard Webhooks, with
  * the first event's traceparent so the subscriber's work joins the trace of the order request. The
  * body is serialised once per batch; the signature covers exactly those bytes.
  */

@@ -1,7 +1,7 @@
 import { CloudEvent, type CloudEventV1 } from 'cloudevents';
 import type { OutboxEvent } from './outbox-event.js';
 
-/** The body of a delivery: a JSON array of CloudEvents 1.0 in structured mode (DESIGN 5). */
+/** The body of a delivery: a JSON array of CloudEvents 1.0 in structured mode. */
 export const CLOUDEVENTS_BATCH_CONTENT_TYPE = 'application/cloudevents-batch+json';
 
 /** `source` of every event the Order service emits. */

@@ -16,7 +16,7 @@ export type ProvisionedDatabase = {
 /** The application's own database on the embedded server. */
 export const EMBEDDED_DATABASE = 'outbox';
 
-/** DESIGN 8: DATABASE_URL when set; otherwise an embedded PostgreSQL whose data lives under DATA_DIR. */
+/** DATABASE_URL when set; otherwise an embedded PostgreSQL whose data lives under DATA_DIR. */
 export function chooseDatabaseSource(config: Pick<CommonConfig, 'databaseUrl'>): DatabaseSource {
   return config.databaseUrl ? 'DATABASE_URL' : 'embedded';
 }

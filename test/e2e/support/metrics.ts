@@ -1,6 +1,6 @@
 /**
  * Duplicates a subscriber's inbox suppressed, from its Prometheus /metrics: the sum of every sample
- * whose metric name mentions "duplicate" (issue 5: "Metrics: events processed, duplicates, failures").
+ * whose metric name mentions "duplicate" (every subscriber counts events processed, duplicates and failures).
  * Counters restart with the process: read before restarting a subscriber.
  */
 export async function duplicatesSuppressed(baseUrl: string): Promise<number> {

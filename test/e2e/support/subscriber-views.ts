@@ -1,5 +1,5 @@
 /**
- * Reads the subscribers' effects over their HTTP endpoints (issue 5) and brings each answer to one
+ * Reads the subscribers' effects over their HTTP endpoints and brings each answer to one
  * small shape. The readers accept the plausible variants of a response (a bare array or one wrapped
  * in an object; amount or total; status or kind) so the checks state what must hold, not how a
  * service spells it. This file is the one place to adjust if a service's shape differs.
