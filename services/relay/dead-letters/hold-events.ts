@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../shared/db/database.js';
 import { prepared } from '../../shared/db/prepared-statements.js';
+import { deadLetterRow } from './dead-letter-row.js';
 import type { StreamEvent } from '../streams/read-stream-batch.js';
 
 /**
@@ -21,6 +22,8 @@ export async function blockedOrders(
   return new Set(rows.map((row) => row.aggregate_id));
 }
 
+const HELD_ERROR = 'held behind an earlier dead letter of the same order';
+
 /**
  * Records events as held dead letters: not attempted, waiting behind their order's parked event.
  * An event that already is a dead letter of this subscription (read again after a rewind) keeps
@@ -36,26 +39,14 @@ export async function holdEvents(
   await db
     .insertInto('dead_letters')
     .values(
-      events.map((event) => ({
-        subscription_name: subscription,
-        event_id: event.eventId,
-        position: event.position,
-        tx_id: sql`${event.txId}::xid8`,
-        aggregate_type: event.aggregateType,
-        aggregate_id: event.aggregateId,
-        aggregate_version: event.aggregateVersion,
-        event_type: event.eventType,
-        payload: JSON.stringify(event.payload),
-        metadata: JSON.stringify(event.metadata),
-        occurred_at: event.occurredAt,
-        error: 'held behind an earlier dead letter of the same order',
-        status_code: null,
-        attempts: 0,
-        first_attempt_at: at,
-        last_attempt_at: at,
-        parked_at: at,
-        held: true,
-      })),
+      events.map((event) =>
+        deadLetterRow(
+          subscription,
+          event,
+          { error: HELD_ERROR, statusCode: null, attempts: 0, firstAttemptAt: at, lastAttemptAt: at },
+          true,
+        ),
+      ),
     )
     .onConflict((oc) => oc.columns(['subscription_name', 'event_id']).doNothing())
     .execute();

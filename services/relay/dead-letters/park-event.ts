@@ -1,16 +1,11 @@
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { DB } from '../../shared/db/database.js';
+import { deadLetterRow, type LetterFailure } from './dead-letter-row.js';
 import { advanceCheckpoint } from '../streams/advance-checkpoint.js';
 import type { Checkpoint } from '../streams/checkpoint.js';
 import type { StreamEvent } from '../streams/read-stream-batch.js';
 
-export type ParkedFailure = {
-  error: string;
-  statusCode: number | null;
-  attempts: number;
-  firstAttemptAt: Date;
-  lastAttemptAt: Date;
-};
+export type ParkedFailure = LetterFailure;
 
 /**
  * Parks the event at the head of a stream as a dead letter and moves the checkpoint past it, in one
@@ -38,25 +33,7 @@ export async function parkEvent(
   if (!moved) return false;
   await trx
     .insertInto('dead_letters')
-    .values({
-      subscription_name: name,
-      event_id: event.eventId,
-      position: event.position,
-      tx_id: sql`${event.txId}::xid8`,
-      aggregate_type: event.aggregateType,
-      aggregate_id: event.aggregateId,
-      aggregate_version: event.aggregateVersion,
-      event_type: event.eventType,
-      payload: JSON.stringify(event.payload),
-      metadata: JSON.stringify(event.metadata),
-      occurred_at: event.occurredAt,
-      error: failure.error,
-      status_code: failure.statusCode,
-      attempts: failure.attempts,
-      first_attempt_at: failure.firstAttemptAt,
-      last_attempt_at: failure.lastAttemptAt,
-      parked_at: failure.lastAttemptAt,
-    })
+    .values(deadLetterRow(name, event, failure, false))
     // Parked again after a rewind: the row describes the latest failure.
     .onConflict((oc) =>
       oc.columns(['subscription_name', 'event_id']).doUpdateSet((eb) => ({

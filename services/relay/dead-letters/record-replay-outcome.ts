@@ -13,21 +13,20 @@ export async function markReplayed(db: Kysely<DB>, ids: readonly string[], at: D
 
 export type ReplayFailure = { at: Date; error: string; statusCode: number | null };
 
+/** One more attempt of a letter, with its outcome. */
+const attempted = (failure: ReplayFailure) => ({
+  error: failure.error,
+  status_code: failure.statusCode,
+  last_attempt_at: failure.at,
+  attempts: sql<number>`attempts + 1`,
+});
+
 /**
  * A replay attempt of `id` failed for a reason that will pass (the subscriber is down, or its
  * secret is wrong): the letter counts the attempt and stays requested, so the relay tries again.
  */
 export async function recordReplayRetry(db: Kysely<DB>, id: string, failure: ReplayFailure): Promise<void> {
-  await db
-    .updateTable('dead_letters')
-    .set({
-      error: failure.error,
-      status_code: failure.statusCode,
-      last_attempt_at: failure.at,
-      attempts: sql<number>`attempts + 1`,
-    })
-    .where('id', '=', id)
-    .execute();
+  await db.updateTable('dead_letters').set(attempted(failure)).where('id', '=', id).execute();
 }
 
 /**
@@ -45,13 +44,7 @@ export async function recordReplayRefusal(
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable('dead_letters')
-      .set({
-        held: false,
-        error: failure.error,
-        status_code: failure.statusCode,
-        last_attempt_at: failure.at,
-        attempts: sql<number>`attempts + 1`,
-      })
+      .set({ held: false, ...attempted(failure) })
       .where('id', '=', id)
       .execute();
     await trx
