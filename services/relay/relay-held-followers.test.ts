@@ -5,7 +5,13 @@ import { startTestRelay, subscribe } from '../../test/support/relay-harness.js';
 import { startReceiver, type WebhookReceiver } from '../../test/support/webhook-receiver.js';
 import { waitFor } from '../../test/support/wait-for.js';
 import { listDeadLetters } from './dead-letters/list-dead-letters.js';
+import { holdEvents } from './dead-letters/hold-events.js';
+import { markReplayed } from './dead-letters/record-replay-outcome.js';
 import { requestReplay } from './dead-letters/request-replay.js';
+import { STREAM_START } from './streams/checkpoint.js';
+import { readStreamBatch } from './streams/read-stream-batch.js';
+import { rewindStream } from './streams/rewind-stream.js';
+import { ORDER_EVENT_TYPES } from '../shared/events/order-events.js';
 import type { Relay } from './relay.js';
 import { readStreamStatus } from './streams/read-stream-status.js';
 
@@ -129,5 +135,117 @@ describe("a dead letter keeps its order's order", () => {
     await waitFor('all delivered', () => target.processed.length === events.length);
     expect(target.outOfOrder()).toEqual([]);
     expect(await open()).toEqual([]);
+  });
+
+  it('waits out the backoff of a replay that meets an outage, however often the relay is woken', async () => {
+    const events = orderEvents(1, 2);
+    const [parked, follower] = events;
+    await refusing(new Set([parked!.eventId]));
+    await insertOutboxEvents(database.db, events);
+    relay = startTestRelay(database.db, database.url);
+    await waitFor('parked with its follower held', async () => (await open()).length === 2);
+    await relay.stop();
+
+    // A relay with a long backoff, against a subscriber that is down
+    relay = startTestRelay(database.db, database.url, {
+      config: {
+        retry: {
+          baseMs: 60_000,
+          capMs: 120_000,
+          maxAttempts: 3,
+          retryAfterMaxMs: 3_600_000,
+          parkAfterMs: null,
+        },
+      },
+      random: () => 0.5,
+    });
+    target.reply = () => ({ status: 503 });
+    const before = target.batches.length;
+    await requestReplay(database.db, { eventId: parked!.eventId });
+    for (let wake = 0; wake < 20; wake++) {
+      relay.wake();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+
+    // The order's letters together, then the parked one alone; then nothing until the backoff ends
+    expect(target.batches.length - before).toBeLessThanOrEqual(2);
+    const stream = await database.db.selectFrom('relay_streams').selectAll().executeTakeFirstOrThrow();
+    expect(stream.next_attempt_at!.getTime()).toBeGreaterThan(Date.now() + 20_000);
+    expect((await open()).map((letter) => letter.state)).toEqual(['replay-requested', 'replay-requested']);
+    expect(follower).toBeDefined();
+  });
+
+  it('replays a follower held after the request too, even when the letters go one at a time', async () => {
+    const events = orderEvents(1, 3);
+    const [v1, v2, v3] = events;
+    const refused = new Set([v1!.eventId]);
+    await refusing(refused);
+    await insertOutboxEvents(database.db, [v1!, v2!]);
+    relay = startTestRelay(database.db, database.url);
+    await waitFor('v1 parked, v2 held', async () => (await open()).length === 2);
+    await relay.stop();
+
+    // The operator asks for the replay; then v3 is held behind them, after the request (as a step
+    // already under way would hold it)
+    await requestReplay(database.db, { eventId: v1!.eventId });
+    await insertOutboxEvents(database.db, [v3!]);
+    const { events: read } = await readStreamBatch(database.db, STREAM_START, ORDER_EVENT_TYPES, 10);
+    await holdEvents(
+      database.db,
+      'billing',
+      read.filter((event) => event.eventId === v3!.eventId),
+      new Date(),
+    );
+    // A subscriber that takes one event at a time only: the letters go one by one
+    refused.clear();
+    target.reply = (batch) => (batch.length > 1 ? { status: 503 } : { status: 200 });
+    relay = startTestRelay(database.db, database.url);
+
+    await waitFor('all three delivered', () => target.processed.length === 3);
+    expect(target.processed.map((event) => event.id)).toEqual([v1!.eventId, v2!.eventId, v3!.eventId]);
+    await waitFor('nothing open', async () => (await open()).length === 0);
+  });
+
+  it("holds again an event replayed before and read again after a rewind, so that its order's replay carries it", async () => {
+    const events = orderEvents(1, 2);
+    const [v1, v2] = events;
+    await refusing(new Set());
+    await insertOutboxEvents(database.db, events);
+    const [first] = (await readStreamBatch(database.db, STREAM_START, ORDER_EVENT_TYPES, 1)).events;
+    await holdEvents(database.db, 'billing', [first!], new Date());
+    const [letter] = await open();
+    await markReplayed(database.db, 'billing', first!.aggregateId, [letter!.id], new Date());
+    expect(await open()).toEqual([]);
+
+    await holdEvents(database.db, 'billing', [first!], new Date());
+
+    expect((await open()).map((l) => [l.event.eventId, l.state])).toEqual([[v1!.eventId, 'held']]);
+    expect(v2).toBeDefined();
+  });
+
+  it("after a rewind, delivers the order's earlier events before its replayed letters", async () => {
+    const events = orderEvents(1, 3);
+    const [v1, v2, v3] = events;
+    const refused = new Set([v2!.eventId]);
+    await refusing(refused);
+    await insertOutboxEvents(database.db, events);
+    relay = startTestRelay(database.db, database.url);
+    await waitFor('v1 delivered, v2 parked, v3 held', async () => (await open()).length === 2);
+    expect(target.processedIds()).toEqual(new Set([v1!.eventId]));
+
+    // The subscriber lost its state: rewound to the start, fixed, then the order replayed
+    const rewound = await rewindStream(database.db, 'billing', { position: '1' });
+    expect(rewound.ok).toBe(true);
+    refused.clear();
+    const after = target.batches.length;
+    await requestReplay(database.db, { eventId: v2!.eventId });
+    relay.wake();
+
+    await waitFor('v3 delivered', () => target.processedIds().has(v3!.eventId));
+    const resent = target.batches.slice(after).flatMap((batch) => batch.events.map((event) => event.id));
+    expect(resent.indexOf(v1!.eventId)).toBeGreaterThanOrEqual(0);
+    expect(resent.indexOf(v1!.eventId)).toBeLessThan(resent.indexOf(v2!.eventId));
+    expect(resent.indexOf(v2!.eventId)).toBeLessThan(resent.indexOf(v3!.eventId));
+    await waitFor('nothing open', async () => (await open()).length === 0);
   });
 });

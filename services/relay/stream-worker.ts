@@ -13,7 +13,11 @@ import {
   recordReplayRetry,
 } from './dead-letters/record-replay-outcome.js';
 import { classifyFailure, type FailureClass } from './delivery/classify-failure.js';
-import { decideAfterFailure, type FailurePolicy } from './delivery/decide-after-failure.js';
+import {
+  decideAfterFailure,
+  unauthorizedDelayMs,
+  type FailurePolicy,
+} from './delivery/decide-after-failure.js';
 import { buildDeliveryRequest } from './delivery/delivery-request.js';
 import type { HttpTransport } from './delivery/http-transport.js';
 import { parseRetryAfter, retryDelayMs } from './delivery/retry-policy.js';
@@ -145,6 +149,8 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
     if (outcome.kind === 'delivered') {
       await markReplayed(
         db,
+        name,
+        head.event.aggregateId,
         letters.map((letter) => letter.id),
         at,
       );
@@ -166,15 +172,20 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
       return CONTINUE;
     }
     const failure = { at, error: outcome.error, statusCode: outcome.statusCode };
-    if (outcome.failure === 'refused') {
+    // The letter is already set aside: a refusal, or a subscriber breaking on it, goes back to the
+    // operator rather than stopping the stream behind a replay retried for ever.
+    if (outcome.failure === 'refused' || outcome.failure === 'failing') {
       await recordReplayRefusal(db, name, head.event.aggregateId, head.id, failure);
-      logFailure(outcome, fields, 'dead letter refused again: parked until the next replay');
+      logFailure(outcome, fields, 'dead letter replay failed: parked until the next replay');
       return CONTINUE;
     }
-    await recordReplayRetry(db, head.id, failure);
-    const delay = retryDelayMs(deps.retry, head.attempts + 1, outcome.retryAfterMs, deps.random);
+    const delay =
+      outcome.failure === 'unauthorized'
+        ? unauthorizedDelayMs(deps.retry, deps.random)
+        : retryDelayMs(deps.retry, head.attempts + 1, outcome.retryAfterMs, deps.random);
+    await recordReplayRetry(db, name, head.id, failure, new Date(at.getTime() + delay));
     logFailure(outcome, { ...fields, delayMs: delay }, 'dead letter replay failed: will retry');
-    return { kind: 'wait', ms: delay };
+    return CONTINUE;
   }
 
   /**
@@ -281,7 +292,9 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
     if (stream.nextAttemptAt && stream.nextAttemptAt > now)
       return { kind: 'wait', ms: Math.min(stream.nextAttemptAt.getTime() - now.getTime(), deps.pollMs) };
 
-    const group = stream.replayPending ? await nextReplayGroup(db, name, deps.batchSize) : [];
+    const group = stream.replayPending
+      ? await nextReplayGroup(db, name, stream.checkpoint, deps.batchSize)
+      : [];
     if (group.length > 0) return replay(stream, group);
 
     const limit = stream.batchLimit ?? deps.batchSize;

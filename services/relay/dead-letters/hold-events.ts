@@ -26,8 +26,9 @@ const HELD_ERROR = 'held behind an earlier dead letter of the same order';
 
 /**
  * Records events as held dead letters: not attempted, waiting behind their order's parked event.
- * An event that already is a dead letter of this subscription (read again after a rewind) keeps
- * its row as it is.
+ * An event read again after a rewind that is still an open dead letter keeps its row as it is; one
+ * that was replayed before is held again (or the stream would pass it, delivered neither now nor
+ * with its order's replay).
  */
 export async function holdEvents(
   db: Kysely<DB>,
@@ -48,6 +49,17 @@ export async function holdEvents(
         ),
       ),
     )
-    .onConflict((oc) => oc.columns(['subscription_name', 'event_id']).doNothing())
+    .onConflict((oc) =>
+      oc
+        .columns(['subscription_name', 'event_id'])
+        .doUpdateSet({
+          held: true,
+          replayed_at: null,
+          replay_requested_at: null,
+          error: HELD_ERROR,
+          status_code: null,
+        })
+        .where('dead_letters.replayed_at', 'is not', null),
+    )
     .execute();
 }

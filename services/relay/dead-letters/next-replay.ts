@@ -1,15 +1,19 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../shared/db/database.js';
+import type { Checkpoint } from '../streams/checkpoint.js';
 import { toDeadLetter, type DeadLetter } from './dead-letter.js';
 
 /**
  * The next order to replay: every open dead letter of the order whose letter an operator asked to
  * replay first (in stream order), in stream order, at most `limit`. The order's letters go together
  * because its held followers must reach the subscriber right after the parked event, never before.
+ * Only letters the stream has passed (at or before its checkpoint): after a rewind, the order's
+ * earlier events come first, read by the stream and held into the group ahead of the letters.
  */
 export async function nextReplayGroup(
   db: Kysely<DB>,
   subscription: string,
+  checkpoint: Checkpoint,
   limit: number,
 ): Promise<DeadLetter[]> {
   const first = await db
@@ -18,6 +22,7 @@ export async function nextReplayGroup(
     .where('subscription_name', '=', subscription)
     .where('replay_requested_at', 'is not', null)
     .where('replayed_at', 'is', null)
+    .where(sql<boolean>`(tx_id, position) <= (${checkpoint.txId}::xid8, ${checkpoint.position}::bigint)`)
     .orderBy('dead_letters.tx_id')
     .orderBy('position')
     .limit(1)
