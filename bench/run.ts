@@ -1,8 +1,7 @@
 /**
  * `npm run bench`: the benchmarks on a fresh database, each figure beside a baseline
  * measured in the same run (the machine is shared and noisy, so only ratios travel). Prints a table
- * and writes bench/results/<timestamp>.json. Sizes: BENCH_* variables or --flags (see README,
- * "Performance"); --smoke runs everything at tiny sizes in seconds.
+ * and writes bench/results/<timestamp>.json. Sizes: BENCH_* variables or --flags (see bench/README.md); --smoke runs everything at tiny sizes in seconds.
  */
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 /**
  * The outbox is insert-only. `position` orders events within a transaction; `tx_id` (the writing
  * transaction's id, xid8) is what lets the relay read safely past transactions that commit late:
- * the fix for sequence gaps (see "The fence" in the README).
+ * the fix for sequence gaps (see docs/architecture.md, "The fence").
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {

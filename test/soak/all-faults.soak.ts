@@ -25,7 +25,7 @@ import { SOAK_SHARES, soakSettings, WAREHOUSE_FAILURE_RATE } from './support/soa
 import { soakVerdict } from './support/soak-verdict.js';
 import { SystemProbe, totalBacklog } from './support/system-probe.js';
 
-// Every fault at once, on the relay's DEFAULT settings: see README, "The soak".
+// Every fault at once, on the relay's DEFAULT settings: see docs/testing.md, "The soak".
 const SETTINGS = soakSettings();
 const NEIGHBOUR_DATABASE = 'soak_neighbour';
 const began = Date.now();

@@ -93,7 +93,7 @@ export async function provisionSubscriberDatabases(
         { subscriber: name, database: databaseNameOf(mainUrl) },
         `the ${name} subscriber's tables are in the main database (from before subscribers had ` +
           `databases of their own): it keeps using it, and its transactions can hold the relay's ` +
-          `fence. To move them, see the README (Running the whole system), or set ${database.variable}.`,
+          `fence. To move them, see docs/operations.md (Upgrades and migrations), or set ${database.variable}.`,
       );
     }
     const set = migrationSets.find((candidate) => candidate.name === name);

@@ -27,7 +27,7 @@ export type EffectContext = { now: Date };
 
 /**
  * What applying a batch reports back: the ids of events that concerned an order this service had not
- * seen placed (handled deliberately, see the README, and counted as anomalies after commit).
+ * seen placed (handled deliberately, see docs/subscribers.md, and counted as anomalies after commit).
  */
 export type EffectReport = { unseenOrderEventIds: string[] };
 

@@ -18,7 +18,7 @@ export function envNumber(name: string, fallback: number, env: NodeJS.ProcessEnv
   return parsed;
 }
 
-/** Sizes of the scenarios, from the environment so CI and a laptop can choose (see README). */
+/** Sizes of the scenarios, from the environment so CI and a laptop can choose (see docs/testing.md). */
 export const E2E = {
   orders: envNumber('E2E_ORDERS', 200),
   crashOrders: envNumber('E2E_CRASH_ORDERS', 1_000),

@@ -1,7 +1,7 @@
 import { envNumber } from '../../e2e/support/scenario.js';
 import { MIN_SOAK_ORDERS } from './fault-plan.js';
 
-/** Sizes of the soak, from the environment (see README, The end-to-end suite). */
+/** Sizes of the soak, from the environment (see docs/testing.md, The soak). */
 export function soakSettings(env: NodeJS.ProcessEnv = process.env) {
   const read = (name: string, fallback: number) => envNumber(name, fallback, env);
   const orders = read('SOAK_ORDERS', 10_000);
