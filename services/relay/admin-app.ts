@@ -5,11 +5,12 @@ import type { DB } from '../shared/db/database.js';
 import { isDatabaseReachable } from '../shared/db/is-reachable.js';
 import { createHttpApp } from '../shared/http/create-app.js';
 import type { Logger } from '../shared/logger.js';
+import { buildRelayAdminDocument } from './admin-openapi.js';
 import type { Relay } from './relay.js';
 
 /**
  * The relay's admin port: /healthz, /readyz (PostgreSQL answers), /metrics (the registry holding
- * the relay metrics) and GET /streams, what this instance drives right now.
+ * the relay metrics), GET /streams, what this instance drives right now, and /openapi.json.
  */
 export function createRelayAdminApp(options: {
   relay: Relay;
@@ -24,6 +25,7 @@ export function createRelayAdminApp(options: {
     logger: options.logger,
     bodyLimit: options.bodyLimit,
     registry: options.registry,
+    openApi: buildRelayAdminDocument(),
     isReady: () => isDatabaseReachable(options.db),
     routes: (app) => {
       app.get('/streams', (_req, res) => {

@@ -4,6 +4,8 @@ import type { Registry } from 'prom-client';
 import type { DB } from '../../shared/db/database.js';
 import { isDatabaseReachable } from '../../shared/db/is-reachable.js';
 import { createHttpApp } from '../../shared/http/create-app.js';
+import { buildServiceDocument } from '../../shared/http/openapi/build-document.js';
+import { deliveryOperation } from '../../shared/http/openapi/delivery-operation.js';
 import type { Logger } from '../../shared/logger.js';
 import { mountEventsRoute } from './events-route.js';
 import { createInboxMetrics } from './inbox-metrics.js';
@@ -19,17 +21,27 @@ export type SubscriberAppOptions = {
   bodyLimit: string;
   /** The service's own read (and admin) routes. */
   routes: (app: Express) => void;
+  /** Those routes as OpenAPI paths; the contract tests hold them to the routes mounted. */
+  paths: Record<string, Record<string, unknown>>;
   /** Where /metrics reads from; a fresh one unless the service registers metrics of its own there. */
   registry?: Registry;
 };
 
-/** A subscriber's HTTP edge: the common app (health, metrics, problem+json) with POST /events. */
+/**
+ * A subscriber's HTTP edge: the common app (health, metrics, problem+json, /openapi.json) with
+ * POST /events.
+ */
 export function createSubscriberApp(options: SubscriberAppOptions): Express {
   return createHttpApp({
     service: options.effects.name,
     logger: options.logger,
     bodyLimit: options.bodyLimit,
     registry: options.registry,
+    openApi: buildServiceDocument({
+      title: `${options.effects.name} subscriber`,
+      description: `The ${options.effects.name} service: it receives the order events at POST /events and answers its own reads.`,
+      paths: { '/events': deliveryOperation('receiveOrderEvents'), ...options.paths },
+    }),
     isReady: () => isDatabaseReachable(options.db),
     // POST /events reads its own body: the signature is checked over the raw bytes first.
     rawBodyRoutes: (app, registry) => {
