@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
 import type { DB } from '../shared/db/database.js';
 import { isDatabaseReachable } from '../shared/db/is-reachable.js';
+import { buildAsyncApiDocument } from '../shared/events/asyncapi.js';
 import { createHttpApp } from '../shared/http/create-app.js';
 import type { Logger } from '../shared/logger.js';
 import { buildRelayAdminDocument } from './admin-openapi.js';
@@ -10,7 +11,8 @@ import type { Relay } from './relay.js';
 
 /**
  * The relay's admin port: /healthz, /readyz (PostgreSQL answers), /metrics (the registry holding
- * the relay metrics), GET /streams, what this instance drives right now, and /openapi.json.
+ * the relay metrics), GET /streams, what this instance drives right now, /openapi.json and
+ * /asyncapi.json, the events it sends.
  */
 export function createRelayAdminApp(options: {
   relay: Relay;
@@ -20,6 +22,7 @@ export function createRelayAdminApp(options: {
   bodyLimit: string;
 }): Express {
   const { relay } = options;
+  const asyncApi = JSON.stringify(buildAsyncApiDocument());
   return createHttpApp({
     service: 'relay',
     logger: options.logger,
@@ -28,6 +31,9 @@ export function createRelayAdminApp(options: {
     openApi: buildRelayAdminDocument(),
     isReady: () => isDatabaseReachable(options.db),
     routes: (app) => {
+      app.get('/asyncapi.json', (_req, res) => {
+        res.type('application/json').send(asyncApi);
+      });
       app.get('/streams', (_req, res) => {
         res.json({
           instanceId: relay.instanceId,

@@ -10,6 +10,14 @@ export function buildRelayAdminDocument(): OpenApiDocument {
       'The relay worker delivers the outbox to each subscription. Its admin port answers health, ' +
       'readiness, metrics and what this instance drives; the events it sends are the `orderEvents` webhook.',
     paths: {
+      '/asyncapi.json': {
+        get: {
+          operationId: 'asyncApiDocument',
+          tags: ['operations'],
+          summary: 'The AsyncAPI 3.0 document of the events this relay delivers',
+          responses: { '200': json('AsyncAPI 3.0', { type: 'object' }), ...commonProblems },
+        },
+      },
       '/streams': {
         get: {
           operationId: 'listOwnedStreams',

@@ -25,6 +25,6 @@ export function buildServiceDocument(spec: ServiceDocumentSpec): OpenApiDocument
     info: { title: spec.title, version: '1.0.0', description: spec.description },
     paths,
     ...(spec.webhooks ? { webhooks: spec.webhooks } : {}),
-    components: { schemas: componentSchemasFor(paths, spec.webhooks) },
+    components: { schemas: componentSchemasFor([paths, spec.webhooks]) },
   };
 }

@@ -4,6 +4,9 @@ export type JsonSchema = Record<string, unknown>;
 
 export const COMPONENT_SCHEMAS = '#/components/schemas/';
 
+/** OpenAPI 3.1 speaks draft 2020-12; AsyncAPI's default schema format is draft 07. */
+export type SchemaDialect = 'draft-2020-12' | 'draft-7';
+
 /** A reference to the zod schema registered under `id` (with `.meta({ id })`). */
 export const ref = (id: string): JsonSchema => ({ $ref: `${COMPONENT_SCHEMAS}${id}` });
 
@@ -13,9 +16,9 @@ export const ref = (id: string): JsonSchema => ({ $ref: `${COMPONENT_SCHEMAS}${i
  * was cut from). `io: 'input'`: a request is described as a client may send it, and a plain
  * `z.object` stays open to members added later.
  */
-function allComponentSchemas(): Record<string, JsonSchema> {
+function allComponentSchemas(target: SchemaDialect): Record<string, JsonSchema> {
   const { schemas } = z.toJSONSchema(z.globalRegistry, {
-    target: 'draft-2020-12',
+    target,
     io: 'input',
     uri: (id) => `${COMPONENT_SCHEMAS}${id}`,
   });
@@ -32,8 +35,11 @@ function allComponentSchemas(): Record<string, JsonSchema> {
  * registry is process-wide (every service's schemas once all are imported), so a document keeps
  * only its own. A reference to a schema nobody registered throws: the document would not resolve.
  */
-export function componentSchemasFor(...roots: unknown[]): Record<string, JsonSchema> {
-  const all = allComponentSchemas();
+export function componentSchemasFor(
+  roots: unknown[],
+  target: SchemaDialect = 'draft-2020-12',
+): Record<string, JsonSchema> {
+  const all = allComponentSchemas(target);
   const kept: Record<string, JsonSchema> = {};
   const pending = roots.flatMap(referencedIds);
   while (pending.length > 0) {
@@ -63,7 +69,7 @@ function referencedIds(value: unknown): string[] {
  * the one-pass conversion wrote it, so nested ids are component references here too.
  */
 export function queryParametersOf(id: string): JsonSchema[] {
-  const schema = allComponentSchemas()[id];
+  const schema = allComponentSchemas('draft-2020-12')[id];
   if (!schema) throw new Error(`No zod schema is registered with id ${id}`);
   const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((schema.required ?? []) as string[]);
