@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import type { OpenApiDocument } from '../../services/shared/http/openapi/build-document.js';
 import { documentedRoutes, expressRoutes } from '../../services/shared/http/openapi/express-routes.js';
+import { contractDocuments } from '../../scripts/contract-documents.js';
 import { everyServiceApp } from './service-apps.js';
 
 const { apps, close } = everyServiceApp();
@@ -20,6 +21,10 @@ describe.each(apps.map((service) => [service.name, service] as const))('%s', (_n
   it('serves its OpenAPI 3.1 document at /openapi.json', async () => {
     document = await service.document();
     expect(document.openapi).toBe('3.1.0');
+  });
+
+  it('is the document npm run contracts writes', () => {
+    expect(contractDocuments()[`openapi/${service.name}.json`]).toEqual(document);
   });
 
   it('documents every route it answers, and answers every route it documents', () => {
@@ -71,6 +76,13 @@ describe('the delivery contract', () => {
       const { operationId: _sent, ...sending } = webhook;
       expect(receiving).toEqual(sending);
     }
+  });
+});
+
+describe('the AsyncAPI document', () => {
+  it('is served by the relay, as npm run contracts writes it', async () => {
+    const relay = apps.find((service) => service.name === 'relay')!;
+    expect(await relay.served('/asyncapi.json')).toEqual(contractDocuments()['asyncapi.json']);
   });
 });
 

@@ -14,7 +14,14 @@ import { createInventoryApp } from '../../services/subscribers/inventory/create-
 import { createWarehouseApp } from '../../services/subscribers/warehouse/create-warehouse-app.js';
 import { serve } from '../support/serve.js';
 
-export type ServiceApp = { name: string; app: Express; document: () => Promise<OpenApiDocument> };
+export type ServiceApp = {
+  name: string;
+  app: Express;
+  /** GET /openapi.json */
+  document: () => Promise<OpenApiDocument>;
+  /** GET `path`, a JSON document */
+  served: (path: string) => Promise<unknown>;
+};
 
 /**
  * Every service's express app as main.ts builds it, for reading its routes and its document. No
@@ -45,18 +52,23 @@ export function everyServiceApp(): { apps: ServiceApp[]; close: () => Promise<vo
     billing: createBillingApp({ ...subscriber, catalog: { currency: 'EUR', defaultPriceCents: 1000 } }),
   };
   return {
-    apps: Object.entries(apps).map(([name, app]) => ({ name, app, document: () => servedDocument(app) })),
+    apps: Object.entries(apps).map(([name, app]) => ({
+      name,
+      app,
+      document: () => servedJson(app, '/openapi.json') as Promise<OpenApiDocument>,
+      served: (path) => servedJson(app, path),
+    })),
     close: () => db.destroy(),
   };
 }
 
-/** What the app answers at GET /openapi.json, asked over real HTTP. */
-async function servedDocument(app: Express): Promise<OpenApiDocument> {
+/** What the app answers at GET `path`, asked over real HTTP. */
+async function servedJson(app: Express, path: string): Promise<unknown> {
   const served = await serve(app);
   try {
-    const response = await fetch(`${served.baseUrl}/openapi.json`);
-    if (response.status !== 200) throw new Error(`/openapi.json answered ${response.status}`);
-    return (await response.json()) as OpenApiDocument;
+    const response = await fetch(`${served.baseUrl}${path}`);
+    if (response.status !== 200) throw new Error(`${path} answered ${response.status}`);
+    return await response.json();
   } finally {
     await served.close();
   }

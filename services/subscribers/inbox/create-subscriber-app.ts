@@ -4,11 +4,10 @@ import type { Registry } from 'prom-client';
 import type { DB } from '../../shared/db/database.js';
 import { isDatabaseReachable } from '../../shared/db/is-reachable.js';
 import { createHttpApp } from '../../shared/http/create-app.js';
-import { buildServiceDocument } from '../../shared/http/openapi/build-document.js';
-import { deliveryOperation } from '../../shared/http/openapi/delivery-operation.js';
 import type { Logger } from '../../shared/logger.js';
 import { mountEventsRoute } from './events-route.js';
 import { createInboxMetrics } from './inbox-metrics.js';
+import { buildSubscriberDocument } from './subscriber-openapi.js';
 import type { SubscriberEffects } from './subscriber.js';
 
 export type SubscriberAppOptions = {
@@ -37,11 +36,7 @@ export function createSubscriberApp(options: SubscriberAppOptions): Express {
     logger: options.logger,
     bodyLimit: options.bodyLimit,
     registry: options.registry,
-    openApi: buildServiceDocument({
-      title: `${options.effects.name} subscriber`,
-      description: `The ${options.effects.name} service: it receives the order events at POST /events and answers its own reads.`,
-      paths: { '/events': deliveryOperation('receiveOrderEvents'), ...options.paths },
-    }),
+    openApi: buildSubscriberDocument(options.effects.name, options.paths),
     isReady: () => isDatabaseReachable(options.db),
     // POST /events reads its own body: the signature is checked over the raw bytes first.
     rawBodyRoutes: (app, registry) => {
