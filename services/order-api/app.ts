@@ -26,11 +26,11 @@ export type OrderApiOptions = {
 
 /** The Order API as an express app: main.ts serves it, tests serve it on a free port. */
 export function createOrderApiApp(options: OrderApiOptions): Express {
-  const openApi = JSON.stringify(buildOpenApiDocument());
   return createHttpApp({
     service: 'order-api',
     logger: options.logger,
     bodyLimit: options.bodyLimit,
+    openApi: buildOpenApiDocument(),
     isReady: () => isDatabaseReachable(options.db),
     ...(options.registry ? { registry: options.registry } : {}),
     routes: (app, registry) => {
@@ -39,9 +39,6 @@ export function createOrderApiApp(options: OrderApiOptions): Express {
         const correlationId = correlationIdFrom(req);
         if (correlationId) res.set('X-Correlation-Id', correlationId);
         next();
-      });
-      app.get('/openapi.json', (_req, res) => {
-        res.type('application/json').send(openApi);
       });
       mountQueryRoutes(app, options.db);
       mountCommandRoutes(app, {

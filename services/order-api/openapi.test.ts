@@ -49,6 +49,10 @@ describe('GET /openapi.json', () => {
     expect(document.openapi).toBe('3.1.0');
     expect(Object.keys(document.paths).sort()).toEqual(
       [
+        '/healthz',
+        '/metrics',
+        '/openapi.json',
+        '/readyz',
         '/orders',
         '/orders/{id}',
         '/orders/{id}/cancel',

@@ -3,13 +3,16 @@ import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
 import type { DB } from '../shared/db/database.js';
 import { isDatabaseReachable } from '../shared/db/is-reachable.js';
+import { buildAsyncApiDocument } from '../shared/events/asyncapi.js';
 import { createHttpApp } from '../shared/http/create-app.js';
 import type { Logger } from '../shared/logger.js';
+import { buildRelayAdminDocument } from './admin-openapi.js';
 import type { Relay } from './relay.js';
 
 /**
  * The relay's admin port: /healthz, /readyz (PostgreSQL answers), /metrics (the registry holding
- * the relay metrics) and GET /streams, what this instance drives right now.
+ * the relay metrics), GET /streams, what this instance drives right now, /openapi.json and
+ * /asyncapi.json, the events it sends.
  */
 export function createRelayAdminApp(options: {
   relay: Relay;
@@ -19,13 +22,18 @@ export function createRelayAdminApp(options: {
   bodyLimit: string;
 }): Express {
   const { relay } = options;
+  const asyncApi = JSON.stringify(buildAsyncApiDocument());
   return createHttpApp({
     service: 'relay',
     logger: options.logger,
     bodyLimit: options.bodyLimit,
     registry: options.registry,
+    openApi: buildRelayAdminDocument(),
     isReady: () => isDatabaseReachable(options.db),
     routes: (app) => {
+      app.get('/asyncapi.json', (_req, res) => {
+        res.type('application/json').send(asyncApi);
+      });
       app.get('/streams', (_req, res) => {
         res.json({
           instanceId: relay.instanceId,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { expectEventsMatchContract } from './support/event-contract.js';
 import { OrderClient } from './support/order-client.js';
 import { FAST_RETRIES } from './support/relay-tuning.js';
 import {
@@ -35,10 +36,11 @@ describe('the happy path', () => {
       );
 
       // Then one email per event, stock moved right, one shipment and one charge per order, a refund
-      // per cancellation, and nothing lost, doubled or out of order
+      // per cancellation, nothing lost, doubled or out of order, and every event as its schema says
       const report = await converge(system, orders, `happy path: ${E2E.orders} orders`);
       expectEventsAsPlanned(report, orders);
       await expectNothingLostOrDoubled(system, report);
+      await expectEventsMatchContract(system, orders);
     },
     30 * 60_000,
   );

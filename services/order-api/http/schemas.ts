@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { problemSchema } from '../../shared/http/problem-schema.js';
 import { ORDER_STATUSES } from '../order.js';
 
 /**
@@ -33,12 +34,14 @@ export const orderIdParamsSchema = z.strictObject({ id: z.uuid() });
 
 export const orderStatusSchema = z.enum(ORDER_STATUSES).meta({ id: 'OrderStatus' });
 
-export const listOrdersQuerySchema = z.strictObject({
-  customerId: z.string().min(1).max(100).optional(),
-  status: orderStatusSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  after: z.uuid().optional(),
-});
+export const listOrdersQuerySchema = z
+  .strictObject({
+    customerId: z.string().min(1).max(100).optional(),
+    status: orderStatusSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    after: z.uuid().optional(),
+  })
+  .meta({ id: 'ListOrdersQuery' });
 
 export const idempotencyKeySchema = z
   .string()
@@ -69,24 +72,6 @@ export const orderPageSchema = z
   })
   .meta({ id: 'OrderPage' });
 
-export const cloudEventSchema = z
-  .object({
-    specversion: z.literal('1.0'),
-    id: z.uuid(),
-    source: z.string(),
-    type: z.enum(['OrderPlaced', 'OrderShipped', 'OrderDelivered', 'OrderCancelled']),
-    subject: z.uuid(),
-    time: z.iso.datetime(),
-    datacontenttype: z.literal('application/json'),
-    data: z.record(z.string(), z.unknown()),
-    position: z.string().regex(/^\d+$/),
-    aggregateversion: z.number().int().min(1),
-    traceparent: z.string().optional(),
-    tracestate: z.string().optional(),
-    correlationid: z.string().optional(),
-  })
-  .meta({ id: 'OrderCloudEvent' });
-
 export const fieldErrorSchema = z
   .strictObject({
     in: z.enum(['path', 'query', 'header', 'body']),
@@ -95,13 +80,9 @@ export const fieldErrorSchema = z
   })
   .meta({ id: 'FieldError' });
 
-export const problemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    instance: z.string().optional(),
-    errors: z.array(fieldErrorSchema).optional(),
-  })
-  .meta({ id: 'Problem', description: 'RFC 9457 problem details; some problems add members' });
+export const validationProblemSchema = problemSchema
+  .extend({ errors: z.array(fieldErrorSchema).optional() })
+  .meta({
+    id: 'ValidationProblem',
+    description: 'A problem; an invalid request lists every bad field in `errors`',
+  });

@@ -1,4 +1,6 @@
 import { CloudEvent, type CloudEventV1 } from 'cloudevents';
+import { dataSchemaUri } from './data-schema.js';
+import { isOrderEventType } from './order-events.js';
 import type { OutboxEvent } from './outbox-event.js';
 
 /** The body of a delivery: a JSON array of CloudEvents 1.0 in structured mode. */
@@ -37,6 +39,8 @@ export function toCloudEvent(event: OutboxEvent): OrderCloudEvent {
     position: event.position,
     aggregateversion: event.aggregateVersion,
   };
+  // Every type the Order service writes has a schema; a row of another type goes out without one.
+  if (isOrderEventType(event.eventType)) cloudEvent.dataschema = dataSchemaUri(event.eventType);
   if (event.metadata.traceparent) cloudEvent.traceparent = event.metadata.traceparent;
   if (event.metadata.tracestate) cloudEvent.tracestate = event.metadata.tracestate;
   if (event.metadata.correlationId) cloudEvent.correlationid = event.metadata.correlationId;

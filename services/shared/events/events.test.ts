@@ -35,10 +35,15 @@ describe('the CloudEvents mapping', () => {
       aggregateversion: 2,
       traceparent: event.metadata.traceparent,
       correlationid: 'req-7',
+      dataschema: 'urn:order-outbox:schema:OrderPlaced:1',
     });
     const parsed = parseCloudEventBatch(JSON.parse(JSON.stringify([cloudEvent])));
     expect(parsed.ok).toBe(true);
     if (parsed.ok) expect(parsed.events[0]?.data).toEqual(event.payload);
+  });
+
+  it('names no dataschema for an event type without a schema', () => {
+    expect(toCloudEvent({ ...event, eventType: 'OrderAudited' })).not.toHaveProperty('dataschema');
   });
 
   it.each([

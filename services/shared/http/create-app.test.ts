@@ -5,6 +5,7 @@ import { serve, type Served } from '../../../test/support/serve.js';
 import { isDatabaseReachable } from '../db/is-reachable.js';
 import { createLogger } from '../logger.js';
 import { createHttpApp } from './create-app.js';
+import { buildServiceDocument } from './openapi/build-document.js';
 import { HttpProblem } from './problem.js';
 
 let database: TestDatabase;
@@ -18,6 +19,7 @@ beforeAll(async () => {
     service: 'test',
     logger: createLogger('test', 'silent'),
     bodyLimit: '1kb',
+    openApi: buildServiceDocument({ title: 'Test', description: 'A test app', paths: {} }),
     isReady: async () => databaseUp && (await isDatabaseReachable(database.db)),
     routes: (app) => {
       app.post('/echo', (req, res) => {

@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../logger.js';
 import { errorHandler, notFound } from './errors.js';
+import type { OpenApiDocument } from './openapi/build-document.js';
 import { createHttpMetrics } from './metrics.js';
 import { JSON_MEDIA_TYPES, requireJsonBody } from './require-json.js';
 import { requireValidPath } from './require-valid-path.js';
@@ -11,6 +12,8 @@ export type HttpAppOptions = {
   logger: Logger;
   /** Body size limit, e.g. "256kb". */
   bodyLimit: string;
+  /** Served at GET /openapi.json: every route the service answers, this one included. */
+  openApi: OpenApiDocument;
   /** What /readyz checks, usually that PostgreSQL answers. */
   isReady: () => Promise<boolean>;
   /** The service's own routes, mounted between the common middleware and the error handlers. */
@@ -26,7 +29,8 @@ export type HttpAppOptions = {
 
 /**
  * Every service's HTTP edge: paths that decode (400 otherwise), JSON bodies within a limit,
- * problem+json for every error, health, readiness and Prometheus metrics. Routes come in through
+ * problem+json for every error, health, readiness, Prometheus metrics and the service's OpenAPI
+ * document. Routes come in through
  * `routes` so the 404 and error handlers are always last.
  */
 export function createHttpApp(options: HttpAppOptions): Express {
@@ -50,6 +54,10 @@ export function createHttpApp(options: HttpAppOptions): Express {
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  const openApi = JSON.stringify(options.openApi);
+  app.get('/openapi.json', (_req, res) => {
+    res.type('application/json').send(openApi);
   });
 
   options.routes(app, metrics.registry);

@@ -4,6 +4,7 @@ import type { DB } from '../../shared/db/database.js';
 import type { Logger } from '../../shared/logger.js';
 import { createSubscriberApp } from '../inbox/create-subscriber-app.js';
 import { billingEffects } from './billing-effects.js';
+import { billingPaths } from './billing-openapi.js';
 import { mountBillingRoutes } from './billing-routes.js';
 import type { Catalog } from './catalog.js';
 
@@ -21,5 +22,6 @@ export function createBillingApp(options: BillingAppOptions): Express {
     ...options,
     effects: billingEffects(options.catalog),
     routes: (app) => mountBillingRoutes(app, options.db, options.catalog, options.clock),
+    paths: billingPaths,
   });
 }

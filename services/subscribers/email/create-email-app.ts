@@ -5,6 +5,7 @@ import type { DB } from '../../shared/db/database.js';
 import type { Logger } from '../../shared/logger.js';
 import { createSubscriberApp } from '../inbox/create-subscriber-app.js';
 import { emailEffects } from './email-effects.js';
+import { emailPaths } from './email-openapi.js';
 import { mountEmailRoutes } from './email-routes.js';
 import type { EmailTransport } from './email-transport.js';
 import { recordingTransport } from './recording-transport.js';
@@ -26,5 +27,6 @@ export function createEmailApp(options: EmailAppOptions): Express {
     ...options,
     effects: emailEffects(options.transport ?? recordingTransport(options.logger)),
     routes: (app) => mountEmailRoutes(app, options.db),
+    paths: emailPaths,
   });
 }

@@ -7,6 +7,7 @@ import { createHttpApp } from '../../shared/http/create-app.js';
 import type { Logger } from '../../shared/logger.js';
 import { mountEventsRoute } from './events-route.js';
 import { createInboxMetrics } from './inbox-metrics.js';
+import { buildSubscriberDocument } from './subscriber-openapi.js';
 import type { SubscriberEffects } from './subscriber.js';
 
 export type SubscriberAppOptions = {
@@ -19,17 +20,23 @@ export type SubscriberAppOptions = {
   bodyLimit: string;
   /** The service's own read (and admin) routes. */
   routes: (app: Express) => void;
+  /** Those routes as OpenAPI paths; the contract tests hold them to the routes mounted. */
+  paths: Record<string, Record<string, unknown>>;
   /** Where /metrics reads from; a fresh one unless the service registers metrics of its own there. */
   registry?: Registry;
 };
 
-/** A subscriber's HTTP edge: the common app (health, metrics, problem+json) with POST /events. */
+/**
+ * A subscriber's HTTP edge: the common app (health, metrics, problem+json, /openapi.json) with
+ * POST /events.
+ */
 export function createSubscriberApp(options: SubscriberAppOptions): Express {
   return createHttpApp({
     service: options.effects.name,
     logger: options.logger,
     bodyLimit: options.bodyLimit,
     registry: options.registry,
+    openApi: buildSubscriberDocument(options.effects.name, options.paths),
     isReady: () => isDatabaseReachable(options.db),
     // POST /events reads its own body: the signature is checked over the raw bytes first.
     rawBodyRoutes: (app, registry) => {

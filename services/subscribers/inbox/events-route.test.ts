@@ -52,6 +52,7 @@ beforeAll(async () => {
       logger: createLogger('test', 'silent'),
       bodyLimit: '1mb',
       routes: () => {},
+      paths: {},
     }),
   );
 });

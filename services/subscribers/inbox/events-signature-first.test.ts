@@ -36,6 +36,7 @@ beforeAll(async () => {
       logger: createLogger('test', 'silent'),
       bodyLimit: '4mb',
       routes: () => {},
+      paths: {},
     }),
   );
 });

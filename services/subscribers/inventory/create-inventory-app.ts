@@ -4,6 +4,7 @@ import type { DB } from '../../shared/db/database.js';
 import type { Logger } from '../../shared/logger.js';
 import { createSubscriberApp } from '../inbox/create-subscriber-app.js';
 import { inventoryEffects } from './inventory-effects.js';
+import { inventoryPaths } from './inventory-openapi.js';
 import { mountInventoryRoutes } from './inventory-routes.js';
 
 export type InventoryAppOptions = {
@@ -19,5 +20,6 @@ export function createInventoryApp(options: InventoryAppOptions): Express {
     ...options,
     effects: inventoryEffects,
     routes: (app) => mountInventoryRoutes(app, options.db, options.clock),
+    paths: inventoryPaths,
   });
 }

@@ -4,6 +4,7 @@ import type { DB } from '../../shared/db/database.js';
 import type { Logger } from '../../shared/logger.js';
 import { createSubscriberApp } from '../inbox/create-subscriber-app.js';
 import { warehouseEffects } from './warehouse-effects.js';
+import { warehousePaths } from './warehouse-openapi.js';
 import { mountWarehouseRoutes } from './warehouse-routes.js';
 
 export type WarehouseAppOptions = {
@@ -19,5 +20,6 @@ export function createWarehouseApp(options: WarehouseAppOptions): Express {
     ...options,
     effects: warehouseEffects,
     routes: (app) => mountWarehouseRoutes(app, options.db),
+    paths: warehousePaths,
   });
 }

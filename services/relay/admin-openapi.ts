@@ -1,0 +1,46 @@
+import { buildServiceDocument, type OpenApiDocument } from '../shared/http/openapi/build-document.js';
+import { deliveryOperation } from '../shared/http/openapi/delivery-operation.js';
+import { commonProblems, json } from '../shared/http/openapi/responses.js';
+
+/** The relay admin port's OpenAPI 3.1 document, with the delivery contract as its webhook. */
+export function buildRelayAdminDocument(): OpenApiDocument {
+  return buildServiceDocument({
+    title: 'Relay admin',
+    description:
+      'The relay worker delivers the outbox to each subscription. Its admin port answers health, ' +
+      'readiness, metrics and what this instance drives; the events it sends are the `orderEvents` webhook.',
+    paths: {
+      '/asyncapi.json': {
+        get: {
+          operationId: 'asyncApiDocument',
+          tags: ['operations'],
+          summary: 'The AsyncAPI 3.0 document of the events this relay delivers',
+          responses: { '200': json('AsyncAPI 3.0', { type: 'object' }), ...commonProblems },
+        },
+      },
+      '/streams': {
+        get: {
+          operationId: 'listOwnedStreams',
+          tags: ['operations'],
+          summary: 'The streams (subscriptions) this relay instance holds the lease of right now',
+          responses: {
+            '200': json('This instance', {
+              type: 'object',
+              properties: {
+                instanceId: { type: 'string' },
+                owned: { type: 'array', items: { type: 'string' }, description: 'Subscription names' },
+                listening: {
+                  type: 'boolean',
+                  description: 'Whether LISTEN for outbox wake-ups is live (otherwise it polls)',
+                },
+              },
+              required: ['instanceId', 'owned', 'listening'],
+            }),
+            ...commonProblems,
+          },
+        },
+      },
+    },
+    webhooks: { orderEvents: deliveryOperation('deliverOrderEvents') },
+  });
+}

@@ -1,0 +1,53 @@
+import { json, problem } from './responses.js';
+
+/**
+ * The routes createHttpApp gives every service: liveness, readiness, Prometheus metrics and the
+ * service's own OpenAPI document.
+ */
+export function servicePaths(): Record<string, unknown> {
+  const status = (values: string[]) => ({
+    type: 'object',
+    properties: { status: { enum: values }, database: { type: 'boolean' } },
+    required: ['status'],
+  });
+  return {
+    '/healthz': {
+      get: {
+        operationId: 'health',
+        tags: ['operations'],
+        summary: 'Liveness: the process answers',
+        responses: { '200': json('Alive', status(['ok'])) },
+      },
+    },
+    '/readyz': {
+      get: {
+        operationId: 'readiness',
+        tags: ['operations'],
+        summary: 'Readiness: PostgreSQL answers',
+        responses: {
+          '200': json('Ready', status(['ready'])),
+          '503': json('PostgreSQL does not answer', status(['unavailable'])),
+        },
+      },
+    },
+    '/metrics': {
+      get: {
+        operationId: 'metrics',
+        tags: ['operations'],
+        summary: 'Prometheus metrics (text exposition format)',
+        responses: {
+          '200': { description: 'The metrics', content: { 'text/plain': { schema: { type: 'string' } } } },
+          '500': problem('The metrics could not be collected'),
+        },
+      },
+    },
+    '/openapi.json': {
+      get: {
+        operationId: 'openApiDocument',
+        tags: ['operations'],
+        summary: 'This document',
+        responses: { '200': json('OpenAPI 3.1', { type: 'object' }) },
+      },
+    },
+  };
+}
