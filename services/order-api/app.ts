@@ -5,7 +5,7 @@ import type { DB } from '../shared/db/database.js';
 import { isDatabaseReachable } from '../shared/db/is-reachable.js';
 import { createHttpApp } from '../shared/http/create-app.js';
 import type { Logger } from '../shared/logger.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../shared/clock.js';
 import type { OutboxNotifier } from './store/outbox-notifier.js';
 import { createCommandMetrics } from './http/command-metrics.js';
 import { mountCommandRoutes } from './http/command-routes.js';

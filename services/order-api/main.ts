@@ -13,7 +13,7 @@ import { provisionDatabase } from '../shared/postgres/provision.js';
 import { installGracefulShutdown } from '../shared/shutdown.js';
 import { createOrderApiApp } from './app.js';
 import { createOutboxNotifier } from './store/outbox-notifier.js';
-import { systemClock } from './clock.js';
+import { systemClock } from '../shared/clock.js';
 import { loadConfig } from './config.js';
 import { scheduleIdempotencyPurge } from './idempotency/purge-job.js';
 

@@ -121,7 +121,7 @@ describe('a refused event', () => {
   it('honours Retry-After: the next attempt is scheduled when the endpoint asked, not before', async () => {
     // Given a clock the test moves, and a subscriber that answers 503 with Retry-After: 120 once
     let offsetMs = 0;
-    const clock = { now: () => new Date(Date.now() + offsetMs) };
+    const clock = () => new Date(Date.now() + offsetMs);
     const target = await receiver();
     await subscribe(database.db, 'busy', target);
     let refusals = 0;

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { DB } from '../shared/db/database.js';
 import type { Logger } from '../shared/logger.js';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '../shared/clock.js';
 import type { RelayConfig } from './config.js';
 import { createHttpTransport } from './delivery/http-transport.js';
 import { startFenceWatch } from './fence-watch.js';

@@ -1,7 +1,7 @@
 import { createLogger } from '../../services/shared/logger.js';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../services/shared/db/database.js';
-import type { Clock } from '../../services/relay/clock.js';
+import type { Clock } from '../../services/shared/clock.js';
 import type { RelayConfig } from '../../services/relay/config.js';
 import { startRelay, type Relay } from '../../services/relay/relay.js';
 import { createSubscription } from '../../services/relay/subscriptions/create-subscription.js';

@@ -4,7 +4,7 @@ import type { DB } from '../../shared/db/database.js';
 import { isTransientDatabaseError } from '../../shared/db/transient.js';
 import { HttpProblem } from '../../shared/http/problem.js';
 import type { Logger } from '../../shared/logger.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../shared/clock.js';
 import { requestFingerprint } from '../idempotency/fingerprint.js';
 import type { StoredResponse } from '../idempotency/stored-response.js';
 import type { OutboxNotifier } from '../store/outbox-notifier.js';

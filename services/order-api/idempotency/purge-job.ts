@@ -2,7 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../shared/db/database.js';
 import type { Logger } from '../../shared/logger.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../shared/clock.js';
 import { purgeIdempotencyRecords } from './purge-idempotency-records.js';
 
 /** Schedules the purge of expired Idempotency-Key records; noOverlap keeps one run at a time. */

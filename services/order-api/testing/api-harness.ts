@@ -11,7 +11,7 @@ import { createDb } from '../../shared/db/create-db.js';
 import type { Logger } from '../../shared/logger.js';
 import { createOrderApiApp } from '../app.js';
 import { createOutboxNotifier } from '../store/outbox-notifier.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../shared/clock.js';
 
 /**
  * A real Order API for a spec file: its own migrated database, the app served over real HTTP on a

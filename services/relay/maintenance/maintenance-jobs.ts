@@ -2,7 +2,7 @@ import cron from 'node-cron';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../shared/db/database.js';
 import type { Logger } from '../../shared/logger.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../shared/clock.js';
 import { purgeOutbox } from './purge-outbox.js';
 
 export type MaintenanceJobs = { stop(): Promise<void> };
@@ -23,7 +23,7 @@ export function startMaintenanceJobs(options: {
     options.purgeCron,
     async () => {
       try {
-        const cutoff = new Date(clock.now().getTime() - options.retentionMs);
+        const cutoff = new Date(clock().getTime() - options.retentionMs);
         const deleted = await purgeOutbox(db, cutoff);
         logger.info({ deleted, cutoff }, 'outbox purged');
       } catch (error) {

@@ -97,7 +97,7 @@ describe('the outbox purge', () => {
     const jobs = startMaintenanceJobs({
       db: database.db,
       logger: createLogger('purge-test', 'silent'),
-      clock: { now: () => new Date() },
+      clock: () => new Date(),
       purgeCron: '* * * * * *',
       retentionMs: 7 * DAY,
     });

@@ -6,11 +6,12 @@ import { createSubscriberApp } from '../inbox/create-subscriber-app.js';
 import { billingEffects } from './billing-effects.js';
 import { mountBillingRoutes } from './billing-routes.js';
 import type { Catalog } from './catalog.js';
+import type { Clock } from '../../shared/clock.js';
 
 export type BillingAppOptions = {
   db: Kysely<DB>;
   webhookSecret: string;
-  clock: () => Date;
+  clock: Clock;
   logger: Logger;
   bodyLimit: string;
   catalog: Catalog;

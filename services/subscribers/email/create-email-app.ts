@@ -8,11 +8,12 @@ import { emailEffects } from './email-effects.js';
 import { mountEmailRoutes } from './email-routes.js';
 import type { EmailTransport } from './email-transport.js';
 import { recordingTransport } from './recording-transport.js';
+import type { Clock } from '../../shared/clock.js';
 
 export type EmailAppOptions = {
   db: Kysely<DB>;
   webhookSecret: string;
-  clock: () => Date;
+  clock: Clock;
   logger: Logger;
   bodyLimit: string;
   /** Defaults to the recording transport. */

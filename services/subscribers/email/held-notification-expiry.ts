@@ -3,10 +3,11 @@ import { Counter, type Registry } from 'prom-client';
 import type { DB } from '../../shared/db/database.js';
 import type { Logger } from '../../shared/logger.js';
 import { expireHeldNotifications } from './expire-held-notifications.js';
+import type { Clock } from '../../shared/clock.js';
 
 export type HeldNotificationExpiryOptions = {
   db: Kysely<DB>;
-  clock: () => Date;
+  clock: Clock;
   /** How long a notification may wait for its order's OrderPlaced (EMAIL_HELD_NOTIFICATION_TTL). */
   ttlMs: number;
   logger: Logger;

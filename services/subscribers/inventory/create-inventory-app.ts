@@ -5,11 +5,12 @@ import type { Logger } from '../../shared/logger.js';
 import { createSubscriberApp } from '../inbox/create-subscriber-app.js';
 import { inventoryEffects } from './inventory-effects.js';
 import { mountInventoryRoutes } from './inventory-routes.js';
+import type { Clock } from '../../shared/clock.js';
 
 export type InventoryAppOptions = {
   db: Kysely<DB>;
   webhookSecret: string;
-  clock: () => Date;
+  clock: Clock;
   logger: Logger;
   bodyLimit: string;
 };

@@ -5,11 +5,12 @@ import type { Logger } from '../../shared/logger.js';
 import { createSubscriberApp } from '../inbox/create-subscriber-app.js';
 import { warehouseEffects } from './warehouse-effects.js';
 import { mountWarehouseRoutes } from './warehouse-routes.js';
+import type { Clock } from '../../shared/clock.js';
 
 export type WarehouseAppOptions = {
   db: Kysely<DB>;
   webhookSecret: string;
-  clock: () => Date;
+  clock: Clock;
   logger: Logger;
   bodyLimit: string;
 };
