@@ -1,5 +1,3 @@
-import cron from 'node-cron';
-import { z } from 'zod';
 import {
   commonConfigShape,
   envTypes,
@@ -12,10 +10,7 @@ const orderApiShape = {
   ...commonConfigShape,
   ORDER_API_PORT: envTypes.port(3000),
   IDEMPOTENCY_TTL_HOURS: envTypes.positiveInt(24),
-  IDEMPOTENCY_PURGE_SCHEDULE: z
-    .string()
-    .refine((expression) => cron.validate(expression), 'must be a cron expression such as */15 * * * *')
-    .default('*/15 * * * *'),
+  IDEMPOTENCY_PURGE_SCHEDULE: envTypes.cronSchedule('*/15 * * * *'),
 };
 
 export type OrderApiConfig = CommonConfig & {

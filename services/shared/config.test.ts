@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, envTypes, loadConfig, parseConfig } from './config.js';
 
 describe('loadConfig', () => {
   it('applies the documented defaults when nothing is set', () => {
@@ -42,5 +42,39 @@ describe('loadConfig', () => {
   ])('rejects %s=%s with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}: .*\\(got "${value}"\\)`));
+  });
+});
+
+describe('duration and schedule variables', () => {
+  const shape = {
+    WAIT: envTypes.duration('30s'),
+    MAYBE: envTypes.optionalDuration(),
+    SCHEDULE: envTypes.cronSchedule('*/15 * * * *'),
+  };
+
+  it('defaults what is unset, and leaves an optional duration undefined', () => {
+    expect(parseConfig(shape, {})).toEqual({ WAIT: 30_000, SCHEDULE: '*/15 * * * *' });
+  });
+
+  it.each([
+    [
+      { WAIT: '1500ms', MAYBE: '7d' },
+      { WAIT: 1_500, MAYBE: 7 * 86_400_000 },
+    ],
+    [
+      { WAIT: '24h', SCHEDULE: '0 3 * * *' },
+      { WAIT: 86_400_000, SCHEDULE: '0 3 * * *' },
+    ],
+  ])('reads %j as %j', (env, expected) => {
+    expect(parseConfig(shape, env)).toMatchObject(expected);
+  });
+
+  it.each([
+    ['WAIT', '24'],
+    ['WAIT', 'a day'],
+    ['MAYBE', '1w'],
+    ['SCHEDULE', 'hourly'],
+  ])('rejects %s=%s with a message naming the variable', (name, value) => {
+    expect(() => parseConfig(shape, { [name]: value })).toThrow(new RegExp(`${name}: must be a`));
   });
 });

@@ -1,4 +1,6 @@
+import cron from 'node-cron';
 import { z } from 'zod';
+import { parseDuration } from './duration.js';
 
 /** Thrown at start-up when an environment variable is missing or malformed; names the variable. */
 export class ConfigError extends Error {
@@ -30,6 +32,15 @@ export function parseConfig<Shape extends z.ZodRawShape>(
   );
 }
 
+const durationText = () =>
+  z
+    .string()
+    .refine(
+      (text) => parseDuration(text) !== undefined,
+      'must be a duration such as 1500ms, 30s, 5m, 24h or 7d',
+    );
+const toMilliseconds = (text: string) => parseDuration(text)!;
+
 /** Reusable variable types: each rejects bad input with a message fit for an operator. */
 export const envTypes = {
   port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
@@ -47,6 +58,16 @@ export const envTypes = {
     z
       .string()
       .regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/i, 'must be a size such as 256kb or 1mb')
+      .default(fallback),
+  /** A duration in the one grammar of duration.ts ("30m", "24h", "7d", "1500ms"), read as milliseconds. */
+  duration: (fallback: string) => durationText().default(fallback).transform(toMilliseconds),
+  /** As `duration`, but unset stays undefined (for variables whose absence means "never"). */
+  optionalDuration: () => durationText().transform(toMilliseconds).optional(),
+  /** A node-cron expression (seconds field optional), checked at start-up rather than at the first tick. */
+  cronSchedule: (fallback: string) =>
+    z
+      .string()
+      .refine((expression) => cron.validate(expression), 'must be a cron expression such as "*/15 * * * *"')
       .default(fallback),
   flag: (fallback: boolean) =>
     z

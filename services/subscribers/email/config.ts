@@ -1,4 +1,5 @@
-import { durationType, loadSubscriberConfig, type SubscriberConfig } from '../inbox/subscriber-config.js';
+import { envTypes } from '../../shared/config.js';
+import { loadSubscriberConfig, type SubscriberConfig } from '../inbox/subscriber-config.js';
 
 export type EmailConfig = SubscriberConfig & {
   /** How long a notification waits for its order's OrderPlaced before it is dropped unsent. */
@@ -7,7 +8,7 @@ export type EmailConfig = SubscriberConfig & {
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): EmailConfig {
   const config = loadSubscriberConfig('email', env, {
-    EMAIL_HELD_NOTIFICATION_TTL: durationType('3d').refine((ms) => ms > 0, 'must be longer than 0'),
+    EMAIL_HELD_NOTIFICATION_TTL: envTypes.duration('3d').refine((ms) => ms > 0, 'must be longer than 0'),
   });
   return { ...config, heldNotificationTtlMs: config.extra.EMAIL_HELD_NOTIFICATION_TTL };
 }
