@@ -18,7 +18,7 @@ export type OrderApiOptions = {
   clock: Clock;
   logger: Logger;
   bodyLimit: string;
-  idempotencyTtlHours: number;
+  idempotencyRetentionMs: number;
   /** Wakes the relay after commands that appended events; the caller drains it on shutdown. */
   notifier: OutboxNotifier;
   registry?: Registry;
@@ -49,7 +49,7 @@ export function createOrderApiApp(options: OrderApiOptions): Express {
         clock: options.clock,
         logger: options.logger,
         metrics: createCommandMetrics(registry),
-        idempotencyTtlHours: options.idempotencyTtlHours,
+        idempotencyRetentionMs: options.idempotencyRetentionMs,
         notifier: options.notifier,
       });
     },

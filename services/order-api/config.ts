@@ -9,13 +9,13 @@ import {
 const orderApiShape = {
   ...commonConfigShape,
   ORDER_API_PORT: envTypes.port(3000),
-  IDEMPOTENCY_TTL_HOURS: envTypes.positiveInt(24),
+  IDEMPOTENCY_RETENTION: envTypes.duration('24h').refine((ms) => ms > 0, 'must be longer than 0'),
   IDEMPOTENCY_PURGE_SCHEDULE: envTypes.cronSchedule('*/15 * * * *'),
 };
 
 export type OrderApiConfig = CommonConfig & {
   port: number;
-  idempotencyTtlHours: number;
+  idempotencyRetentionMs: number;
   idempotencyPurgeSchedule: string;
 };
 
@@ -24,7 +24,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     ...toCommonConfig(vars),
     port: vars.ORDER_API_PORT,
-    idempotencyTtlHours: vars.IDEMPOTENCY_TTL_HOURS,
+    idempotencyRetentionMs: vars.IDEMPOTENCY_RETENTION,
     idempotencyPurgeSchedule: vars.IDEMPOTENCY_PURGE_SCHEDULE,
   };
 }

@@ -49,7 +49,7 @@ const app = createOrderApiApp({
   clock: systemClock,
   logger,
   bodyLimit: config.httpBodyLimit,
-  idempotencyTtlHours: config.idempotencyTtlHours,
+  idempotencyRetentionMs: config.idempotencyRetentionMs,
 });
 const server = await listen(app, config.port);
 const purge = scheduleIdempotencyPurge({
@@ -57,7 +57,7 @@ const purge = scheduleIdempotencyPurge({
   clock: systemClock,
   logger,
   schedule: config.idempotencyPurgeSchedule,
-  ttlHours: config.idempotencyTtlHours,
+  retentionMs: config.idempotencyRetentionMs,
 });
 logger.info({ port: boundPort(server) }, 'order API listening');
 

@@ -31,7 +31,7 @@ const relayShape = {
   RELAY_DEFAULT_SUBSCRIPTIONS: envTypes.flag(true),
   OUTBOX_RETENTION: envTypes.duration('7d'),
   RELAY_FENCE_WARN_AFTER: envTypes.duration('30s'),
-  RELAY_PURGE_CRON: envTypes.cronSchedule('*/15 * * * *'),
+  OUTBOX_PURGE_SCHEDULE: envTypes.cronSchedule('*/15 * * * *'),
 };
 
 export type RelayConfig = CommonConfig & {
@@ -46,7 +46,7 @@ export type RelayConfig = CommonConfig & {
   instanceId: string | undefined;
   createDefaultSubscriptions: boolean;
   outboxRetentionMs: number;
-  purgeCron: string;
+  purgeSchedule: string;
   /** Warn, naming the holder, once the fence has held a stream back this long. */
   fenceWarnAfterMs: number;
 };
@@ -78,7 +78,7 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
     instanceId: vars.RELAY_INSTANCE_ID,
     createDefaultSubscriptions: vars.RELAY_DEFAULT_SUBSCRIPTIONS,
     outboxRetentionMs: vars.OUTBOX_RETENTION,
-    purgeCron: vars.RELAY_PURGE_CRON,
+    purgeSchedule: vars.OUTBOX_PURGE_SCHEDULE,
     fenceWarnAfterMs: vars.RELAY_FENCE_WARN_AFTER,
   };
 }

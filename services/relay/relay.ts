@@ -33,7 +33,7 @@ export type RelayOptions = {
     | 'httpTimeoutMs'
     | 'lease'
     | 'instanceId'
-    | 'purgeCron'
+    | 'purgeSchedule'
     | 'outboxRetentionMs'
     | 'fenceWarnAfterMs'
   >;
@@ -168,7 +168,7 @@ export function startRelay(options: RelayOptions): Relay {
           db,
           logger: log,
           clock: workerDeps.clock,
-          purgeCron: config.purgeCron,
+          purgeSchedule: config.purgeSchedule,
           retentionMs: config.outboxRetentionMs,
         });
   const fenceWatch = startFenceWatch({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, envTypes, loadConfig, parseConfig } from './config.js';
+import { ConfigError, envTypes, loadConfig, parseConfig, renamedVariableProblems } from './config.js';
 
 describe('loadConfig', () => {
   it('applies the documented defaults when nothing is set', () => {
@@ -76,5 +76,39 @@ describe('duration and schedule variables', () => {
     ['SCHEDULE', 'hourly'],
   ])('rejects %s=%s with a message naming the variable', (name, value) => {
     expect(() => parseConfig(shape, { [name]: value })).toThrow(new RegExp(`${name}: must be a`));
+  });
+});
+
+describe('renamed variables', () => {
+  it.each([
+    [{}, []],
+    [{ RELAY_PURGE_CRON: '' }, []],
+    [{ OUTBOX_PURGE_SCHEDULE: '0 * * * *' }, []],
+    [
+      { RELAY_PURGE_CRON: '0 * * * *' },
+      [
+        'RELAY_PURGE_CRON: was renamed OUTBOX_PURGE_SCHEDULE; set OUTBOX_PURGE_SCHEDULE instead and remove RELAY_PURGE_CRON',
+      ],
+    ],
+    [
+      { IDEMPOTENCY_TTL_HOURS: '48' },
+      [
+        'IDEMPOTENCY_TTL_HOURS: was renamed IDEMPOTENCY_RETENTION (a duration: 24h rather than 24); set IDEMPOTENCY_RETENTION instead and remove IDEMPOTENCY_TTL_HOURS',
+      ],
+    ],
+    [
+      { EMAIL_HELD_NOTIFICATION_TTL: '3d', RELAY_PURGE_CRON: '0 * * * *' },
+      [
+        'RELAY_PURGE_CRON: was renamed OUTBOX_PURGE_SCHEDULE; set OUTBOX_PURGE_SCHEDULE instead and remove RELAY_PURGE_CRON',
+        'EMAIL_HELD_NOTIFICATION_TTL: was renamed EMAIL_HELD_NOTIFICATION_RETENTION; set EMAIL_HELD_NOTIFICATION_RETENTION instead and remove EMAIL_HELD_NOTIFICATION_TTL',
+      ],
+    ],
+  ])('finds in %j: %j', (env, problems) => {
+    expect(renamedVariableProblems(env)).toEqual(problems);
+  });
+
+  it('stops every service that reads its configuration, naming the new name', () => {
+    expect(() => loadConfig({ IDEMPOTENCY_TTL_HOURS: '24' })).toThrow(ConfigError);
+    expect(() => loadConfig({ IDEMPOTENCY_TTL_HOURS: '24' })).toThrow(/IDEMPOTENCY_RETENTION/);
   });
 });

@@ -21,7 +21,7 @@ export function testRelayConfig(overrides: Partial<TestRelayConfig> = {}): TestR
     httpTimeoutMs: 5_000,
     lease: { ttlMs: 2_000, renewMs: 300 },
     instanceId: undefined,
-    purgeCron: '0 0 1 1 *',
+    purgeSchedule: '0 0 1 1 *',
     outboxRetentionMs: 7 * 86_400_000,
     fenceWarnAfterMs: 30_000,
     ...overrides,

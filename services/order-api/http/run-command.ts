@@ -22,7 +22,7 @@ export type CommandDeps = {
   clock: Clock;
   logger: Logger;
   metrics: CommandMetrics;
-  idempotencyTtlHours: number;
+  idempotencyRetentionMs: number;
   notifier: OutboxNotifier;
 };
 

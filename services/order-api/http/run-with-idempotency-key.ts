@@ -72,7 +72,7 @@ async function runInTransaction<Input>(
   if (!(await tryLockIdempotencyKey(trx, spec.scope, key))) return { kind: 'in-flight' };
   const existing = await findIdempotencyRecord(trx, spec.scope, key);
   // An expired record the purge job has not reached yet counts as gone.
-  if (existing && existing.createdAt >= idempotencyCutoff(now, deps.idempotencyTtlHours)) {
+  if (existing && existing.createdAt >= idempotencyCutoff(now, deps.idempotencyRetentionMs)) {
     return existing.fingerprint === fingerprint
       ? { kind: 'replay', response: existing.response }
       : { kind: 'key-reused' };

@@ -11,14 +11,14 @@ export function scheduleIdempotencyPurge(options: {
   clock: Clock;
   logger: Logger;
   schedule: string;
-  ttlHours: number;
+  retentionMs: number;
 }): ScheduledTask {
   return cron.schedule(
     options.schedule,
     async () => {
       try {
-        const purged = await purgeIdempotencyRecords(options.db, options.clock(), options.ttlHours);
-        options.logger.info({ purged, ttlHours: options.ttlHours }, 'expired idempotency keys purged');
+        const purged = await purgeIdempotencyRecords(options.db, options.clock(), options.retentionMs);
+        options.logger.info({ purged, retentionMs: options.retentionMs }, 'expired idempotency keys purged');
       } catch (error) {
         options.logger.error({ err: error }, 'idempotency key purge failed');
       }

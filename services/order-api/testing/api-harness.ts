@@ -32,7 +32,7 @@ export type ApiHarness = {
 };
 
 export async function startApiHarness(
-  options: { clock?: Clock; poolMax?: number; idempotencyTtlHours?: number; throughProxy?: boolean } = {},
+  options: { clock?: Clock; poolMax?: number; idempotencyRetentionMs?: number; throughProxy?: boolean } = {},
 ): Promise<ApiHarness> {
   const database = await createTestDatabase({ poolMax: options.poolMax ?? 10 });
   const proxy = options.throughProxy ? await startConnectionCuttingProxy(database.url) : undefined;
@@ -54,7 +54,7 @@ export async function startApiHarness(
     clock: options.clock ?? (() => new Date()),
     logger,
     bodyLimit: '16kb',
-    idempotencyTtlHours: options.idempotencyTtlHours ?? 24,
+    idempotencyRetentionMs: options.idempotencyRetentionMs ?? 86_400_000,
   });
   const served: Served = await serve(app);
   const baseUrl = served.baseUrl;

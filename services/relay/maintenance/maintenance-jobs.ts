@@ -15,12 +15,12 @@ export function startMaintenanceJobs(options: {
   db: Kysely<DB>;
   logger: Logger;
   clock: Clock;
-  purgeCron: string;
+  purgeSchedule: string;
   retentionMs: number;
 }): MaintenanceJobs {
   const { db, logger, clock } = options;
   const purge = cron.schedule(
-    options.purgeCron,
+    options.purgeSchedule,
     async () => {
       try {
         const cutoff = new Date(clock().getTime() - options.retentionMs);

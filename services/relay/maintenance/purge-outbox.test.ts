@@ -98,7 +98,7 @@ describe('the outbox purge', () => {
       db: database.db,
       logger: createLogger('purge-test', 'silent'),
       clock: () => new Date(),
-      purgeCron: '* * * * * *',
+      purgeSchedule: '* * * * * *',
       retentionMs: 7 * DAY,
     });
     try {

@@ -36,7 +36,7 @@ await startSubscriber({
     const expire = heldNotificationExpiry({
       db,
       clock: systemClock,
-      ttlMs: config.heldNotificationTtlMs,
+      retentionMs: config.heldNotificationRetentionMs,
       logger,
       registry,
     });
