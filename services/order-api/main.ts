@@ -52,7 +52,7 @@ const app = createOrderApiApp({
   idempotencyRetentionMs: config.idempotencyRetentionMs,
 });
 const server = await listen(app, config.port);
-const purge = scheduleIdempotencyPurge({
+const stopPurge = scheduleIdempotencyPurge({
   db,
   clock: systemClock,
   logger,
@@ -64,7 +64,7 @@ logger.info({ port: boundPort(server) }, 'order API listening');
 installGracefulShutdown(
   logger,
   [
-    { name: 'stop purge job', run: () => purge.stop() },
+    { name: 'stop purge job', run: stopPurge },
     { name: 'close HTTP server', run: () => closeServer(server) },
     { name: 'send the last relay wake-up', run: () => notifier.drain() },
     { name: 'close database pool', run: () => db.destroy() },

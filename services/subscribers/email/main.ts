@@ -2,7 +2,7 @@
 import { Registry } from 'prom-client';
 import { loadDotEnv } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
-import { scheduleJob } from '../inbox/schedule-job.js';
+import { scheduleJob } from '../../shared/schedule-job.js';
 import { startSubscriber } from '../inbox/start-subscriber.js';
 import { loadConfig } from './config.js';
 import { createEmailApp } from './create-email-app.js';
