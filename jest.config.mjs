@@ -1,9 +1,8 @@
-import type { Config } from 'jest';
-
 // ESM all the way down: the project is `"type": "module"`, so jest runs with
 // --experimental-vm-modules (see the `test` script) and swc strips the types without
-// turning imports into require().
-const config: Config = {
+// turning imports into require(). Plain JavaScript so that jest loads it without a TypeScript loader.
+/** @type {import('jest').Config} */
+const config = {
   testEnvironment: 'node',
   roots: ['<rootDir>/services', '<rootDir>/test', '<rootDir>/migrations', '<rootDir>/bench'],
   testMatch: ['**/*.test.ts'],
