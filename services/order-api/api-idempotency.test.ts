@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { purgeIdempotencyRecords } from './idempotency/purge-idempotency-records.js';
-import { anOrder, createOrderVia, startApiHarness, type ApiHarness } from './testing/api-harness.js';
+import {
+  anOrder,
+  createOrderVia,
+  startApiHarness,
+  type ApiHarness,
+} from '../../test/support/order-api-harness.js';
 
 let api: ApiHarness;
 let now = new Date('2026-11-27T10:00:00.000Z');

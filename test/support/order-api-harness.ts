@@ -1,17 +1,14 @@
 import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { pino } from 'pino';
-import {
-  startConnectionCuttingProxy,
-  type ConnectionCuttingProxy,
-} from '../../../test/support/connection-cutting-proxy.js';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { serve, type Served } from '../../../test/support/serve.js';
-import { createDb } from '../../shared/db/create-db.js';
-import type { Logger } from '../../shared/logger.js';
-import { createOrderApiApp } from '../app.js';
-import { createOutboxNotifier } from '../store/outbox-notifier.js';
-import type { Clock } from '../../shared/clock.js';
+import { startConnectionCuttingProxy, type ConnectionCuttingProxy } from './connection-cutting-proxy.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { serve, type Served } from './serve.js';
+import { createDb } from '../../services/shared/db/create-db.js';
+import type { Logger } from '../../services/shared/logger.js';
+import { createOrderApiApp } from '../../services/order-api/app.js';
+import { createOutboxNotifier } from '../../services/order-api/store/outbox-notifier.js';
+import type { Clock } from '../../services/shared/clock.js';
 
 /**
  * A real Order API for a spec file: its own migrated database, the app served over real HTTP on a
