@@ -1,44 +1,24 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
+import { describe, expect, it } from '@jest/globals';
 import { insertOutboxEvents, orderEvents, type TestEvent } from '../../test/support/outbox-events.js';
-import { startTestRelay, subscribe } from '../../test/support/relay-harness.js';
-import { startReceiver, type WebhookReceiver } from '../../test/support/webhook-receiver.js';
+import { subscribe, useRelayTestBed } from '../../test/support/relay-harness.js';
+import type { WebhookReceiver } from '../../test/support/webhook-receiver.js';
 import { waitFor } from '../../test/support/wait-for.js';
 import { listDeadLetters } from './dead-letters/list-dead-letters.js';
 import { requestReplay } from './dead-letters/request-replay.js';
-import type { Relay } from './relay.js';
 import { readStreamStatus } from './streams/read-stream-status.js';
 
-let database: TestDatabase;
-let relay: Relay | undefined;
-let target: WebhookReceiver;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-
-afterEach(async () => {
-  await relay?.stop();
-  relay = undefined;
-  await database.db.deleteFrom('subscriptions').execute();
-  await database.db.deleteFrom('outbox').execute();
-  await target.close();
-});
-
-afterAll(async () => {
-  await database.destroy();
-});
+const bed = useRelayTestBed();
 
 /** A subscriber that refuses (422) the events in `refused`, alone or in a batch. */
 async function refusing(refused: Set<string>): Promise<WebhookReceiver> {
-  target = await startReceiver();
+  const target = await bed.receiver();
   target.reply = (batch) =>
     batch.some((event) => refused.has(event.id)) ? { status: 422 } : { status: 200 };
-  await subscribe(database.db, 'billing', target);
+  await subscribe(bed.database.db, 'billing', target);
   return target;
 }
 
-const open = () => listDeadLetters(database.db, { includeHeld: true });
+const open = () => listDeadLetters(bed.database.db, { includeHeld: true });
 const ids = (events: readonly TestEvent[]) => new Set(events.map((event) => event.eventId));
 
 describe("a dead letter keeps its order's order", () => {
@@ -46,13 +26,13 @@ describe("a dead letter keeps its order's order", () => {
     const [first, ...rest] = orderEvents(4, 3);
     const blockedOrder = first!.orderId;
     const refused = new Set([first!.eventId]);
-    await refusing(refused);
-    await insertOutboxEvents(database.db, [first!]);
-    relay = startTestRelay(database.db, database.url);
+    const target = await refusing(refused);
+    await insertOutboxEvents(bed.database.db, [first!]);
+    const relay = bed.startRelay();
     await waitFor('the first event parked', async () => (await open()).length === 1);
 
     // Later events of every order, the blocked one included, are written after the parking
-    await insertOutboxEvents(database.db, rest);
+    await insertOutboxEvents(bed.database.db, rest);
     relay.wake();
     const others = rest.filter((event) => event.orderId !== blockedOrder);
     const followers = rest.filter((event) => event.orderId === blockedOrder);
@@ -69,7 +49,7 @@ describe("a dead letter keeps its order's order", () => {
     // Held events were never sent
     for (const batch of target.batches)
       for (const event of batch.events) expect(followers.map((f) => f.eventId)).not.toContain(event.id);
-    const [status] = await readStreamStatus(database.db, new Date(), 'billing');
+    const [status] = await readStreamStatus(bed.database.db, new Date(), 'billing');
     expect(status).toMatchObject({ deadLetters: 1, heldEvents: followers.length, backlog: 0 });
   });
 
@@ -78,15 +58,15 @@ describe("a dead letter keeps its order's order", () => {
     const order = events[0]!.orderId;
     const [v1, v2, v3] = events.filter((event) => event.orderId === order);
     const refused = new Set([v1!.eventId]);
-    await refusing(refused);
-    await insertOutboxEvents(database.db, events);
-    relay = startTestRelay(database.db, database.url);
+    const target = await refusing(refused);
+    await insertOutboxEvents(bed.database.db, events);
+    const relay = bed.startRelay();
     await waitFor('v1 parked, v2 and v3 held', async () => (await open()).length === 3);
 
     // The operator fixes the subscriber for v1 only, and replays
     refused.delete(v1!.eventId);
     refused.add(v2!.eventId);
-    await requestReplay(database.db, { eventId: v1!.eventId, subscription: 'billing' });
+    await requestReplay(bed.database.db, { eventId: v1!.eventId, subscription: 'billing' });
     relay.wake();
     await waitFor('v1 replayed and v2 parked', async () => {
       const letters = await open();
@@ -105,7 +85,7 @@ describe("a dead letter keeps its order's order", () => {
 
     // Fixed for good: the next replay delivers v2 then v3
     refused.clear();
-    await requestReplay(database.db, { eventId: v2!.eventId });
+    await requestReplay(bed.database.db, { eventId: v2!.eventId });
     relay.wake();
     await waitFor('all delivered', () => target.processed.length === events.length);
     await waitFor('nothing open', async () => (await open()).length === 0);
@@ -118,13 +98,13 @@ describe("a dead letter keeps its order's order", () => {
     const refused = new Set(
       events.filter((e) => refusedOrders.has(e.orderId) && e.version === 1).map((e) => e.eventId),
     );
-    await refusing(refused);
-    await insertOutboxEvents(database.db, events);
-    relay = startTestRelay(database.db, database.url);
+    const target = await refusing(refused);
+    await insertOutboxEvents(bed.database.db, events);
+    const relay = bed.startRelay();
     await waitFor('two parked with one held each', async () => (await open()).length === 4);
 
     refused.clear();
-    expect(await requestReplay(database.db, { subscription: 'billing', all: true })).toHaveLength(4);
+    expect(await requestReplay(bed.database.db, { subscription: 'billing', all: true })).toHaveLength(4);
     relay.wake();
     await waitFor('all delivered', () => target.processed.length === events.length);
     expect(target.outOfOrder()).toEqual([]);
