@@ -6,6 +6,7 @@ import { tryLockIdempotencyKey } from '../idempotency/lock-idempotency-key.js';
 import { idempotencyCutoff } from '../idempotency/purge-idempotency-records.js';
 import { saveIdempotencyRecord } from '../idempotency/save-idempotency-record.js';
 import type { StoredResponse } from '../idempotency/stored-response.js';
+import { commandStore } from '../store/command-store.js';
 import type { CommandDeps, CommandReply, CommandSpec } from './run-command.js';
 
 export type KeyedResult =
@@ -77,7 +78,7 @@ async function runInTransaction<Input>(
       ? { kind: 'replay', response: existing.response }
       : { kind: 'key-reused' };
   }
-  const reply = await spec.execute(trx, input, now);
+  const reply = await spec.execute(commandStore(trx), input, now);
   // Only successes are stored: a refused request wrote nothing, so its retry is judged afresh.
   if (reply.ok) {
     await saveIdempotencyRecord(trx, {
