@@ -11,7 +11,8 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build
 
-# --- runtime: production dependencies and the build output only -------------------------------
+# --- runtime: production dependencies and the build output only (no embedded PostgreSQL: it is a
+# development dependency, so every service here needs DATABASE_URL) ---------------------------
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app

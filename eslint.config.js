@@ -20,6 +20,25 @@ export default tseslint.config(
     },
   },
   {
+    // What the build compiles (tsconfig.build.json) must not depend on test support: harnesses and
+    // fixtures under test/ would otherwise end up in dist/ and the production image.
+    files: ['services/**/*.ts', 'migrations/**/*.ts', 'bench/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+test/',
+              message: 'Test support stays out of the build: move what both need under services/shared/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.test.ts', 'test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -7,8 +7,8 @@ import {
 
 /**
  * Everything the benchmark assumes about the services it drives, in one place: the modules it starts,
- * the variables it sets and the tables it reads. The Order API, relay and subscribers are built on
- * other branches; when a name there differs from the one assumed here, this file is the one to fix.
+ * the variables it sets and the tables it reads. When a service renames one of them, this file is the
+ * one to fix.
  */
 
 /** A service module, as a path without extension relative to the project root (like the launcher's). */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startApiHarness, type ApiHarness } from '../services/order-api/testing/api-harness.js';
+import { startApiHarness, type ApiHarness } from '../test/support/order-api-harness.js';
 import { runApiLoad } from './api-load.js';
 import { placeOrdersAtRate } from './fixed-rate-load.js';
 

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import type { MigrationSet } from '../services/shared/db/migrate.js';
+import type { SubscriberName } from '../services/shared/events/default-subscribers.js';
 import * as createOrders from './20261127T100000_create_orders.js';
 import * as createOutbox from './20261127T100100_create_outbox.js';
 import * as createIdempotencyKeys from './20261127T110000_create_idempotency_keys.js';
@@ -35,8 +36,12 @@ export const coreMigrations: Record<string, Migration> = {
   '20261129T140000_hold_dead_letter_followers': holdDeadLetterFollowers,
 };
 
-/** Each subscriber's migrations (files in migrations/<service>/), applied into its own schema. */
-export const subscriberMigrations: Record<string, Record<string, Migration>> = {
+/**
+ * Each subscriber's migrations (files in migrations/<service>/), applied into its own schema. Keyed
+ * by every name of the subscriber registry, so a subscriber added there fails to compile until its
+ * migrations are listed here.
+ */
+export const subscriberMigrations: Record<SubscriberName, Record<string, Migration>> = {
   email: { '20261127T120000_create_email_tables': createEmailTables },
   inventory: { '20261127T120100_create_inventory_tables': createInventoryTables },
   warehouse: { '20261127T120200_create_warehouse_tables': createWarehouseTables },

@@ -6,7 +6,7 @@
  * *_PORT (defaults 3001-3004).
  */
 import { loadDotEnv } from '../services/shared/config.js';
-import { DEFAULT_SUBSCRIBERS } from '../services/shared/events/default-subscribers.js';
+import { DEFAULT_SUBSCRIBERS, type SubscriberName } from '../services/shared/events/default-subscribers.js';
 import { asList, type Json } from '../test/e2e/support/subscriber-views.js';
 
 loadDotEnv();
@@ -16,7 +16,7 @@ const subscriberUrl = Object.fromEntries(
     subscriber.name,
     `http://127.0.0.1:${process.env[subscriber.portVariable] || subscriber.defaultPort}`,
   ]),
-) as Record<'email' | 'inventory' | 'warehouse' | 'billing', string>;
+) as Record<SubscriberName, string>;
 
 const CATALOG = [
   { sku: 'DEMO-MUG', name: 'mug', unitPriceCents: 1_250, onHand: 50 },

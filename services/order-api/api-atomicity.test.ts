@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { OUTBOX_NOTIFY_CHANNEL } from '../shared/events/outbox-notify.js';
-import { createOrderVia, startApiHarness, type ApiHarness } from './testing/api-harness.js';
+import { createOrderVia, startApiHarness, type ApiHarness } from '../../test/support/order-api-harness.js';
 
 let api: ApiHarness;
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
-import { createOrderVia, startApiHarness, type ApiHarness } from './testing/api-harness.js';
+import { createOrderVia, startApiHarness, type ApiHarness } from '../../test/support/order-api-harness.js';
 
 let api: ApiHarness;
 

@@ -2,13 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { purgeIdempotencyRecords } from './idempotency/purge-idempotency-records.js';
-import { anOrder, createOrderVia, startApiHarness, type ApiHarness } from './testing/api-harness.js';
+import {
+  anOrder,
+  createOrderVia,
+  startApiHarness,
+  type ApiHarness,
+} from '../../test/support/order-api-harness.js';
 
 let api: ApiHarness;
 let now = new Date('2026-11-27T10:00:00.000Z');
 
 beforeAll(async () => {
-  api = await startApiHarness({ clock: () => now, idempotencyTtlHours: 24 });
+  api = await startApiHarness({ clock: () => now, idempotencyRetentionMs: 24 * 3_600_000 });
 });
 
 afterAll(async () => {
@@ -97,7 +102,7 @@ describe('Idempotency-Key', () => {
     );
   });
 
-  it('treats a key older than the time to live as new, even before the purge job removes it', async () => {
+  it('treats a key older than the retention as new, even before the purge job removes it', async () => {
     const first = (await (await api.post('/orders', anOrder, { 'idempotency-key': 'old-key' })).json()) as {
       id: string;
     };
@@ -172,7 +177,7 @@ describe('Idempotency-Key under concurrency', () => {
 });
 
 describe('the idempotency key purge', () => {
-  it('deletes the records older than the time to live, and only those', async () => {
+  it('deletes the records older than the retention, and only those', async () => {
     const db = api.database.db;
     await db.deleteFrom('idempotency_keys').execute();
     const at = (hoursAgo: number) => new Date(Date.parse('2026-12-01T12:00:00Z') - hoursAgo * 3_600_000);
@@ -194,7 +199,7 @@ describe('the idempotency key purge', () => {
         })
         .execute();
     }
-    const purged = await purgeIdempotencyRecords(db, at(0), 24);
+    const purged = await purgeIdempotencyRecords(db, at(0), 24 * 3_600_000);
     expect(purged).toBe(2);
     const left = await db.selectFrom('idempotency_keys').select('key').orderBy('key').execute();
     expect(left.map((row) => row.key)).toEqual(['almost', 'fresh']);

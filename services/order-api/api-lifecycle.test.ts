@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ORDER_ACTIONS, ORDER_STATUSES, type OrderActionName, type OrderStatus } from './order.js';
-import { anOrder, createOrderVia, startApiHarness, type ApiHarness } from './testing/api-harness.js';
+import {
+  anOrder,
+  createOrderVia,
+  startApiHarness,
+  type ApiHarness,
+} from '../../test/support/order-api-harness.js';
 
 let api: ApiHarness;
 

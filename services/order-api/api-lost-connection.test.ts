@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { waitFor } from '../../test/support/wait-for.js';
-import { anOrder, createOrderVia, startApiHarness, type ApiHarness } from './testing/api-harness.js';
+import {
+  anOrder,
+  createOrderVia,
+  startApiHarness,
+  type ApiHarness,
+} from '../../test/support/order-api-harness.js';
 
 /**
  * The Order API reaches PostgreSQL through a proxy that cuts the connection on cue, so a command's

@@ -5,7 +5,7 @@ import type { DB } from '../shared/db/database.js';
 import { isDatabaseReachable } from '../shared/db/is-reachable.js';
 import { createHttpApp } from '../shared/http/create-app.js';
 import type { Logger } from '../shared/logger.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../shared/clock.js';
 import type { OutboxNotifier } from './store/outbox-notifier.js';
 import { createCommandMetrics } from './http/command-metrics.js';
 import { mountCommandRoutes } from './http/command-routes.js';
@@ -18,7 +18,7 @@ export type OrderApiOptions = {
   clock: Clock;
   logger: Logger;
   bodyLimit: string;
-  idempotencyTtlHours: number;
+  idempotencyRetentionMs: number;
   /** Wakes the relay after commands that appended events; the caller drains it on shutdown. */
   notifier: OutboxNotifier;
   registry?: Registry;
@@ -46,7 +46,7 @@ export function createOrderApiApp(options: OrderApiOptions): Express {
         clock: options.clock,
         logger: options.logger,
         metrics: createCommandMetrics(registry),
-        idempotencyTtlHours: options.idempotencyTtlHours,
+        idempotencyRetentionMs: options.idempotencyRetentionMs,
         notifier: options.notifier,
       });
     },

@@ -1,5 +1,3 @@
-import cron from 'node-cron';
-import { z } from 'zod';
 import {
   commonConfigShape,
   envTypes,
@@ -11,16 +9,13 @@ import {
 const orderApiShape = {
   ...commonConfigShape,
   ORDER_API_PORT: envTypes.port(3000),
-  IDEMPOTENCY_TTL_HOURS: envTypes.positiveInt(24),
-  IDEMPOTENCY_PURGE_SCHEDULE: z
-    .string()
-    .refine((expression) => cron.validate(expression), 'must be a cron expression such as */15 * * * *')
-    .default('*/15 * * * *'),
+  IDEMPOTENCY_RETENTION: envTypes.duration('24h').refine((ms) => ms > 0, 'must be longer than 0'),
+  IDEMPOTENCY_PURGE_SCHEDULE: envTypes.cronSchedule('*/15 * * * *'),
 };
 
 export type OrderApiConfig = CommonConfig & {
   port: number;
-  idempotencyTtlHours: number;
+  idempotencyRetentionMs: number;
   idempotencyPurgeSchedule: string;
 };
 
@@ -29,7 +24,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     ...toCommonConfig(vars),
     port: vars.ORDER_API_PORT,
-    idempotencyTtlHours: vars.IDEMPOTENCY_TTL_HOURS,
+    idempotencyRetentionMs: vars.IDEMPOTENCY_RETENTION,
     idempotencyPurgeSchedule: vars.IDEMPOTENCY_PURGE_SCHEDULE,
   };
 }

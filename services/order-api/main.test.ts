@@ -7,7 +7,7 @@ import {
   createTestDatabase,
   type TestDatabase,
 } from '../../test/support/test-database.js';
-import { anOrder } from './testing/api-harness.js';
+import { anOrder } from '../../test/support/order-api-harness.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let database: TestDatabase;

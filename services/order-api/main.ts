@@ -13,7 +13,7 @@ import { provisionDatabase } from '../shared/postgres/provision.js';
 import { installGracefulShutdown } from '../shared/shutdown.js';
 import { createOrderApiApp } from './app.js';
 import { createOutboxNotifier } from './store/outbox-notifier.js';
-import { systemClock } from './clock.js';
+import { systemClock } from '../shared/clock.js';
 import { loadConfig } from './config.js';
 import { scheduleIdempotencyPurge } from './idempotency/purge-job.js';
 
@@ -49,22 +49,22 @@ const app = createOrderApiApp({
   clock: systemClock,
   logger,
   bodyLimit: config.httpBodyLimit,
-  idempotencyTtlHours: config.idempotencyTtlHours,
+  idempotencyRetentionMs: config.idempotencyRetentionMs,
 });
 const server = await listen(app, config.port);
-const purge = scheduleIdempotencyPurge({
+const stopPurge = scheduleIdempotencyPurge({
   db,
   clock: systemClock,
   logger,
   schedule: config.idempotencyPurgeSchedule,
-  ttlHours: config.idempotencyTtlHours,
+  retentionMs: config.idempotencyRetentionMs,
 });
 logger.info({ port: boundPort(server) }, 'order API listening');
 
 installGracefulShutdown(
   logger,
   [
-    { name: 'stop purge job', run: () => purge.stop() },
+    { name: 'stop purge job', run: stopPurge },
     { name: 'close HTTP server', run: () => closeServer(server) },
     { name: 'send the last relay wake-up', run: () => notifier.drain() },
     { name: 'close database pool', run: () => db.destroy() },

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { anOrder, createOrderVia, startApiHarness, type ApiHarness } from './testing/api-harness.js';
+import {
+  anOrder,
+  createOrderVia,
+  startApiHarness,
+  type ApiHarness,
+} from '../../test/support/order-api-harness.js';
 
 let api: ApiHarness;
 let document: {

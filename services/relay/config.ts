@@ -1,4 +1,3 @@
-import cron from 'node-cron';
 import { z } from 'zod';
 import {
   ConfigError,
@@ -9,7 +8,6 @@ import {
   type CommonConfig,
 } from '../shared/config.js';
 import type { FailurePolicy } from './delivery/decide-after-failure.js';
-import { parseDuration } from './maintenance/duration.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -26,26 +24,14 @@ const relayShape = {
   RELAY_RETRY_AFTER_MAX_MS: envTypes.positiveInt(3_600_000),
   RELAY_HTTP_TIMEOUT_MS: envTypes.positiveInt(10_000),
   // Unset (the default): an outage never parks an event, however long it lasts.
-  RELAY_PARK_AFTER: z
-    .string()
-    .refine((value) => parseDuration(value) !== undefined, 'must be a duration such as 30m, 24h or 7d')
-    .optional(),
+  RELAY_PARK_AFTER: envTypes.optionalDuration(),
   RELAY_LEASE_TTL_MS: envTypes.positiveInt(5_000),
   RELAY_LEASE_RENEW_MS: envTypes.positiveInt(1_000),
   RELAY_INSTANCE_ID: z.string().min(1).max(200).optional(),
   RELAY_DEFAULT_SUBSCRIPTIONS: envTypes.flag(true),
-  OUTBOX_RETENTION: z
-    .string()
-    .refine((value) => parseDuration(value) !== undefined, 'must be a duration such as 30m, 24h or 7d')
-    .default('7d'),
-  RELAY_FENCE_WARN_AFTER: z
-    .string()
-    .refine((value) => parseDuration(value) !== undefined, 'must be a duration such as 30s, 5m or 1500ms')
-    .default('30s'),
-  RELAY_PURGE_CRON: z
-    .string()
-    .refine((value) => cron.validate(value), 'must be a cron expression such as */15 * * * *')
-    .default('*/15 * * * *'),
+  OUTBOX_RETENTION: envTypes.duration('7d'),
+  RELAY_FENCE_WARN_AFTER: envTypes.duration('30s'),
+  OUTBOX_PURGE_SCHEDULE: envTypes.cronSchedule('*/15 * * * *'),
 };
 
 export type RelayConfig = CommonConfig & {
@@ -60,7 +46,7 @@ export type RelayConfig = CommonConfig & {
   instanceId: string | undefined;
   createDefaultSubscriptions: boolean;
   outboxRetentionMs: number;
-  purgeCron: string;
+  purgeSchedule: string;
   /** Warn, naming the holder, once the fence has held a stream back this long. */
   fenceWarnAfterMs: number;
 };
@@ -85,14 +71,14 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
       capMs: vars.RELAY_RETRY_CAP_MS,
       maxAttempts: vars.RELAY_RETRY_MAX_ATTEMPTS,
       retryAfterMaxMs: vars.RELAY_RETRY_AFTER_MAX_MS,
-      parkAfterMs: vars.RELAY_PARK_AFTER === undefined ? null : parseDuration(vars.RELAY_PARK_AFTER)!,
+      parkAfterMs: vars.RELAY_PARK_AFTER ?? null,
     },
     httpTimeoutMs: vars.RELAY_HTTP_TIMEOUT_MS,
     lease: { ttlMs: vars.RELAY_LEASE_TTL_MS, renewMs: vars.RELAY_LEASE_RENEW_MS },
     instanceId: vars.RELAY_INSTANCE_ID,
     createDefaultSubscriptions: vars.RELAY_DEFAULT_SUBSCRIPTIONS,
-    outboxRetentionMs: parseDuration(vars.OUTBOX_RETENTION)!,
-    purgeCron: vars.RELAY_PURGE_CRON,
-    fenceWarnAfterMs: parseDuration(vars.RELAY_FENCE_WARN_AFTER)!,
+    outboxRetentionMs: vars.OUTBOX_RETENTION,
+    purgeSchedule: vars.OUTBOX_PURGE_SCHEDULE,
+    fenceWarnAfterMs: vars.RELAY_FENCE_WARN_AFTER,
   };
 }

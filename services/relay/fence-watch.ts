@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../shared/db/database.js';
 import type { Logger } from '../shared/logger.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../shared/clock.js';
 import { decideFenceWarning } from './fence-warning.js';
 import { describeFenceHolder } from './streams/describe-fence-holder.js';
 import { readFenceHold } from './streams/read-fence-hold.js';
@@ -26,7 +26,7 @@ export function startFenceWatch(options: {
 
   const look = async () => {
     const hold = await readFenceHold(db);
-    const decided = decideFenceWarning(warned, hold, clock.now().getTime(), warnAfterMs);
+    const decided = decideFenceWarning(warned, hold, clock().getTime(), warnAfterMs);
     warned = decided.warned;
     const { warning } = decided;
     if (warning.kind === 'released') {
@@ -38,7 +38,7 @@ export function startFenceWatch(options: {
           fenceTxId: warning.fenceTxId,
           heldForSeconds: Math.round(warning.heldForMs / 1_000),
           subscriptions: warning.subscriptions,
-          holder: describeFenceHolder(holder, clock.now()),
+          holder: describeFenceHolder(holder, clock()),
           ...(holder.kind === 'session' ? { holderPid: holder.pid } : {}),
           ...(holder.kind === 'prepared' ? { holderGid: holder.gid } : {}),
         },

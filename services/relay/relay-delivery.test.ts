@@ -1,57 +1,30 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { sql } from 'kysely';
-import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
 import { insertOutboxEvents, orderEvents, outboxRow } from '../../test/support/outbox-events.js';
-import { startTestRelay, subscribe } from '../../test/support/relay-harness.js';
-import { startReceiver, type WebhookReceiver } from '../../test/support/webhook-receiver.js';
+import { subscribe, useRelayTestBed } from '../../test/support/relay-harness.js';
 import { waitFor } from '../../test/support/wait-for.js';
 import { CLOUDEVENTS_BATCH_CONTENT_TYPE } from '../shared/events/cloud-event.js';
 import { parseCloudEventBatch } from '../shared/events/cloud-event.js';
-import type { Relay } from './relay.js';
 import { readStreamBatch } from './streams/read-stream-batch.js';
 import { ORDER_EVENT_TYPES } from '../shared/events/order-events.js';
 import { STREAM_START } from './streams/checkpoint.js';
 import { loadStream } from './streams/load-stream.js';
 
-let database: TestDatabase;
-let relay: Relay | undefined;
-const receivers: WebhookReceiver[] = [];
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-
-afterEach(async () => {
-  await relay?.stop();
-  relay = undefined;
-  await database.db.deleteFrom('subscriptions').execute();
-  await database.db.deleteFrom('outbox').execute();
-  await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
-});
-
-afterAll(async () => {
-  await database.destroy();
-});
-
-async function receiver(): Promise<WebhookReceiver> {
-  const started = await startReceiver();
-  receivers.push(started);
-  return started;
-}
+const bed = useRelayTestBed();
 
 describe('delivery', () => {
   it('delivers every event as a signed CloudEvents batch, in per-order order, and advances the checkpoint', async () => {
     // Given two subscribers, one taking every type and one only OrderPlaced
-    const all = await receiver();
-    const placedOnly = await receiver();
-    await subscribe(database.db, 'all', all);
-    await subscribe(database.db, 'placed', placedOnly, ['OrderPlaced']);
+    const all = await bed.receiver();
+    const placedOnly = await bed.receiver();
+    await subscribe(bed.database.db, 'all', all);
+    await subscribe(bed.database.db, 'placed', placedOnly, ['OrderPlaced']);
     const events = orderEvents(40, 3);
-    await insertOutboxEvents(database.db, events);
+    await insertOutboxEvents(bed.database.db, events);
 
     // When the relay runs
-    relay = startTestRelay(database.db, database.url, { config: { batchSize: 25 } });
+    bed.startRelay({ config: { batchSize: 25 } });
 
     // Then every event reaches the subscriber that takes it, once, in order per order
     await waitFor('all events delivered', () => all.processed.length === events.length);
@@ -76,46 +49,46 @@ describe('delivery', () => {
     // And both checkpoints end at the last outbox row (the OrderPlaced-only stream skipped past the rest)
     const last = await sql<{ tx_id: string; position: string }>`
       select tx_id::text as tx_id, position from outbox order by outbox.tx_id desc, outbox.position desc limit 1`.execute(
-      database.db,
+      bed.database.db,
     );
     await waitFor('checkpoints at the end', async () => {
-      const streams = await Promise.all(['all', 'placed'].map((name) => loadStream(database.db, name)));
+      const streams = await Promise.all(['all', 'placed'].map((name) => loadStream(bed.database.db, name)));
       return streams.every((stream) => stream?.checkpoint.position === String(last.rows[0]!.position));
     });
   });
 
   it('does not deliver to a disabled subscription, and delivers once it is enabled again', async () => {
-    const target = await receiver();
-    await subscribe(database.db, 'paused', target);
-    await database.db.updateTable('subscriptions').set({ enabled: false }).execute();
+    const target = await bed.receiver();
+    await subscribe(bed.database.db, 'paused', target);
+    await bed.database.db.updateTable('subscriptions').set({ enabled: false }).execute();
     const events = orderEvents(3, 1);
-    await insertOutboxEvents(database.db, events);
-    relay = startTestRelay(database.db, database.url);
+    await insertOutboxEvents(bed.database.db, events);
+    const relay = bed.startRelay();
     await waitFor('the relay has looked for streams', async () => {
-      const row = await database.db.selectFrom('relay_instances').select('id').executeTakeFirst();
+      const row = await bed.database.db.selectFrom('relay_instances').select('id').executeTakeFirst();
       return row !== undefined;
     });
     expect(relay.ownedStreams()).toEqual([]);
     expect(target.batches).toEqual([]);
 
-    await database.db.updateTable('subscriptions').set({ enabled: true }).execute();
+    await bed.database.db.updateTable('subscriptions').set({ enabled: true }).execute();
     await waitFor('delivered after enabling', () => target.processed.length === events.length);
   });
 });
 
 describe('the xid8 fence', () => {
   it('delivers both when transaction A takes the lower position and commits after B: A first, neither skipped', async () => {
-    const target = await receiver();
-    await subscribe(database.db, 'fence', target);
+    const target = await bed.receiver();
+    await subscribe(bed.database.db, 'fence', target);
     const [a, b] = orderEvents(1, 2);
-    const connectionA = new pg.Client({ connectionString: database.url });
-    const connectionB = new pg.Client({ connectionString: database.url });
+    const connectionA = new pg.Client({ connectionString: bed.database.url });
+    const connectionB = new pg.Client({ connectionString: bed.database.url });
     await connectionA.connect();
     await connectionB.connect();
     try {
       // No NOTIFY and a poll far away: after A commits, only the relay's own re-look at rows it
       // saw behind the fence can deliver them in time.
-      relay = startTestRelay(database.db, database.url, { config: { pollMs: 600_000 } });
+      const relay = bed.startRelay({ config: { pollMs: 600_000 } });
       const insert = (client: pg.Client, row: ReturnType<typeof outboxRow>) =>
         client.query(
           `insert into outbox (event_id, aggregate_type, aggregate_id, aggregate_version, event_type, payload, metadata, occurred_at)
@@ -132,13 +105,15 @@ describe('the xid8 fence', () => {
       expect(BigInt(positionA)).toBeLessThan(BigInt(positionB));
 
       // Then the stream read does not see B while A may still commit below it
-      expect((await readStreamBatch(database.db, STREAM_START, ORDER_EVENT_TYPES, 10)).events).toEqual([]);
+      expect((await readStreamBatch(bed.database.db, STREAM_START, ORDER_EVENT_TYPES, 10)).events).toEqual(
+        [],
+      );
       // ...and the relay, woken meanwhile, delivers nothing and does not move its checkpoint
       relay.wake();
-      await waitFor('the relay owns the stream', () => relay!.ownedStreams().includes('fence'));
+      await waitFor('the relay owns the stream', () => relay.ownedStreams().includes('fence'));
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(target.processed).toEqual([]);
-      expect((await loadStream(database.db, 'fence'))?.checkpoint).toEqual(STREAM_START);
+      expect((await loadStream(bed.database.db, 'fence'))?.checkpoint).toEqual(STREAM_START);
 
       // When A commits
       await connectionA.query('commit');
@@ -146,7 +121,7 @@ describe('the xid8 fence', () => {
       // Then both arrive, A's first
       await waitFor('both delivered', () => target.processed.length === 2);
       expect(target.processed.map((event) => event.id)).toEqual([a!.eventId, b!.eventId]);
-      const read = (await readStreamBatch(database.db, STREAM_START, ORDER_EVENT_TYPES, 10)).events;
+      const read = (await readStreamBatch(bed.database.db, STREAM_START, ORDER_EVENT_TYPES, 10)).events;
       expect(read.map((event) => event.eventId)).toEqual([a!.eventId, b!.eventId]);
     } finally {
       await connectionA.end();

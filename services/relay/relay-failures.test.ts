@@ -1,41 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
+import { describe, expect, it } from '@jest/globals';
 import { insertOutboxEvents, orderEvents } from '../../test/support/outbox-events.js';
-import { startTestRelay, subscribe } from '../../test/support/relay-harness.js';
-import { startReceiver, type WebhookReceiver } from '../../test/support/webhook-receiver.js';
+import { subscribe, useRelayTestBed } from '../../test/support/relay-harness.js';
 import { waitFor } from '../../test/support/wait-for.js';
-import type { Relay } from './relay.js';
 import { listDeadLetters } from './dead-letters/list-dead-letters.js';
 import { requestReplay } from './dead-letters/request-replay.js';
 
-let database: TestDatabase;
-let relay: Relay | undefined;
-const receivers: WebhookReceiver[] = [];
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-
-afterEach(async () => {
-  await relay?.stop();
-  relay = undefined;
-  await database.db.deleteFrom('subscriptions').execute();
-  await database.db.deleteFrom('outbox').execute();
-  await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
-});
-
-afterAll(async () => {
-  await database.destroy();
-});
-
-async function receiver(): Promise<WebhookReceiver> {
-  const started = await startReceiver();
-  receivers.push(started);
-  return started;
-}
+const bed = useRelayTestBed();
 
 function streamRow(name: string) {
-  return database.db
+  return bed.database.db
     .selectFrom('relay_streams')
     .selectAll()
     .where('subscription_name', '=', name)
@@ -45,17 +18,17 @@ function streamRow(name: string) {
 describe('a refused event', () => {
   it('is isolated by narrowing, parked after max attempts with its order held behind it, and replayed with its followers in order', async () => {
     // Given a subscriber that refuses (422) any batch holding one poisoned event, the first of its order
-    const target = await receiver();
-    await subscribe(database.db, 'picky', target);
+    const target = await bed.receiver();
+    await subscribe(bed.database.db, 'picky', target);
     const events = orderEvents(5, 2);
     const poisoned = events[3]!;
     const follower = events.find((event) => event.orderId === poisoned.orderId && event.version === 2)!;
     target.reply = (batch) =>
       batch.some((event) => event.id === poisoned.eventId) ? { status: 422 } : { status: 200 };
-    await insertOutboxEvents(database.db, events);
+    await insertOutboxEvents(bed.database.db, events);
 
     // When the relay delivers with max 3 attempts
-    relay = startTestRelay(database.db, database.url, { config: { batchSize: 50 } });
+    const relay = bed.startRelay({ config: { batchSize: 50 } });
 
     // Then every event of the other orders is delivered; the poisoned one is parked and its order's
     // later event is held behind it, never attempted
@@ -67,14 +40,14 @@ describe('a refused event', () => {
     });
     await waitFor(
       'the follower held',
-      async () => (await listDeadLetters(database.db, { includeHeld: true })).length === 2,
+      async () => (await listDeadLetters(bed.database.db, { includeHeld: true })).length === 2,
     );
     expect(target.processedIds()).toEqual(new Set(others.map((event) => event.eventId)));
     // (it rode along in the wide batches refused before the narrowing, never in an accepted one)
     const accepted = target.batches.filter((batch) => batch.status < 300);
     expect(accepted.some((batch) => batch.events.some((e) => e.id === follower.eventId))).toBe(false);
 
-    const [letter] = await listDeadLetters(database.db);
+    const [letter] = await listDeadLetters(bed.database.db);
     expect(letter).toMatchObject({
       subscription: 'picky',
       state: 'parked',
@@ -86,7 +59,7 @@ describe('a refused event', () => {
     });
     expect(letter!.attempts).toBeGreaterThanOrEqual(3);
     expect(letter!.firstAttemptAt.getTime()).toBeLessThanOrEqual(letter!.lastAttemptAt.getTime());
-    const held = (await listDeadLetters(database.db, { includeHeld: true })).find((l) => l.held);
+    const held = (await listDeadLetters(bed.database.db, { includeHeld: true })).find((l) => l.held);
     expect(held).toMatchObject({ state: 'held', attempts: 0, event: { eventId: follower.eventId } });
 
     // The narrowing ended with the poisoned event alone, tried exactly max attempts times
@@ -97,7 +70,7 @@ describe('a refused event', () => {
 
     // When the subscriber is fixed and the operator replays the parked event
     target.reply = () => ({ status: 200 });
-    expect(await requestReplay(database.db, { eventId: poisoned.eventId })).toEqual(
+    expect(await requestReplay(bed.database.db, { eventId: poisoned.eventId })).toEqual(
       expect.arrayContaining([
         { subscription: 'picky', eventId: poisoned.eventId },
         { subscription: 'picky', eventId: follower.eventId },
@@ -109,29 +82,29 @@ describe('a refused event', () => {
     await waitFor('the replay delivered', () => target.processedIds().has(follower.eventId));
     await waitFor(
       'the dead letters marked replayed',
-      async () => (await listDeadLetters(database.db, { includeHeld: true })).length === 0,
+      async () => (await listDeadLetters(bed.database.db, { includeHeld: true })).length === 0,
     );
     const processed = target.processed.map((event) => event.id);
     expect(processed.indexOf(poisoned.eventId)).toBeLessThan(processed.indexOf(follower.eventId));
     expect(target.outOfOrder()).toEqual([]);
-    const replayed = await listDeadLetters(database.db, { includeReplayed: true });
+    const replayed = await listDeadLetters(bed.database.db, { includeReplayed: true });
     expect(replayed.map((l) => l.state)).toEqual(['replayed', 'replayed']);
   });
 
   it('honours Retry-After: the next attempt is scheduled when the endpoint asked, not before', async () => {
     // Given a clock the test moves, and a subscriber that answers 503 with Retry-After: 120 once
     let offsetMs = 0;
-    const clock = { now: () => new Date(Date.now() + offsetMs) };
-    const target = await receiver();
-    await subscribe(database.db, 'busy', target);
+    const clock = () => new Date(Date.now() + offsetMs);
+    const target = await bed.receiver();
+    await subscribe(bed.database.db, 'busy', target);
     let refusals = 0;
     target.reply = () =>
       refusals++ === 0 ? { status: 503, headers: { 'retry-after': '120' } } : { status: 200 };
     const [event] = orderEvents(1, 1);
-    await insertOutboxEvents(database.db, [event!]);
+    await insertOutboxEvents(bed.database.db, [event!]);
 
     // When the relay's first delivery is refused
-    relay = startTestRelay(database.db, database.url, {
+    const relay = bed.startRelay({
       clock,
       config: {
         retry: { baseMs: 10, capMs: 50, maxAttempts: 5, retryAfterMaxMs: 3_600_000, parkAfterMs: null },
@@ -153,34 +126,34 @@ describe('a refused event', () => {
   });
 
   it('disables the subscription when the endpoint answers 410 Gone, without moving the checkpoint', async () => {
-    const target = await receiver();
-    const healthy = await receiver();
-    await subscribe(database.db, 'gone', target);
-    await subscribe(database.db, 'healthy', healthy);
+    const target = await bed.receiver();
+    const healthy = await bed.receiver();
+    await subscribe(bed.database.db, 'gone', target);
+    await subscribe(bed.database.db, 'healthy', healthy);
     target.reply = () => ({ status: 410 });
     const events = orderEvents(3, 1);
-    await insertOutboxEvents(database.db, events);
+    await insertOutboxEvents(bed.database.db, events);
 
-    relay = startTestRelay(database.db, database.url);
+    const relay = bed.startRelay();
 
     await waitFor('the subscription disabled', async () => {
-      const row = await database.db
+      const row = await bed.database.db
         .selectFrom('subscriptions')
         .select(['enabled'])
         .where('name', '=', 'gone')
         .executeTakeFirstOrThrow();
       return !row.enabled;
     });
-    const subscription = await database.db
+    const subscription = await bed.database.db
       .selectFrom('subscriptions')
       .selectAll()
       .where('name', '=', 'gone')
       .executeTakeFirstOrThrow();
     expect(subscription.disabled_reason).toMatch(/410 Gone/);
     expect((await streamRow('gone')).checkpoint_position).toBe('0');
-    await waitFor('the relay let go of the stream', () => !relay!.ownedStreams().includes('gone'));
+    await waitFor('the relay let go of the stream', () => !relay.ownedStreams().includes('gone'));
     expect(target.batches).toHaveLength(1);
-    expect(await listDeadLetters(database.db)).toEqual([]);
+    expect(await listDeadLetters(bed.database.db)).toEqual([]);
     // Other subscribers are not affected
     await waitFor('the healthy subscriber served', () => healthy.processed.length === events.length);
   });

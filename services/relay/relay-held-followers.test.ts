@@ -1,50 +1,31 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
+import { describe, expect, it } from '@jest/globals';
 import { insertOutboxEvents, orderEvents, type TestEvent } from '../../test/support/outbox-events.js';
-import { startTestRelay, subscribe } from '../../test/support/relay-harness.js';
-import { startReceiver, type WebhookReceiver } from '../../test/support/webhook-receiver.js';
+import { subscribe, useRelayTestBed } from '../../test/support/relay-harness.js';
+import type { WebhookReceiver } from '../../test/support/webhook-receiver.js';
 import { waitFor } from '../../test/support/wait-for.js';
 import { listDeadLetters } from './dead-letters/list-dead-letters.js';
 import { holdEvents } from './dead-letters/hold-events.js';
 import { markReplayed } from './dead-letters/record-replay-outcome.js';
 import { requestReplay } from './dead-letters/request-replay.js';
+import type { Relay } from './relay.js';
 import { STREAM_START } from './streams/checkpoint.js';
 import { readStreamBatch } from './streams/read-stream-batch.js';
 import { rewindStream } from './streams/rewind-stream.js';
 import { ORDER_EVENT_TYPES } from '../shared/events/order-events.js';
-import type { Relay } from './relay.js';
 import { readStreamStatus } from './streams/read-stream-status.js';
 
-let database: TestDatabase;
-let relay: Relay | undefined;
-let target: WebhookReceiver;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-
-afterEach(async () => {
-  await relay?.stop();
-  relay = undefined;
-  await database.db.deleteFrom('subscriptions').execute();
-  await database.db.deleteFrom('outbox').execute();
-  await target.close();
-});
-
-afterAll(async () => {
-  await database.destroy();
-});
+const bed = useRelayTestBed();
 
 /** A subscriber that refuses (422) the events in `refused`, alone or in a batch. */
 async function refusing(refused: Set<string>): Promise<WebhookReceiver> {
-  target = await startReceiver();
+  const target = await bed.receiver();
   target.reply = (batch) =>
     batch.some((event) => refused.has(event.id)) ? { status: 422 } : { status: 200 };
-  await subscribe(database.db, 'billing', target);
+  await subscribe(bed.database.db, 'billing', target);
   return target;
 }
 
-const open = () => listDeadLetters(database.db, { includeHeld: true });
+const open = () => listDeadLetters(bed.database.db, { includeHeld: true });
 const ids = (events: readonly TestEvent[]) => new Set(events.map((event) => event.eventId));
 
 describe("a dead letter keeps its order's order", () => {
@@ -52,13 +33,13 @@ describe("a dead letter keeps its order's order", () => {
     const [first, ...rest] = orderEvents(4, 3);
     const blockedOrder = first!.orderId;
     const refused = new Set([first!.eventId]);
-    await refusing(refused);
-    await insertOutboxEvents(database.db, [first!]);
-    relay = startTestRelay(database.db, database.url);
+    const target = await refusing(refused);
+    await insertOutboxEvents(bed.database.db, [first!]);
+    const relay = bed.startRelay();
     await waitFor('the first event parked', async () => (await open()).length === 1);
 
     // Later events of every order, the blocked one included, are written after the parking
-    await insertOutboxEvents(database.db, rest);
+    await insertOutboxEvents(bed.database.db, rest);
     relay.wake();
     const others = rest.filter((event) => event.orderId !== blockedOrder);
     const followers = rest.filter((event) => event.orderId === blockedOrder);
@@ -75,7 +56,7 @@ describe("a dead letter keeps its order's order", () => {
     // Held events were never sent
     for (const batch of target.batches)
       for (const event of batch.events) expect(followers.map((f) => f.eventId)).not.toContain(event.id);
-    const [status] = await readStreamStatus(database.db, new Date(), 'billing');
+    const [status] = await readStreamStatus(bed.database.db, new Date(), 'billing');
     expect(status).toMatchObject({ deadLetters: 1, heldEvents: followers.length, backlog: 0 });
   });
 
@@ -84,15 +65,15 @@ describe("a dead letter keeps its order's order", () => {
     const order = events[0]!.orderId;
     const [v1, v2, v3] = events.filter((event) => event.orderId === order);
     const refused = new Set([v1!.eventId]);
-    await refusing(refused);
-    await insertOutboxEvents(database.db, events);
-    relay = startTestRelay(database.db, database.url);
+    const target = await refusing(refused);
+    await insertOutboxEvents(bed.database.db, events);
+    const relay = bed.startRelay();
     await waitFor('v1 parked, v2 and v3 held', async () => (await open()).length === 3);
 
     // The operator fixes the subscriber for v1 only, and replays
     refused.delete(v1!.eventId);
     refused.add(v2!.eventId);
-    await requestReplay(database.db, { eventId: v1!.eventId, subscription: 'billing' });
+    await requestReplay(bed.database.db, { eventId: v1!.eventId, subscription: 'billing' });
     relay.wake();
     await waitFor('v1 replayed and v2 parked', async () => {
       const letters = await open();
@@ -111,7 +92,7 @@ describe("a dead letter keeps its order's order", () => {
 
     // Fixed for good: the next replay delivers v2 then v3
     refused.clear();
-    await requestReplay(database.db, { eventId: v2!.eventId });
+    await requestReplay(bed.database.db, { eventId: v2!.eventId });
     relay.wake();
     await waitFor('all delivered', () => target.processed.length === events.length);
     await waitFor('nothing open', async () => (await open()).length === 0);
@@ -124,30 +105,30 @@ describe("a dead letter keeps its order's order", () => {
     const refused = new Set(
       events.filter((e) => refusedOrders.has(e.orderId) && e.version === 1).map((e) => e.eventId),
     );
-    await refusing(refused);
-    await insertOutboxEvents(database.db, events);
-    relay = startTestRelay(database.db, database.url);
+    const target = await refusing(refused);
+    await insertOutboxEvents(bed.database.db, events);
+    const relay = bed.startRelay();
     await waitFor('two parked with one held each', async () => (await open()).length === 4);
 
     refused.clear();
-    expect(await requestReplay(database.db, { subscription: 'billing', all: true })).toHaveLength(4);
+    expect(await requestReplay(bed.database.db, { subscription: 'billing', all: true })).toHaveLength(4);
     relay.wake();
     await waitFor('all delivered', () => target.processed.length === events.length);
     expect(target.outOfOrder()).toEqual([]);
     expect(await open()).toEqual([]);
   });
-
   it('waits out the backoff of a replay that meets an outage, however often the relay is woken', async () => {
+    let relay: Relay;
     const events = orderEvents(1, 2);
     const [parked, follower] = events;
-    await refusing(new Set([parked!.eventId]));
-    await insertOutboxEvents(database.db, events);
-    relay = startTestRelay(database.db, database.url);
+    const target = await refusing(new Set([parked!.eventId]));
+    await insertOutboxEvents(bed.database.db, events);
+    relay = bed.startRelay();
     await waitFor('parked with its follower held', async () => (await open()).length === 2);
     await relay.stop();
 
     // A relay with a long backoff, against a subscriber that is down
-    relay = startTestRelay(database.db, database.url, {
+    relay = bed.startRelay({
       config: {
         retry: {
           baseMs: 60_000,
@@ -161,7 +142,7 @@ describe("a dead letter keeps its order's order", () => {
     });
     target.reply = () => ({ status: 503 });
     const before = target.batches.length;
-    await requestReplay(database.db, { eventId: parked!.eventId });
+    await requestReplay(bed.database.db, { eventId: parked!.eventId });
     for (let wake = 0; wake < 20; wake++) {
       relay.wake();
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -169,7 +150,7 @@ describe("a dead letter keeps its order's order", () => {
 
     // The order's letters together, then the parked one alone; then nothing until the backoff ends
     expect(target.batches.length - before).toBeLessThanOrEqual(2);
-    const stream = await database.db.selectFrom('relay_streams').selectAll().executeTakeFirstOrThrow();
+    const stream = await bed.database.db.selectFrom('relay_streams').selectAll().executeTakeFirstOrThrow();
     expect(stream.next_attempt_at!.getTime()).toBeGreaterThan(Date.now() + 20_000);
     expect((await open()).map((letter) => letter.state)).toEqual(['replay-requested', 'replay-requested']);
     expect(follower).toBeDefined();
@@ -179,19 +160,19 @@ describe("a dead letter keeps its order's order", () => {
     const events = orderEvents(1, 3);
     const [v1, v2, v3] = events;
     const refused = new Set([v1!.eventId]);
-    await refusing(refused);
-    await insertOutboxEvents(database.db, [v1!, v2!]);
-    relay = startTestRelay(database.db, database.url);
+    const target = await refusing(refused);
+    await insertOutboxEvents(bed.database.db, [v1!, v2!]);
+    const relay = bed.startRelay();
     await waitFor('v1 parked, v2 held', async () => (await open()).length === 2);
     await relay.stop();
 
     // The operator asks for the replay; then v3 is held behind them, after the request (as a step
     // already under way would hold it)
-    await requestReplay(database.db, { eventId: v1!.eventId });
-    await insertOutboxEvents(database.db, [v3!]);
-    const { events: read } = await readStreamBatch(database.db, STREAM_START, ORDER_EVENT_TYPES, 10);
+    await requestReplay(bed.database.db, { eventId: v1!.eventId });
+    await insertOutboxEvents(bed.database.db, [v3!]);
+    const { events: read } = await readStreamBatch(bed.database.db, STREAM_START, ORDER_EVENT_TYPES, 10);
     await holdEvents(
-      database.db,
+      bed.database.db,
       'billing',
       read.filter((event) => event.eventId === v3!.eventId),
       new Date(),
@@ -199,7 +180,7 @@ describe("a dead letter keeps its order's order", () => {
     // A subscriber that takes one event at a time only: the letters go one by one
     refused.clear();
     target.reply = (batch) => (batch.length > 1 ? { status: 503 } : { status: 200 });
-    relay = startTestRelay(database.db, database.url);
+    bed.startRelay();
 
     await waitFor('all three delivered', () => target.processed.length === 3);
     expect(target.processed.map((event) => event.id)).toEqual([v1!.eventId, v2!.eventId, v3!.eventId]);
@@ -210,14 +191,14 @@ describe("a dead letter keeps its order's order", () => {
     const events = orderEvents(1, 2);
     const [v1, v2] = events;
     await refusing(new Set());
-    await insertOutboxEvents(database.db, events);
-    const [first] = (await readStreamBatch(database.db, STREAM_START, ORDER_EVENT_TYPES, 1)).events;
-    await holdEvents(database.db, 'billing', [first!], new Date());
+    await insertOutboxEvents(bed.database.db, events);
+    const [first] = (await readStreamBatch(bed.database.db, STREAM_START, ORDER_EVENT_TYPES, 1)).events;
+    await holdEvents(bed.database.db, 'billing', [first!], new Date());
     const [letter] = await open();
-    await markReplayed(database.db, 'billing', first!.aggregateId, [letter!.id], new Date());
+    await markReplayed(bed.database.db, 'billing', first!.aggregateId, [letter!.id], new Date());
     expect(await open()).toEqual([]);
 
-    await holdEvents(database.db, 'billing', [first!], new Date());
+    await holdEvents(bed.database.db, 'billing', [first!], new Date());
 
     expect((await open()).map((l) => [l.event.eventId, l.state])).toEqual([[v1!.eventId, 'held']]);
     expect(v2).toBeDefined();
@@ -227,18 +208,18 @@ describe("a dead letter keeps its order's order", () => {
     const events = orderEvents(1, 3);
     const [v1, v2, v3] = events;
     const refused = new Set([v2!.eventId]);
-    await refusing(refused);
-    await insertOutboxEvents(database.db, events);
-    relay = startTestRelay(database.db, database.url);
+    const target = await refusing(refused);
+    await insertOutboxEvents(bed.database.db, events);
+    const relay = bed.startRelay();
     await waitFor('v1 delivered, v2 parked, v3 held', async () => (await open()).length === 2);
     expect(target.processedIds()).toEqual(new Set([v1!.eventId]));
 
     // The subscriber lost its state: rewound to the start, fixed, then the order replayed
-    const rewound = await rewindStream(database.db, 'billing', { position: '1' });
+    const rewound = await rewindStream(bed.database.db, 'billing', { position: '1' });
     expect(rewound.ok).toBe(true);
     refused.clear();
     const after = target.batches.length;
-    await requestReplay(database.db, { eventId: v2!.eventId });
+    await requestReplay(bed.database.db, { eventId: v2!.eventId });
     relay.wake();
 
     await waitFor('v3 delivered', () => target.processedIds().has(v3!.eventId));

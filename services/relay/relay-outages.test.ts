@@ -1,14 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { Registry } from 'prom-client';
-import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
 import { insertOutboxEvents, orderEvents } from '../../test/support/outbox-events.js';
-import { startTestRelay, subscribe } from '../../test/support/relay-harness.js';
-import { startReceiver, type WebhookReceiver } from '../../test/support/webhook-receiver.js';
+import { subscribe, useRelayTestBed } from '../../test/support/relay-harness.js';
 import { waitFor } from '../../test/support/wait-for.js';
 import { loadRelayConfig } from './config.js';
 import { listDeadLetters } from './dead-letters/list-dead-letters.js';
 import { createRelayMetrics } from './relay-metrics.js';
-import type { Relay } from './relay.js';
 import { readStreamStatus } from './streams/read-stream-status.js';
 
 /**
@@ -19,34 +16,10 @@ import { readStreamStatus } from './streams/read-stream-status.js';
 const DEFAULT_RETRY = loadRelayConfig({}).retry;
 const NO_JITTER = () => 0;
 
-let database: TestDatabase;
-let relay: Relay | undefined;
-const receivers: WebhookReceiver[] = [];
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-
-afterEach(async () => {
-  await relay?.stop();
-  relay = undefined;
-  await database.db.deleteFrom('subscriptions').execute();
-  await database.db.deleteFrom('outbox').execute();
-  await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
-});
-
-afterAll(async () => {
-  await database.destroy();
-});
-
-async function receiver(): Promise<WebhookReceiver> {
-  const started = await startReceiver();
-  receivers.push(started);
-  return started;
-}
+const bed = useRelayTestBed();
 
 const streamRow = (name: string) =>
-  database.db
+  bed.database.db
     .selectFrom('relay_streams')
     .selectAll()
     .where('subscription_name', '=', name)
@@ -57,14 +30,14 @@ const LONG_OUTAGE = DEFAULT_RETRY.maxAttempts * 3;
 
 describe('an outage is not poison', () => {
   it('retries the same batch through 503s far beyond max attempts, parks nothing, and delivers in order', async () => {
-    const target = await receiver();
-    await subscribe(database.db, 'deploying', target);
+    const target = await bed.receiver();
+    await subscribe(bed.database.db, 'deploying', target);
     let failures = 0;
     target.reply = () => (failures++ < LONG_OUTAGE ? { status: 503 } : { status: 200 });
     const events = orderEvents(6, 3);
-    await insertOutboxEvents(database.db, events);
+    await insertOutboxEvents(bed.database.db, events);
 
-    relay = startTestRelay(database.db, database.url, {
+    bed.startRelay({
       config: { retry: DEFAULT_RETRY },
       random: NO_JITTER,
     });
@@ -75,24 +48,24 @@ describe('an outage is not poison', () => {
     for (const batch of target.batches.filter((b) => b.status === 503))
       expect(batch.events).toHaveLength(events.length);
     expect(target.outOfOrder()).toEqual([]);
-    expect(await listDeadLetters(database.db, { includeHeld: true })).toEqual([]);
+    expect(await listDeadLetters(bed.database.db, { includeHeld: true })).toEqual([]);
   });
 
   it('treats a refused connection (the subscriber process is down) the same way', async () => {
-    const target = await receiver();
-    const down = await receiver();
+    const target = await bed.receiver();
+    const down = await bed.receiver();
     const downUrl = down.url;
     await down.close();
-    await subscribe(database.db, 'restarting', target);
-    await database.db
+    await subscribe(bed.database.db, 'restarting', target);
+    await bed.database.db
       .updateTable('subscriptions')
       .set({ endpoint_url: downUrl })
       .where('name', '=', 'restarting')
       .execute();
     const events = orderEvents(3, 2);
-    await insertOutboxEvents(database.db, events);
+    await insertOutboxEvents(bed.database.db, events);
 
-    relay = startTestRelay(database.db, database.url, {
+    bed.startRelay({
       config: { retry: DEFAULT_RETRY },
       random: NO_JITTER,
     });
@@ -105,27 +78,27 @@ describe('an outage is not poison', () => {
     expect(failing.batch_limit).toBeNull();
 
     // The subscriber is back (here: at another address)
-    await database.db
+    await bed.database.db
       .updateTable('subscriptions')
       .set({ endpoint_url: target.url })
       .where('name', '=', 'restarting')
       .execute();
     await waitFor('every event delivered', () => target.processed.length === events.length, 30_000);
     expect(target.outOfOrder()).toEqual([]);
-    expect(await listDeadLetters(database.db, { includeHeld: true })).toEqual([]);
+    expect(await listDeadLetters(bed.database.db, { includeHeld: true })).toEqual([]);
   });
 
   it('narrows towards an event the subscriber fails on (500), delivers what is before it, and never parks it', async () => {
-    const target = await receiver();
-    await subscribe(database.db, 'crashing', target);
+    const target = await bed.receiver();
+    await subscribe(bed.database.db, 'crashing', target);
     const events = orderEvents(8, 2);
     const culprit = events[5]!;
     let fixed = false;
     target.reply = (batch) =>
       !fixed && batch.some((event) => event.id === culprit.eventId) ? { status: 500 } : { status: 200 };
-    await insertOutboxEvents(database.db, events);
+    await insertOutboxEvents(bed.database.db, events);
 
-    relay = startTestRelay(database.db, database.url, {
+    bed.startRelay({
       config: { retry: DEFAULT_RETRY },
       random: NO_JITTER,
     });
@@ -134,7 +107,7 @@ describe('an outage is not poison', () => {
       return row.batch_limit === 1 && row.failed_attempts >= LONG_OUTAGE;
     });
     expect(target.processedIds()).toEqual(new Set(events.slice(0, 5).map((event) => event.eventId)));
-    expect(await listDeadLetters(database.db, { includeHeld: true })).toEqual([]);
+    expect(await listDeadLetters(bed.database.db, { includeHeld: true })).toEqual([]);
 
     fixed = true;
     await waitFor(
@@ -146,27 +119,27 @@ describe('an outage is not poison', () => {
   });
 
   it('narrows after timeouts (the batch may be too big to answer in time), and never parks', async () => {
-    const target = await receiver();
-    await subscribe(database.db, 'slow', target);
+    const target = await bed.receiver();
+    await subscribe(bed.database.db, 'slow', target);
     let slowAnswers = LONG_OUTAGE;
     target.reply = () => (slowAnswers-- > 0 ? { status: 200, delayMs: 300 } : { status: 200 });
     const events = orderEvents(4, 2);
-    await insertOutboxEvents(database.db, events);
+    await insertOutboxEvents(bed.database.db, events);
 
-    relay = startTestRelay(database.db, database.url, {
+    bed.startRelay({
       config: { retry: DEFAULT_RETRY, httpTimeoutMs: 100 },
       random: NO_JITTER,
     });
     await waitFor(
       'the checkpoint past every event',
       async () => {
-        const [status] = await readStreamStatus(database.db, new Date(), 'slow');
+        const [status] = await readStreamStatus(bed.database.db, new Date(), 'slow');
         return status!.backlog === 0;
       },
       30_000,
     );
     expect(target.processedIds()).toEqual(new Set(events.map((event) => event.eventId)));
-    expect(await listDeadLetters(database.db, { includeHeld: true })).toEqual([]);
+    expect(await listDeadLetters(bed.database.db, { includeHeld: true })).toEqual([]);
     // Timed-out requests were narrowed: some went with fewer events than the first
     const sizes = target.batches.map((batch) => batch.events.length);
     expect(Math.min(...sizes)).toBeLessThan(sizes[0]!);
@@ -175,27 +148,27 @@ describe('an outage is not poison', () => {
 
 describe('a wrong secret (401/403)', () => {
   it('shows the stream as unauthorized in status and metrics, retries slowly, never parks, and resumes once fixed', async () => {
-    const target = await receiver();
-    await subscribe(database.db, 'misconfigured', target);
+    const target = await bed.receiver();
+    await subscribe(bed.database.db, 'misconfigured', target);
     // Time passes for the stream alone: its next retry is brought forward (a jump of the relay's
     // clock would also age the signature's timestamp past what the subscriber accepts).
     const retryNow = async () => {
-      await database.db
+      await bed.database.db
         .updateTable('relay_streams')
         .set({ next_attempt_at: new Date() })
         .where('subscription_name', '=', 'misconfigured')
         .execute();
-      relay!.wake();
+      relay.wake();
     };
     let fixed = false;
     let refusals = 0;
     target.reply = () => (fixed ? { status: 200 } : { status: refusals++ % 2 === 0 ? 401 : 403 });
     const events = orderEvents(3, 2);
-    await insertOutboxEvents(database.db, events);
+    await insertOutboxEvents(bed.database.db, events);
     const registry = new Registry();
-    createRelayMetrics(registry, database.db);
+    createRelayMetrics(registry, bed.database.db);
 
-    relay = startTestRelay(database.db, database.url, {
+    const relay = bed.startRelay({
       config: { retry: DEFAULT_RETRY },
       random: NO_JITTER,
     });
@@ -211,17 +184,17 @@ describe('a wrong secret (401/403)', () => {
       );
       await retryNow();
     }
-    const [status] = await readStreamStatus(database.db, new Date(), 'misconfigured');
+    const [status] = await readStreamStatus(bed.database.db, new Date(), 'misconfigured');
     expect(status).toMatchObject({ unauthorized: true, deadLetters: 0, backlog: events.length });
     expect(await registry.getSingleMetricAsString('relay_unauthorized')).toMatch(
       /relay_unauthorized\{subscription="misconfigured"\} 1/,
     );
-    expect(await listDeadLetters(database.db, { includeHeld: true })).toEqual([]);
+    expect(await listDeadLetters(bed.database.db, { includeHeld: true })).toEqual([]);
 
     fixed = true;
     await retryNow();
     await waitFor('every event delivered once fixed', () => target.processed.length === events.length);
-    const [after] = await readStreamStatus(database.db, new Date(), 'misconfigured');
+    const [after] = await readStreamStatus(bed.database.db, new Date(), 'misconfigured');
     expect(after).toMatchObject({ unauthorized: false, backlog: 0 });
   });
 });

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { DB } from '../shared/db/database.js';
 import type { Logger } from '../shared/logger.js';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '../shared/clock.js';
 import type { RelayConfig } from './config.js';
 import { createHttpTransport } from './delivery/http-transport.js';
 import { startFenceWatch } from './fence-watch.js';
@@ -33,7 +33,7 @@ export type RelayOptions = {
     | 'httpTimeoutMs'
     | 'lease'
     | 'instanceId'
-    | 'purgeCron'
+    | 'purgeSchedule'
     | 'outboxRetentionMs'
     | 'fenceWarnAfterMs'
   >;
@@ -168,7 +168,7 @@ export function startRelay(options: RelayOptions): Relay {
           db,
           logger: log,
           clock: workerDeps.clock,
-          purgeCron: config.purgeCron,
+          purgeSchedule: config.purgeSchedule,
           retentionMs: config.outboxRetentionMs,
         });
   const fenceWatch = startFenceWatch({

@@ -6,7 +6,7 @@ import { createLogger } from '../shared/logger.js';
 import { provisionDatabase } from '../shared/postgres/provision.js';
 import { installGracefulShutdown } from '../shared/shutdown.js';
 import { createRelayAdminApp } from './admin-app.js';
-import { systemClock } from './clock.js';
+import { systemClock } from '../shared/clock.js';
 import { loadRelayConfig } from './config.js';
 import { createRelayMetrics } from './relay-metrics.js';
 import { startRelay } from './relay.js';

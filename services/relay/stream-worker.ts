@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { performance } from 'node:perf_hooks';
 import type { DB } from '../shared/db/database.js';
 import type { Logger } from '../shared/logger.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../shared/clock.js';
 import type { DeadLetter } from './dead-letters/dead-letter.js';
 import { blockedOrders, holdEvents } from './dead-letters/hold-events.js';
 import { nextReplayGroup } from './dead-letters/next-replay.js';
@@ -90,7 +90,7 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
   let fenceWait: FenceWait | undefined;
 
   async function deliver(stream: StreamState, events: readonly StreamEvent[]): Promise<Outcome> {
-    const request = buildDeliveryRequest(stream.endpointUrl, stream.secret, events, clock.now());
+    const request = buildDeliveryRequest(stream.endpointUrl, stream.secret, events, clock());
     const result = await deps.transport.post(request);
     if (result.kind === 'network-error')
       return {
@@ -106,12 +106,12 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
       failure: classifyFailure(result),
       error: `HTTP ${result.status}${result.bodyExcerpt ? `: ${result.bodyExcerpt}` : ''}`,
       statusCode: result.status,
-      retryAfterMs: parseRetryAfter(result.retryAfter, clock.now()),
+      retryAfterMs: parseRetryAfter(result.retryAfter, clock()),
     };
   }
 
   async function disable(error: string): Promise<Step> {
-    const reason = `endpoint answered 410 Gone at ${clock.now().toISOString()}`;
+    const reason = `endpoint answered 410 Gone at ${clock().toISOString()}`;
     await setSubscriptionEnabled(db, name, false, reason);
     log.warn({ error }, 'subscription disabled: the endpoint is gone');
     return { kind: 'lost', why: 'disabled by 410 Gone' };
@@ -144,7 +144,7 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
       letters.map((letter) => letter.event),
     );
     const seconds = (performance.now() - started) / 1_000;
-    const at = clock.now();
+    const at = clock();
     const fields = { eventId: head.event.eventId, orderId: head.event.aggregateId, letters: letters.length };
     if (outcome.kind === 'delivered') {
       await markReplayed(
@@ -198,7 +198,7 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
     batch: readonly StreamEvent[],
     outcome: Failed,
   ): Promise<Step> {
-    const now = clock.now();
+    const now = clock();
     const head = batch[0]!;
     const decision = decideAfterFailure(
       outcome.failure,
@@ -270,7 +270,7 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
       return advanceCheckpoint(db, name, instanceId, stream.checkpoint, target, batchLimit);
     const advanced = await db.transaction().execute(async (trx) => {
       const moved = await advanceCheckpoint(trx, name, instanceId, stream.checkpoint, target, batchLimit);
-      if (moved) await holdEvents(trx, name, held, clock.now());
+      if (moved) await holdEvents(trx, name, held, clock());
       return moved;
     });
     if (advanced) {
@@ -288,7 +288,7 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
     if (!stream) return { kind: 'lost', why: 'subscription removed' };
     if (stream.leaseOwner !== instanceId) return { kind: 'lost', why: 'lease taken over' };
     if (!stream.enabled) return { kind: 'lost', why: 'subscription disabled' };
-    const now = clock.now();
+    const now = clock();
     if (stream.nextAttemptAt && stream.nextAttemptAt > now)
       return { kind: 'wait', ms: Math.min(stream.nextAttemptAt.getTime() - now.getTime(), deps.pollMs) };
 
@@ -309,7 +309,7 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
     const through = caughtUpTo ?? read.at(-1);
     if (!through) {
       if (await hasEventsBehindFence(db, stream.checkpoint)) {
-        fenceWait = nextFenceWait(fenceWait, clock.now().getTime(), deps.pollMs);
+        fenceWait = nextFenceWait(fenceWait, clock().getTime(), deps.pollMs);
         return { kind: 'wait', ms: fenceWait.ms };
       }
       fenceWait = undefined;

@@ -1,4 +1,6 @@
+import cron from 'node-cron';
 import { z } from 'zod';
+import { parseDuration } from './duration.js';
 
 /** Thrown at start-up when an environment variable is missing or malformed; names the variable. */
 export class ConfigError extends Error {
@@ -10,14 +12,37 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/** Variables that were renamed. Setting an old name stops the service rather than being ignored. */
+export const RENAMED_VARIABLES: readonly { old: string; now: string; note?: string }[] = [
+  { old: 'RELAY_PURGE_CRON', now: 'OUTBOX_PURGE_SCHEDULE' },
+  { old: 'IDEMPOTENCY_TTL_HOURS', now: 'IDEMPOTENCY_RETENTION', note: 'a duration: 24h rather than 24' },
+  { old: 'EMAIL_HELD_NOTIFICATION_TTL', now: 'EMAIL_HELD_NOTIFICATION_RETENTION' },
+];
+
+/**
+ * One problem per renamed variable still set in `env`, naming its new name. Silently ignoring the
+ * old name would run on the default, which is never what whoever set it wanted.
+ */
+export function renamedVariableProblems(env: Env, renamed = RENAMED_VARIABLES): string[] {
+  return renamed
+    .filter(({ old }) => env[old] !== undefined && env[old] !== '')
+    .map(
+      ({ old, now, note }) =>
+        `${old}: was renamed ${now}${note ? ` (${note})` : ''}; set ${now} instead and remove ${old}`,
+    );
+}
+
 /**
  * Validates `env` against a zod object whose keys are variable names. Empty strings count as unset,
- * so `FOO=` in a .env file falls back to the default instead of failing on "".
+ * so `FOO=` in a .env file falls back to the default instead of failing on "". Any renamed variable
+ * still set fails first, naming its new name.
  */
 export function parseConfig<Shape extends z.ZodRawShape>(
   shape: Shape,
   env: Env,
 ): z.infer<z.ZodObject<Shape>> {
+  const renamed = renamedVariableProblems(env);
+  if (renamed.length > 0) throw new ConfigError(renamed);
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   const result = z.object(shape).safeParse(present);
   if (result.success) return result.data;
@@ -29,6 +54,15 @@ export function parseConfig<Shape extends z.ZodRawShape>(
     }),
   );
 }
+
+const durationText = () =>
+  z
+    .string()
+    .refine(
+      (text) => parseDuration(text) !== undefined,
+      'must be a duration such as 1500ms, 30s, 5m, 24h or 7d',
+    );
+const toMilliseconds = (text: string) => parseDuration(text)!;
 
 /** Reusable variable types: each rejects bad input with a message fit for an operator. */
 export const envTypes = {
@@ -47,6 +81,16 @@ export const envTypes = {
     z
       .string()
       .regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/i, 'must be a size such as 256kb or 1mb')
+      .default(fallback),
+  /** A duration in the one grammar of duration.ts ("30m", "24h", "7d", "1500ms"), read as milliseconds. */
+  duration: (fallback: string) => durationText().default(fallback).transform(toMilliseconds),
+  /** As `duration`, but unset stays undefined (for variables whose absence means "never"). */
+  optionalDuration: () => durationText().transform(toMilliseconds).optional(),
+  /** A node-cron expression (seconds field optional), checked at start-up rather than at the first tick. */
+  cronSchedule: (fallback: string) =>
+    z
+      .string()
+      .refine((expression) => cron.validate(expression), 'must be a cron expression such as "*/15 * * * *"')
       .default(fallback),
   flag: (fallback: boolean) =>
     z

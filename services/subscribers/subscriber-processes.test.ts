@@ -96,13 +96,13 @@ describe('each subscriber process', () => {
     },
   );
 
-  it('email drops a notification held past EMAIL_HELD_NOTIFICATION_TTL on its schedule, logging and counting it', async () => {
+  it('email drops a notification held past EMAIL_HELD_NOTIFICATION_RETENTION on its schedule, logging and counting it', async () => {
     const secret = generateWebhookSecret();
     const service = await startService('email', {
       DATABASE_URL: database.url,
       EMAIL_WEBHOOK_SECRET: secret,
       EMAIL_PORT: '0',
-      EMAIL_HELD_NOTIFICATION_TTL: '1s',
+      EMAIL_HELD_NOTIFICATION_RETENTION: '1s',
       INBOX_PURGE_SCHEDULE: '* * * * * *',
     });
     const baseUrl = `http://127.0.0.1:${service.port}`;

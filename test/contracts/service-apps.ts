@@ -42,7 +42,7 @@ export function everyServiceApp(): { apps: ServiceApp[]; close: () => Promise<vo
   const apps: Record<string, Express> = {
     'order-api': createOrderApiApp({
       ...common,
-      idempotencyTtlHours: 24,
+      idempotencyRetentionMs: 24 * 3_600_000,
       notifier: createOutboxNotifier(db, logger),
     }),
     relay: createRelayAdminApp({ relay, db, logger, bodyLimit: '1mb', registry: new Registry() }),

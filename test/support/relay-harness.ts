@@ -1,11 +1,13 @@
+import { afterAll, afterEach, beforeAll } from '@jest/globals';
 import { createLogger } from '../../services/shared/logger.js';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../services/shared/db/database.js';
-import type { Clock } from '../../services/relay/clock.js';
+import type { Clock } from '../../services/shared/clock.js';
 import type { RelayConfig } from '../../services/relay/config.js';
 import { startRelay, type Relay } from '../../services/relay/relay.js';
 import { createSubscription } from '../../services/relay/subscriptions/create-subscription.js';
-import type { WebhookReceiver } from './webhook-receiver.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { startReceiver, type WebhookReceiver } from './webhook-receiver.js';
 import type { OrderEventType } from '../../services/shared/events/order-events.js';
 import { ORDER_EVENT_TYPES } from '../../services/shared/events/order-events.js';
 
@@ -21,7 +23,7 @@ export function testRelayConfig(overrides: Partial<TestRelayConfig> = {}): TestR
     httpTimeoutMs: 5_000,
     lease: { ttlMs: 2_000, renewMs: 300 },
     instanceId: undefined,
-    purgeCron: '0 0 1 1 *',
+    purgeSchedule: '0 0 1 1 *',
     outboxRetentionMs: 7 * 86_400_000,
     fenceWarnAfterMs: 30_000,
     ...overrides,
@@ -57,4 +59,57 @@ export async function subscribe(
       createSubscription(trx, { name, endpointUrl: receiver.url, eventTypes, secret: receiver.secret, from }),
     );
   if (!result.ok) throw new Error(`subscription ${name} already exists`);
+}
+
+export type RelayTestBed = {
+  /** The spec file's migrated database (available once beforeAll has run). */
+  readonly database: TestDatabase;
+  /** A webhook receiver, closed after the test. */
+  receiver(): Promise<WebhookReceiver>;
+  /** A relay in this process on the test database, stopped after the test. */
+  startRelay(options?: Parameters<typeof startTestRelay>[2]): Relay;
+};
+
+/**
+ * The set-up most relay spec files share: one database for the file, and after each test every
+ * relay it started stopped, every receiver closed and the subscriptions and outbox emptied, so
+ * that tests do not see each other's streams. Call it at the top level of a spec file.
+ */
+export function useRelayTestBed(): RelayTestBed {
+  let database: TestDatabase | undefined;
+  const relays: Relay[] = [];
+  const receivers: WebhookReceiver[] = [];
+  const ready = (): TestDatabase => {
+    if (!database) throw new Error('the relay test bed is used before its beforeAll ran');
+    return database;
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterEach(async () => {
+    await Promise.all(relays.splice(0).map((relay) => relay.stop()));
+    await ready().db.deleteFrom('subscriptions').execute();
+    await ready().db.deleteFrom('outbox').execute();
+    await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
+  });
+  afterAll(async () => {
+    await database?.destroy();
+  });
+
+  return {
+    get database() {
+      return ready();
+    },
+    receiver: async () => {
+      const receiver = await startReceiver();
+      receivers.push(receiver);
+      return receiver;
+    },
+    startRelay: (options) => {
+      const relay = startTestRelay(ready().db, ready().url, options);
+      relays.push(relay);
+      return relay;
+    },
+  };
 }

@@ -14,6 +14,7 @@ import {
   type DeliveryOptions,
 } from './subscriber-delivery.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
+import type { Clock } from '../../services/shared/clock.js';
 
 export type SubscriberUnderTest = {
   baseUrl: string;
@@ -24,7 +25,7 @@ export type SubscriberUnderTest = {
 export type AppFactoryOptions = {
   db: Kysely<DB>;
   webhookSecret: string;
-  clock: () => Date;
+  clock: Clock;
   logger: ReturnType<typeof createLogger>;
   bodyLimit: string;
 };

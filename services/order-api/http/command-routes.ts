@@ -37,12 +37,12 @@ export function mountCommandRoutes(app: Express, deps: CommandDeps): void {
         if (!body.ok) errors.push(...body.errors);
         return body.ok && errors.length === 0 ? { ok: true, input: body.value } : { ok: false, errors };
       },
-      execute: async (db, input, now): Promise<CommandReply> => {
+      execute: async (store, input, now): Promise<CommandReply> => {
         const items = input.items.map((item) =>
           typeof item === 'string' ? { sku: item, quantity: 1 } : item,
         );
         const order = createOrder({ id, customerId: input.customerId, items }, now);
-        await saveNewOrder(db, order);
+        await saveNewOrder(store, order);
         return createdReply(order);
       },
       findCommitted: async (db) => {
@@ -60,11 +60,11 @@ export function mountCommandRoutes(app: Express, deps: CommandDeps): void {
         scope: `POST /orders/:id/${action}`,
         orderId: typeof req.params.id === 'string' ? req.params.id : undefined,
         parse: () => parseActionRequest(req, action),
-        execute: async (db, input, now) =>
+        execute: async (store, input, now) =>
           toReply(
             action,
             input.orderId,
-            await changeOrder(db, {
+            await changeOrder(store, {
               orderId: input.orderId,
               action: input.action,
               expectedVersions: input.expectedVersions,

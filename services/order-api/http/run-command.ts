@@ -4,9 +4,10 @@ import type { DB } from '../../shared/db/database.js';
 import { isTransientDatabaseError } from '../../shared/db/transient.js';
 import { HttpProblem } from '../../shared/http/problem.js';
 import type { Logger } from '../../shared/logger.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../shared/clock.js';
 import { requestFingerprint } from '../idempotency/fingerprint.js';
 import type { StoredResponse } from '../idempotency/stored-response.js';
+import { commandStore, type CommandStore } from '../store/command-store.js';
 import type { OutboxNotifier } from '../store/outbox-notifier.js';
 import type { CommandMetrics, CommandOutcome } from './command-metrics.js';
 import { runAtMostOnce } from './run-at-most-once.js';
@@ -22,7 +23,7 @@ export type CommandDeps = {
   clock: Clock;
   logger: Logger;
   metrics: CommandMetrics;
-  idempotencyTtlHours: number;
+  idempotencyRetentionMs: number;
   notifier: OutboxNotifier;
 };
 
@@ -39,10 +40,10 @@ export type CommandSpec<Input> = {
   /** Validates everything the request carries; errors from every location at once. */
   parse: () => { ok: true; input: Input } | { ok: false; errors: FieldError[] };
   /**
-   * Runs the command on `db`: the pool, or a transaction when an Idempotency-Key record must
-   * commit with it. Each of its writes must be atomic on its own (one statement).
+   * Runs the command through `store`, whose every write is one statement: over the pool, or over
+   * the transaction an Idempotency-Key record commits with. The command never gets the pool itself.
    */
-  execute: (db: Kysely<DB>, input: Input, now: Date) => Promise<CommandReply>;
+  execute: (store: CommandStore, input: Input, now: Date) => Promise<CommandReply>;
   /**
    * After an attempt whose outcome is unknown (its connection was lost, maybe after the commit): the
    * reply of the attempt that committed, found by the ids (order id, event ids) the request chose
@@ -85,7 +86,7 @@ export async function runCommand<Input>(
       // Without a key the command is all there is to commit, and its writes are single
       // statements: no BEGIN/COMMIT round trips.
       const ran = await runAtMostOnce({
-        execute: () => spec.execute(deps.db, parsed.input, deps.clock()),
+        execute: () => spec.execute(commandStore(deps.db), parsed.input, deps.clock()),
         findCommitted: () => spec.findCommitted(deps.db, parsed.input),
       });
       result = { kind: 'reply', reply: ran.reply };

@@ -6,6 +6,7 @@ import { tryLockIdempotencyKey } from '../idempotency/lock-idempotency-key.js';
 import { idempotencyCutoff } from '../idempotency/purge-idempotency-records.js';
 import { saveIdempotencyRecord } from '../idempotency/save-idempotency-record.js';
 import type { StoredResponse } from '../idempotency/stored-response.js';
+import { commandStore } from '../store/command-store.js';
 import type { CommandDeps, CommandReply, CommandSpec } from './run-command.js';
 
 export type KeyedResult =
@@ -72,12 +73,12 @@ async function runInTransaction<Input>(
   if (!(await tryLockIdempotencyKey(trx, spec.scope, key))) return { kind: 'in-flight' };
   const existing = await findIdempotencyRecord(trx, spec.scope, key);
   // An expired record the purge job has not reached yet counts as gone.
-  if (existing && existing.createdAt >= idempotencyCutoff(now, deps.idempotencyTtlHours)) {
+  if (existing && existing.createdAt >= idempotencyCutoff(now, deps.idempotencyRetentionMs)) {
     return existing.fingerprint === fingerprint
       ? { kind: 'replay', response: existing.response }
       : { kind: 'key-reused' };
   }
-  const reply = await spec.execute(trx, input, now);
+  const reply = await spec.execute(commandStore(trx), input, now);
   // Only successes are stored: a refused request wrote nothing, so its retry is judged afresh.
   if (reply.ok) {
     await saveIdempotencyRecord(trx, {

@@ -1,28 +1,25 @@
-import cron, { type ScheduledTask } from 'node-cron';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../shared/db/database.js';
 import type { Logger } from '../../shared/logger.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../shared/clock.js';
+import { scheduleJob } from '../../shared/schedule-job.js';
 import { purgeIdempotencyRecords } from './purge-idempotency-records.js';
 
-/** Schedules the purge of expired Idempotency-Key records; noOverlap keeps one run at a time. */
+/** Schedules the purge of expired Idempotency-Key records; returns a stop function. */
 export function scheduleIdempotencyPurge(options: {
   db: Kysely<DB>;
   clock: Clock;
   logger: Logger;
   schedule: string;
-  ttlHours: number;
-}): ScheduledTask {
-  return cron.schedule(
-    options.schedule,
-    async () => {
-      try {
-        const purged = await purgeIdempotencyRecords(options.db, options.clock(), options.ttlHours);
-        options.logger.info({ purged, ttlHours: options.ttlHours }, 'expired idempotency keys purged');
-      } catch (error) {
-        options.logger.error({ err: error }, 'idempotency key purge failed');
-      }
+  retentionMs: number;
+}): () => Promise<void> {
+  return scheduleJob({
+    name: 'idempotency key purge',
+    schedule: options.schedule,
+    logger: options.logger,
+    run: async () => {
+      const purged = await purgeIdempotencyRecords(options.db, options.clock(), options.retentionMs);
+      options.logger.info({ purged, retentionMs: options.retentionMs }, 'expired idempotency keys purged');
     },
-    { name: 'idempotency-key-purge', noOverlap: true },
-  );
+  });
 }

@@ -1,8 +1,8 @@
-import cron from 'node-cron';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../shared/db/database.js';
 import type { Logger } from '../../shared/logger.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../shared/clock.js';
+import { scheduleJob } from '../../shared/schedule-job.js';
 import { purgeOutbox } from './purge-outbox.js';
 
 export type MaintenanceJobs = { stop(): Promise<void> };
@@ -15,27 +15,19 @@ export function startMaintenanceJobs(options: {
   db: Kysely<DB>;
   logger: Logger;
   clock: Clock;
-  purgeCron: string;
+  purgeSchedule: string;
   retentionMs: number;
 }): MaintenanceJobs {
   const { db, logger, clock } = options;
-  const purge = cron.schedule(
-    options.purgeCron,
-    async () => {
-      try {
-        const cutoff = new Date(clock.now().getTime() - options.retentionMs);
-        const deleted = await purgeOutbox(db, cutoff);
-        logger.info({ deleted, cutoff }, 'outbox purged');
-      } catch (error) {
-        logger.error({ err: error }, 'outbox purge failed');
-      }
+  const stop = scheduleJob({
+    name: 'outbox purge',
+    schedule: options.purgeSchedule,
+    logger,
+    run: async () => {
+      const cutoff = new Date(clock().getTime() - options.retentionMs);
+      const deleted = await purgeOutbox(db, cutoff);
+      logger.info({ deleted, cutoff }, 'outbox purged');
     },
-    { name: 'purge-outbox', noOverlap: true },
-  );
-  return {
-    stop: async () => {
-      await purge.stop();
-      await purge.destroy();
-    },
-  };
+  });
+  return { stop };
 }

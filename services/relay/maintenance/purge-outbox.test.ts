@@ -97,8 +97,8 @@ describe('the outbox purge', () => {
     const jobs = startMaintenanceJobs({
       db: database.db,
       logger: createLogger('purge-test', 'silent'),
-      clock: { now: () => new Date() },
-      purgeCron: '* * * * * *',
+      clock: () => new Date(),
+      purgeSchedule: '* * * * * *',
       retentionMs: 7 * DAY,
     });
     try {

@@ -102,13 +102,13 @@ describe('the relay configuration', () => {
       lease: { ttlMs: 5_000, renewMs: 1_000 },
       createDefaultSubscriptions: true,
       outboxRetentionMs: 7 * 86_400_000,
-      purgeCron: '*/15 * * * *',
+      purgeSchedule: '*/15 * * * *',
     });
     expect(() => loadRelayConfig({ RELAY_BATCH_SIZE: '0' })).toThrow(/RELAY_BATCH_SIZE/);
     expect(() => loadRelayConfig({ OUTBOX_RETENTION: 'forever' })).toThrow(
       /OUTBOX_RETENTION: must be a duration/,
     );
-    expect(() => loadRelayConfig({ RELAY_PURGE_CRON: 'every day' })).toThrow(/RELAY_PURGE_CRON/);
+    expect(() => loadRelayConfig({ OUTBOX_PURGE_SCHEDULE: 'every day' })).toThrow(/OUTBOX_PURGE_SCHEDULE/);
     expect(() => loadRelayConfig({ RELAY_LEASE_TTL_MS: '1000', RELAY_LEASE_RENEW_MS: '900' })).toThrow(
       /RELAY_LEASE_RENEW_MS: must be at most half/,
     );

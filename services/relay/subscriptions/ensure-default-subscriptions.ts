@@ -3,7 +3,7 @@ import { ConfigError } from '../../shared/config.js';
 import type { DB } from '../../shared/db/database.js';
 import { DEFAULT_SUBSCRIBERS, defaultEventsUrl } from '../../shared/events/default-subscribers.js';
 import { isWebhookSecret } from '../../shared/events/webhook-signature.js';
-import { parseDuration } from '../maintenance/duration.js';
+import { parseDuration } from '../../shared/duration.js';
 import { createSubscription } from './create-subscription.js';
 
 type Env = Record<string, string | undefined>;

@@ -9,7 +9,7 @@ import { WEBHOOK_SECRET_PREFIX, webhookKey } from './webhook-key.js';
  * pure JavaScript (fast-sha256), which was 6-7% of the relay's CPU in a profile (it signs every
  * delivery) and ~3% of each subscriber's (they verify every one). The scheme follows the package's
  * own code: same key decoding, signed content, tolerance and refusal reasons. The package stays
- * the reference that webhook-signature.test.ts checks this module against, both ways.
+ * the reference that webhook-signature.unit.test.ts checks this module against, both ways.
  */
 export { WEBHOOK_SECRET_PREFIX };
 

@@ -9,12 +9,13 @@ import type { Catalog } from './catalog.js';
 import { findCharges } from './find-charges.js';
 import { listPrices } from './list-prices.js';
 import { setPrice } from './set-price.js';
+import type { Clock } from '../../shared/clock.js';
 
 /** Up to a million currency units per item: keeps any order total far inside a safe integer. */
 const priceBodySchema = z.object({ unitPriceCents: z.number().int().min(0).max(100_000_000) }).strict();
 const skuSchema = orderItemSchema.shape.sku;
 
-export function mountBillingRoutes(app: Express, db: Kysely<DB>, catalog: Catalog, clock: () => Date): void {
+export function mountBillingRoutes(app: Express, db: Kysely<DB>, catalog: Catalog, clock: Clock): void {
   app.get('/prices', async (_req, res) => {
     res.json({
       currency: catalog.currency,

@@ -7,11 +7,12 @@ import { billingEffects } from './billing-effects.js';
 import { billingPaths } from './billing-openapi.js';
 import { mountBillingRoutes } from './billing-routes.js';
 import type { Catalog } from './catalog.js';
+import type { Clock } from '../../shared/clock.js';
 
 export type BillingAppOptions = {
   db: Kysely<DB>;
   webhookSecret: string;
-  clock: () => Date;
+  clock: Clock;
   logger: Logger;
   bodyLimit: string;
   catalog: Catalog;

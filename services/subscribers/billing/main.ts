@@ -4,22 +4,22 @@ import { createLogger } from '../../shared/logger.js';
 import { startSubscriber } from '../inbox/start-subscriber.js';
 import { loadConfig } from './config.js';
 import { createBillingApp } from './create-billing-app.js';
+import { systemClock } from '../../shared/clock.js';
 
 loadDotEnv();
 const config = loadConfig();
 const logger = createLogger('billing', config.logLevel);
-const clock = () => new Date();
 
 await startSubscriber({
   name: 'billing',
   config,
   logger,
-  clock,
+  clock: systemClock,
   createApp: (db) =>
     createBillingApp({
       db,
       webhookSecret: config.webhookSecret,
-      clock,
+      clock: systemClock,
       logger,
       bodyLimit: config.eventsBodyLimit,
       catalog: { currency: config.currency, defaultPriceCents: config.defaultPriceCents },

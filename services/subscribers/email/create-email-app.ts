@@ -9,11 +9,12 @@ import { emailPaths } from './email-openapi.js';
 import { mountEmailRoutes } from './email-routes.js';
 import type { EmailTransport } from './email-transport.js';
 import { recordingTransport } from './recording-transport.js';
+import type { Clock } from '../../shared/clock.js';
 
 export type EmailAppOptions = {
   db: Kysely<DB>;
   webhookSecret: string;
-  clock: () => Date;
+  clock: Clock;
   logger: Logger;
   bodyLimit: string;
   /** Defaults to the recording transport. */

@@ -30,7 +30,7 @@ const asNotification = (event: DeliveredEvent): HeldNotification => ({
  * Email: a message to the customer for each order event. Later events carry only the order id, so
  * the customer and items come from the order's OrderPlaced; a notification for an order not seen
  * placed is held and sent, in order, right after that OrderPlaced arrives (or dropped unsent after
- * EMAIL_HELD_NOTIFICATION_TTL, see held-notification-expiry.ts). An order cancelled before it was
+ * EMAIL_HELD_NOTIFICATION_RETENTION, see held-notification-expiry.ts). An order cancelled before it was
  * placed gets no mail at all: it never reaches this code (see handle-batch.ts).
  */
 export function emailEffects(transport: EmailTransport): SubscriberEffects {

@@ -18,7 +18,7 @@ import { heldNotificationExpiry } from './held-notification-expiry.js';
 
 /**
  * A notification held for an order whose OrderPlaced never comes (a dead letter discarded, say)
- * must not wait forever: past its time to live it is dropped unsent, logged and counted.
+ * must not wait forever: past its retention it is dropped unsent, logged and counted.
  */
 const DAY = 86_400_000;
 const secret = generateWebhookSecret();
@@ -44,7 +44,7 @@ beforeAll(async () => {
   served = await serve(
     createEmailApp({ db: database.db, webhookSecret: secret, clock, logger, bodyLimit: '1mb', registry }),
   );
-  expire = heldNotificationExpiry({ db: database.db, clock, ttlMs: 3 * DAY, logger, registry });
+  expire = heldNotificationExpiry({ db: database.db, clock, retentionMs: 3 * DAY, logger, registry });
 });
 
 afterAll(async () => {
@@ -57,7 +57,7 @@ const mailbox = async (orderId: string): Promise<Mailbox> =>
   (await getJson<Mailbox>(`${served.baseUrl}/emails?orderId=${orderId}`)).body;
 
 describe('the expiry of held notifications', () => {
-  it('drops a notification held longer than its time to live, logging and counting it, and keeps a younger one', async () => {
+  it('drops a notification held longer than its retention, logging and counting it, and keeps a younger one', async () => {
     const [stale, young] = [newOrderId(), newOrderId()];
     const staleShipped = orderEvents.shipped(stale);
     now = new Date('2026-12-01T10:00:00.000Z');

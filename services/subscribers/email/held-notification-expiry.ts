@@ -3,12 +3,13 @@ import { Counter, type Registry } from 'prom-client';
 import type { DB } from '../../shared/db/database.js';
 import type { Logger } from '../../shared/logger.js';
 import { expireHeldNotifications } from './expire-held-notifications.js';
+import type { Clock } from '../../shared/clock.js';
 
 export type HeldNotificationExpiryOptions = {
   db: Kysely<DB>;
-  clock: () => Date;
-  /** How long a notification may wait for its order's OrderPlaced (EMAIL_HELD_NOTIFICATION_TTL). */
-  ttlMs: number;
+  clock: Clock;
+  /** How long a notification may wait for its order's OrderPlaced (EMAIL_HELD_NOTIFICATION_RETENTION). */
+  retentionMs: number;
   logger: Logger;
   /** The app's registry, so that /metrics serves the count. */
   registry: Registry;
@@ -16,17 +17,17 @@ export type HeldNotificationExpiryOptions = {
 
 /**
  * The job that keeps held notifications from waiting forever: each run drops those older than the
- * time to live, logs each one (the order, the event, what it would have said) and counts them in
+ * retention, logs each one (the order, the event, what it would have said) and counts them in
  * `email_held_notifications_expired_total`. Returns the run; the run answers how many expired.
  */
 export function heldNotificationExpiry(options: HeldNotificationExpiryOptions): () => Promise<number> {
   const expired = new Counter({
     name: 'email_held_notifications_expired_total',
-    help: 'Held notifications dropped unsent: their order was not seen placed within EMAIL_HELD_NOTIFICATION_TTL',
+    help: 'Held notifications dropped unsent: their order was not seen placed within EMAIL_HELD_NOTIFICATION_RETENTION',
     registers: [options.registry],
   });
   return async () => {
-    const cutoff = new Date(options.clock().getTime() - options.ttlMs);
+    const cutoff = new Date(options.clock().getTime() - options.retentionMs);
     const notifications = await expireHeldNotifications(options.db, cutoff);
     for (const notification of notifications) {
       options.logger.warn(
@@ -35,7 +36,7 @@ export function heldNotificationExpiry(options: HeldNotificationExpiryOptions): 
           eventId: notification.eventId,
           kind: notification.kind,
           heldAt: notification.heldAt.toISOString(),
-          ttlMs: options.ttlMs,
+          retentionMs: options.retentionMs,
         },
         'held notification expired unsent',
       );

@@ -4,7 +4,7 @@ import type { EmailKind } from './render-email.js';
 
 /**
  * A notification for an order not seen placed: it cannot be addressed until OrderPlaced arrives,
- * and waits for it no longer than EMAIL_HELD_NOTIFICATION_TTL (see held-notification-expiry.ts).
+ * and waits for it no longer than EMAIL_HELD_NOTIFICATION_RETENTION (see held-notification-expiry.ts).
  */
 export type HeldNotification = { eventId: string; orderId: string; kind: EmailKind; reason: string | null };
 

@@ -2,17 +2,17 @@
 import { Registry } from 'prom-client';
 import { loadDotEnv } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
-import { scheduleJob } from '../inbox/schedule-job.js';
+import { scheduleJob } from '../../shared/schedule-job.js';
 import { startSubscriber } from '../inbox/start-subscriber.js';
 import { loadConfig } from './config.js';
 import { createEmailApp } from './create-email-app.js';
 import { heldNotificationExpiry } from './held-notification-expiry.js';
 import { recordingTransport } from './recording-transport.js';
+import { systemClock } from '../../shared/clock.js';
 
 loadDotEnv();
 const config = loadConfig();
 const logger = createLogger('email', config.logLevel);
-const clock = () => new Date();
 
 // One registry for the app and the expiry job, so that /metrics shows what the job counted.
 const registry = new Registry();
@@ -21,12 +21,12 @@ await startSubscriber({
   name: 'email',
   config,
   logger,
-  clock,
+  clock: systemClock,
   createApp: (db) =>
     createEmailApp({
       db,
       webhookSecret: config.webhookSecret,
-      clock,
+      clock: systemClock,
       logger,
       bodyLimit: config.eventsBodyLimit,
       transport: recordingTransport(logger),
@@ -35,8 +35,8 @@ await startSubscriber({
   scheduleJobs: (db) => {
     const expire = heldNotificationExpiry({
       db,
-      clock,
-      ttlMs: config.heldNotificationTtlMs,
+      clock: systemClock,
+      retentionMs: config.heldNotificationRetentionMs,
       logger,
       registry,
     });

@@ -9,12 +9,13 @@ import { mountEventsRoute } from './events-route.js';
 import { createInboxMetrics } from './inbox-metrics.js';
 import { buildSubscriberDocument } from './subscriber-openapi.js';
 import type { SubscriberEffects } from './subscriber.js';
+import type { Clock } from '../../shared/clock.js';
 
 export type SubscriberAppOptions = {
   db: Kysely<DB>;
   effects: SubscriberEffects;
   webhookSecret: string;
-  clock: () => Date;
+  clock: Clock;
   logger: Logger;
   /** Must hold the relay's largest batch; a 413 would only be narrowed down to smaller batches. */
   bodyLimit: string;

@@ -12,6 +12,7 @@ import { parseJson } from './parse-json.js';
 import { readBatch } from './read-batch.js';
 import type { SubscriberEffects } from './subscriber.js';
 import { verifiedRawBody } from './verified-raw-body.js';
+import type { Clock } from '../../shared/clock.js';
 
 export type EventsRouteOptions = {
   db: Kysely<DB>;
@@ -19,7 +20,7 @@ export type EventsRouteOptions = {
   webhookSecret: string;
   /** Largest delivered batch (SUBSCRIBER_BODY_LIMIT). */
   bodyLimit: string;
-  clock: () => Date;
+  clock: Clock;
   metrics: InboxMetrics;
   logger: Logger;
 };

@@ -6,6 +6,7 @@ import { lockOrders } from './lock-orders.js';
 import type { BatchEntry } from './read-batch.js';
 import { recordInInbox } from './record-in-inbox.js';
 import type { DeliveredEvent, SubscriberEffects } from './subscriber.js';
+import type { Clock } from '../../shared/clock.js';
 
 export type BatchSummary = {
   processed: number;
@@ -28,7 +29,7 @@ export async function handleBatch(
   db: Kysely<DB>,
   effects: SubscriberEffects,
   entries: BatchEntry[],
-  clock: () => Date,
+  clock: Clock,
 ): Promise<BatchSummary> {
   return withTransientRetry(() =>
     db.transaction().execute(async (trx) => {

@@ -2,13 +2,14 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../shared/db/database.js';
 import type { Logger } from '../../shared/logger.js';
 import { purgeInbox } from './purge-inbox.js';
-import { scheduleJob } from './schedule-job.js';
+import { scheduleJob } from '../../shared/schedule-job.js';
 import type { SubscriberName } from './subscriber.js';
+import type { Clock } from '../../shared/clock.js';
 
 export type InboxPurgeOptions = {
   db: Kysely<DB>;
   schema: SubscriberName;
-  clock: () => Date;
+  clock: Clock;
   retentionMs: number;
   /** A cron expression (node-cron syntax, seconds optional). */
   schedule: string;

@@ -11,12 +11,13 @@ import { installGracefulShutdown } from '../../shared/shutdown.js';
 import { scheduleInboxPurge } from './schedule-inbox-purge.js';
 import type { SubscriberName } from './subscriber.js';
 import type { SubscriberConfig } from './subscriber-config.js';
+import type { Clock } from '../../shared/clock.js';
 
 export type StartSubscriberOptions = {
   name: SubscriberName;
   config: SubscriberConfig;
   logger: Logger;
-  clock: () => Date;
+  clock: Clock;
   createApp: (db: Kysely<DB>) => Express;
   /**
    * The service's own housekeeping, scheduled once it serves (on INBOX_PURGE_SCHEDULE, beside the

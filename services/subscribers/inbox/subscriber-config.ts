@@ -1,4 +1,3 @@
-import cron from 'node-cron';
 import { z } from 'zod';
 import {
   commonConfigShape,
@@ -9,7 +8,6 @@ import {
 } from '../../shared/config.js';
 import { DEFAULT_SUBSCRIBERS } from '../../shared/events/default-subscribers.js';
 import { isWebhookSecret } from '../../shared/events/webhook-signature.js';
-import { parseDuration } from '../../relay/maintenance/duration.js';
 import type { SubscriberName } from './subscriber.js';
 
 type Env = Record<string, string | undefined>;
@@ -23,20 +21,6 @@ export type SubscriberConfig = CommonConfig & {
   inboxPurgeSchedule: string;
   eventsBodyLimit: string;
 };
-
-/** "7d", "36h", "90m", "3600s" -> milliseconds, read by the relay's parser (one duration syntax). */
-export const durationType = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .refine((value) => parseDuration(value) !== undefined, 'must be a duration such as 7d, 36h, 90m or 3600s')
-    .transform((value) => parseDuration(value)!);
-
-export const cronType = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .refine((value) => cron.validate(value), 'must be a cron expression such as "17 * * * *"');
 
 /** Required, with no default: a deployment must never run on a secret everybody knows. */
 export const webhookSecretType = () =>
@@ -61,8 +45,8 @@ export function loadSubscriberConfig<Extra extends z.ZodRawShape>(
     [subscriber.portVariable]: envTypes.port(subscriber.defaultPort),
     [subscriber.secretVariable]: webhookSecretType(),
     [databaseVariable]: envTypes.postgresUrl().optional(),
-    INBOX_RETENTION: durationType('7d'),
-    INBOX_PURGE_SCHEDULE: cronType('17 * * * *'),
+    INBOX_RETENTION: envTypes.duration('7d'),
+    INBOX_PURGE_SCHEDULE: envTypes.cronSchedule('17 * * * *'),
     SUBSCRIBER_BODY_LIMIT: envTypes.byteSize('4mb'),
   };
   const vars = parseConfig({ ...commonConfigShape, ...own, ...extra }, env);

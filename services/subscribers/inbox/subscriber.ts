@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { DB } from '../../shared/db/database.js';
 import type { OrderEvent, OrderEventType } from '../../shared/events/order-events.js';
+import type { SubscriberName } from '../../shared/events/default-subscribers.js';
 
 /*
  * Terminology of the subscriber side:
@@ -14,8 +15,8 @@ import type { OrderEvent, OrderEventType } from '../../shared/events/order-event
  * - wave: the k-th event of each order within a batch (see event-runs.ts).
  */
 
-/** The four subscriber services; each owns the PostgreSQL schema of the same name. */
-export type SubscriberName = 'email' | 'inventory' | 'warehouse' | 'billing';
+/** The subscriber services, as the registry in default-subscribers.ts names them. */
+export type { SubscriberName };
 
 /**
  * An order event as delivered: its contract type and payload, plus the envelope fields handlers use.

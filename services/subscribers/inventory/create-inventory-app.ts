@@ -6,11 +6,12 @@ import { createSubscriberApp } from '../inbox/create-subscriber-app.js';
 import { inventoryEffects } from './inventory-effects.js';
 import { inventoryPaths } from './inventory-openapi.js';
 import { mountInventoryRoutes } from './inventory-routes.js';
+import type { Clock } from '../../shared/clock.js';
 
 export type InventoryAppOptions = {
   db: Kysely<DB>;
   webhookSecret: string;
-  clock: () => Date;
+  clock: Clock;
   logger: Logger;
   bodyLimit: string;
 };

@@ -8,11 +8,12 @@ import { readInput } from '../inbox/read-input.js';
 import { readOrderId } from '../inbox/read-order-id.js';
 import { findReservations } from './find-reservations.js';
 import { findStock, restock } from './stock-queries.js';
+import type { Clock } from '../../shared/clock.js';
 
 const skuSchema = orderItemSchema.shape.sku;
 const restockBodySchema = z.object({ onHand: z.number().int().min(0).max(1_000_000_000) }).strict();
 
-export function mountInventoryRoutes(app: Express, db: Kysely<DB>, clock: () => Date): void {
+export function mountInventoryRoutes(app: Express, db: Kysely<DB>, clock: Clock): void {
   app.get('/stock/:sku', async (req, res) => {
     const sku = readInput(skuSchema, req.params.sku, 'sku');
     const stock = await findStock(db, sku);

@@ -4,22 +4,22 @@ import { createLogger } from '../../shared/logger.js';
 import { startSubscriber } from '../inbox/start-subscriber.js';
 import { loadConfig } from './config.js';
 import { createInventoryApp } from './create-inventory-app.js';
+import { systemClock } from '../../shared/clock.js';
 
 loadDotEnv();
 const config = loadConfig();
 const logger = createLogger('inventory', config.logLevel);
-const clock = () => new Date();
 
 await startSubscriber({
   name: 'inventory',
   config,
   logger,
-  clock,
+  clock: systemClock,
   createApp: (db) =>
     createInventoryApp({
       db,
       webhookSecret: config.webhookSecret,
-      clock,
+      clock: systemClock,
       logger,
       bodyLimit: config.eventsBodyLimit,
     }),

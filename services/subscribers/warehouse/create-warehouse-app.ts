@@ -6,11 +6,12 @@ import { createSubscriberApp } from '../inbox/create-subscriber-app.js';
 import { warehouseEffects } from './warehouse-effects.js';
 import { warehousePaths } from './warehouse-openapi.js';
 import { mountWarehouseRoutes } from './warehouse-routes.js';
+import type { Clock } from '../../shared/clock.js';
 
 export type WarehouseAppOptions = {
   db: Kysely<DB>;
   webhookSecret: string;
-  clock: () => Date;
+  clock: Clock;
   logger: Logger;
   bodyLimit: string;
 };

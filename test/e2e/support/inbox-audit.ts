@@ -84,7 +84,7 @@ export class InboxAudit {
     return rows.map((row) => `${subscriber.name} lost: ${row.line}`);
   }
 
-  async figures(subscribers: DefaultSubscriber[] = DEFAULT_SUBSCRIBERS): Promise<InboxFigures[]> {
+  async figures(subscribers: readonly DefaultSubscriber[] = DEFAULT_SUBSCRIBERS): Promise<InboxFigures[]> {
     const figures: InboxFigures[] = [];
     for (const subscriber of subscribers) {
       const inbox = await this.inboxRows(subscriber);
@@ -120,7 +120,7 @@ export class InboxAudit {
   async recordedBehind(
     xid: string,
     before: Date,
-    subscribers: DefaultSubscriber[] = DEFAULT_SUBSCRIBERS,
+    subscribers: readonly DefaultSubscriber[] = DEFAULT_SUBSCRIBERS,
   ): Promise<{ subscriber: string; behind: number; recordedBefore: number }[]> {
     const counts = [];
     for (const subscriber of subscribers) {
@@ -142,7 +142,10 @@ export class InboxAudit {
   }
 
   /** Polls until no subscriber misses an event, or the deadline; returns the last figures. */
-  async waitForConvergence(timeoutMs: number, subscribers?: DefaultSubscriber[]): Promise<InboxFigures[]> {
+  async waitForConvergence(
+    timeoutMs: number,
+    subscribers?: readonly DefaultSubscriber[],
+  ): Promise<InboxFigures[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       let figures: InboxFigures[] | undefined;

@@ -6,7 +6,7 @@ describe('the Order API configuration', () => {
   it('defaults to port 3000, a 24 hour idempotency window purged every 15 minutes', () => {
     expect(loadConfig({})).toMatchObject({
       port: 3000,
-      idempotencyTtlHours: 24,
+      idempotencyRetentionMs: 86_400_000,
       idempotencyPurgeSchedule: '*/15 * * * *',
     });
   });
@@ -14,20 +14,22 @@ describe('the Order API configuration', () => {
   it('reads its variables', () => {
     const config = loadConfig({
       ORDER_API_PORT: '8080',
-      IDEMPOTENCY_TTL_HOURS: '48',
+      IDEMPOTENCY_RETENTION: '48h',
       IDEMPOTENCY_PURGE_SCHEDULE: '0 * * * *',
     });
     expect(config).toMatchObject({
       port: 8080,
-      idempotencyTtlHours: 48,
+      idempotencyRetentionMs: 48 * 3_600_000,
       idempotencyPurgeSchedule: '0 * * * *',
     });
   });
 
   it.each([
     ['ORDER_API_PORT', '70000'],
-    ['IDEMPOTENCY_TTL_HOURS', '0'],
+    ['IDEMPOTENCY_RETENTION', '0h'],
+    ['IDEMPOTENCY_RETENTION', '24'],
     ['IDEMPOTENCY_PURGE_SCHEDULE', 'every hour'],
+    ['IDEMPOTENCY_TTL_HOURS', '24'],
   ])('fails naming %s when it is %j', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));

@@ -1,17 +1,14 @@
 import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { pino } from 'pino';
-import {
-  startConnectionCuttingProxy,
-  type ConnectionCuttingProxy,
-} from '../../../test/support/connection-cutting-proxy.js';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { serve, type Served } from '../../../test/support/serve.js';
-import { createDb } from '../../shared/db/create-db.js';
-import type { Logger } from '../../shared/logger.js';
-import { createOrderApiApp } from '../app.js';
-import { createOutboxNotifier } from '../store/outbox-notifier.js';
-import type { Clock } from '../clock.js';
+import { startConnectionCuttingProxy, type ConnectionCuttingProxy } from './connection-cutting-proxy.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { serve, type Served } from './serve.js';
+import { createDb } from '../../services/shared/db/create-db.js';
+import type { Logger } from '../../services/shared/logger.js';
+import { createOrderApiApp } from '../../services/order-api/app.js';
+import { createOutboxNotifier } from '../../services/order-api/store/outbox-notifier.js';
+import type { Clock } from '../../services/shared/clock.js';
 
 /**
  * A real Order API for a spec file: its own migrated database, the app served over real HTTP on a
@@ -32,7 +29,7 @@ export type ApiHarness = {
 };
 
 export async function startApiHarness(
-  options: { clock?: Clock; poolMax?: number; idempotencyTtlHours?: number; throughProxy?: boolean } = {},
+  options: { clock?: Clock; poolMax?: number; idempotencyRetentionMs?: number; throughProxy?: boolean } = {},
 ): Promise<ApiHarness> {
   const database = await createTestDatabase({ poolMax: options.poolMax ?? 10 });
   const proxy = options.throughProxy ? await startConnectionCuttingProxy(database.url) : undefined;
@@ -54,7 +51,7 @@ export async function startApiHarness(
     clock: options.clock ?? (() => new Date()),
     logger,
     bodyLimit: '16kb',
-    idempotencyTtlHours: options.idempotencyTtlHours ?? 24,
+    idempotencyRetentionMs: options.idempotencyRetentionMs ?? 86_400_000,
   });
   const served: Served = await serve(app);
   const baseUrl = served.baseUrl;

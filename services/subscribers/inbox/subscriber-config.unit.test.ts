@@ -62,18 +62,20 @@ describe('a subscriber configuration', () => {
     );
   });
 
-  it('reads how long email holds a notification: 3 days unless EMAIL_HELD_NOTIFICATION_TTL says otherwise', () => {
-    expect(loadEmailConfig({ EMAIL_WEBHOOK_SECRET: secret }).heldNotificationTtlMs).toBe(3 * 86_400_000);
+  it('reads how long email holds a notification: 3 days unless EMAIL_HELD_NOTIFICATION_RETENTION says otherwise', () => {
+    expect(loadEmailConfig({ EMAIL_WEBHOOK_SECRET: secret }).heldNotificationRetentionMs).toBe(
+      3 * 86_400_000,
+    );
     expect(
-      loadEmailConfig({ EMAIL_WEBHOOK_SECRET: secret, EMAIL_HELD_NOTIFICATION_TTL: '36h' })
-        .heldNotificationTtlMs,
+      loadEmailConfig({ EMAIL_WEBHOOK_SECRET: secret, EMAIL_HELD_NOTIFICATION_RETENTION: '36h' })
+        .heldNotificationRetentionMs,
     ).toBe(36 * 3_600_000);
     expect(() =>
-      loadEmailConfig({ EMAIL_WEBHOOK_SECRET: secret, EMAIL_HELD_NOTIFICATION_TTL: '0d' }),
-    ).toThrow(/EMAIL_HELD_NOTIFICATION_TTL: must be longer than 0/);
+      loadEmailConfig({ EMAIL_WEBHOOK_SECRET: secret, EMAIL_HELD_NOTIFICATION_RETENTION: '0d' }),
+    ).toThrow(/EMAIL_HELD_NOTIFICATION_RETENTION: must be longer than 0/);
     expect(() =>
-      loadEmailConfig({ EMAIL_WEBHOOK_SECRET: secret, EMAIL_HELD_NOTIFICATION_TTL: 'soon' }),
-    ).toThrow(/EMAIL_HELD_NOTIFICATION_TTL: must be a duration/);
+      loadEmailConfig({ EMAIL_WEBHOOK_SECRET: secret, EMAIL_HELD_NOTIFICATION_RETENTION: 'soon' }),
+    ).toThrow(/EMAIL_HELD_NOTIFICATION_RETENTION: must be a duration/);
   });
 
   it('reads the billing catalog defaults and refuses a currency that is not ISO 4217', () => {

@@ -1,5 +1,5 @@
 import cron from 'node-cron';
-import type { Logger } from '../../shared/logger.js';
+import type { Logger } from './logger.js';
 
 export type ScheduledJob = {
   /** For the task and the failure log line ("<name> failed"). */
@@ -11,8 +11,9 @@ export type ScheduledJob = {
 };
 
 /**
- * Runs a subscriber's housekeeping on a node-cron schedule; never two runs at once, and a failed run
- * is logged and waits for the next tick. Returns a stop function.
+ * Runs a service's housekeeping (the relay's outbox purge, the Order API's idempotency-key purge, a
+ * subscriber's inbox purge) on a node-cron schedule: never two runs at once, and a failed run is
+ * logged and waits for the next tick. Returns a stop function.
  */
 export function scheduleJob(job: ScheduledJob): () => Promise<void> {
   const task = cron.schedule(
