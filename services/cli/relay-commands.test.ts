@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
-import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
 import { insertOutboxEvents, orderEvents } from '../../test/support/outbox-events.js';
-import { runCli } from '../../test/support/run-cli.js';
+import { useCliTestBed } from '../../test/support/run-cli.js';
 import { isWebhookSecret } from '../shared/events/webhook-signature.js';
 import { holdEvents } from '../relay/dead-letters/hold-events.js';
 import { parkEvent } from '../relay/dead-letters/park-event.js';
@@ -10,22 +9,11 @@ import { readStreamBatch } from '../relay/streams/read-stream-batch.js';
 import { ORDER_EVENT_TYPES } from '../shared/events/order-events.js';
 import { STREAM_START } from '../relay/streams/checkpoint.js';
 
-// Each run is a real process (seconds each on a busy machine); a test runs a dozen of them.
-jest.setTimeout(180_000);
-
-let database: TestDatabase;
-const cli = (...args: string[]) => runCli(database.url, args);
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-
-afterAll(async () => {
-  await database.destroy();
-});
+const bed = useCliTestBed();
+const cli = bed.cli;
 
 async function subscriptionRows() {
-  return database.db.selectFrom('subscriptions').selectAll().orderBy('name').execute();
+  return bed.database.db.selectFrom('subscriptions').selectAll().orderBy('name').execute();
 }
 
 describe('outbox subscriptions', () => {
@@ -85,7 +73,7 @@ describe('outbox subscriptions', () => {
 
   it('takes a given secret, starts from now when asked, lists, disables, enables and removes', async () => {
     const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
-    await insertOutboxEvents(database.db, orderEvents(2, 1));
+    await insertOutboxEvents(bed.database.db, orderEvents(2, 1));
     const added = await cli(
       'subscriptions',
       'add',
@@ -104,13 +92,14 @@ describe('outbox subscriptions', () => {
     expect(added.stdout).not.toContain('Signing secret');
     expect((await subscriptionRows())[1]?.dedupe_window_ms).toBe(String(36 * 3_600_000));
     // From now: the two events already committed are behind its checkpoint
-    const stream = await database.db
+    const stream = await bed.database.db
       .selectFrom('relay_streams')
       .select(sql<string>`checkpoint_tx_id::text`.as('tx'))
       .where('subscription_name', '=', 'late')
       .executeTakeFirstOrThrow();
     expect(
-      (await readStreamBatch(database.db, { txId: stream.tx, position: '0' }, ORDER_EVENT_TYPES, 10)).events,
+      (await readStreamBatch(bed.database.db, { txId: stream.tx, position: '0' }, ORDER_EVENT_TYPES, 10))
+        .events,
     ).toEqual([]);
 
     const listed = JSON.parse((await cli('subscriptions', 'list', '--json')).stdout) as {
@@ -140,11 +129,11 @@ describe('outbox subscriptions', () => {
 describe('outbox status, dead-letters, replay and rewind', () => {
   it('report backlog, failures and dead letters, and replay and rewind streams', async () => {
     // Given "audit" (OrderPlaced, OrderCancelled) with four OrderPlaced events waiting, one parked
-    await database.db.deleteFrom('outbox').execute();
-    await insertOutboxEvents(database.db, orderEvents(4, 1));
-    const [head] = (await readStreamBatch(database.db, STREAM_START, ORDER_EVENT_TYPES, 1)).events;
-    await database.db.updateTable('relay_streams').set({ lease_owner: 'relay-test' }).execute();
-    await database.db.transaction().execute((trx) =>
+    await bed.database.db.deleteFrom('outbox').execute();
+    await insertOutboxEvents(bed.database.db, orderEvents(4, 1));
+    const [head] = (await readStreamBatch(bed.database.db, STREAM_START, ORDER_EVENT_TYPES, 1)).events;
+    await bed.database.db.updateTable('relay_streams').set({ lease_owner: 'relay-test' }).execute();
+    await bed.database.db.transaction().execute((trx) =>
       parkEvent(trx, 'audit', 'relay-test', STREAM_START, head!, {
         error: 'HTTP 500: boom',
         statusCode: 500,
@@ -153,7 +142,7 @@ describe('outbox status, dead-letters, replay and rewind', () => {
         lastAttemptAt: new Date('2026-11-27T10:05:00Z'),
       }),
     );
-    await database.db
+    await bed.database.db
       .updateTable('relay_streams')
       .set({
         failed_attempts: 2,
@@ -203,7 +192,7 @@ describe('outbox status, dead-letters, replay and rewind', () => {
     const rewound = await cli('rewind', 'audit', '--to', head!.position);
     expect(rewound.code).toBe(0);
     expect(rewound.stdout).toContain('4 event(s)');
-    const row = await database.db.selectFrom('relay_streams').selectAll().executeTakeFirstOrThrow();
+    const row = await bed.database.db.selectFrom('relay_streams').selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({
       checkpoint_position: String(BigInt(head!.position) - 1n),
       failed_attempts: 0,
@@ -220,13 +209,13 @@ describe('outbox status, dead-letters, replay and rewind', () => {
 
   it("show an order's held events behind its dead letter, and a stream refused 401 as unauthorized", async () => {
     // Given a parked OrderPlaced with its order's two later events held behind it
-    await database.db.deleteFrom('outbox').execute();
-    await database.db.deleteFrom('dead_letters').execute();
-    await insertOutboxEvents(database.db, orderEvents(1, 3));
-    const { events } = await readStreamBatch(database.db, STREAM_START, ORDER_EVENT_TYPES, 3);
+    await bed.database.db.deleteFrom('outbox').execute();
+    await bed.database.db.deleteFrom('dead_letters').execute();
+    await insertOutboxEvents(bed.database.db, orderEvents(1, 3));
+    const { events } = await readStreamBatch(bed.database.db, STREAM_START, ORDER_EVENT_TYPES, 3);
     const [parked, ...followers] = events;
-    await database.db.updateTable('relay_streams').set({ lease_owner: 'relay-test' }).execute();
-    await database.db.transaction().execute(async (trx) => {
+    await bed.database.db.updateTable('relay_streams').set({ lease_owner: 'relay-test' }).execute();
+    await bed.database.db.transaction().execute(async (trx) => {
       await sql`update relay_streams set checkpoint_tx_id = '0'::xid8, checkpoint_position = 0`.execute(trx);
       await parkEvent(trx, 'audit', 'relay-test', STREAM_START, parked!, {
         error: 'HTTP 422: unknown SKU',
@@ -237,7 +226,7 @@ describe('outbox status, dead-letters, replay and rewind', () => {
       });
       await holdEvents(trx, 'audit', followers, new Date());
     });
-    await database.db
+    await bed.database.db
       .updateTable('relay_streams')
       .set({ failed_attempts: 3, last_status_code: 401, last_error: 'HTTP 401', next_attempt_at: new Date() })
       .execute();

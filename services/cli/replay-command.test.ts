@@ -1,36 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { insertOutboxEvents, orderEvents } from '../../test/support/outbox-events.js';
-import { runCli } from '../../test/support/run-cli.js';
-import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
+import { useCliTestBed } from '../../test/support/run-cli.js';
 import { generateWebhookSecret } from '../shared/events/webhook-signature.js';
 import { parkEvent } from '../relay/dead-letters/park-event.js';
 import { STREAM_START, type Checkpoint } from '../relay/streams/checkpoint.js';
 import { readStreamBatch } from '../relay/streams/read-stream-batch.js';
 import { createSubscription } from '../relay/subscriptions/create-subscription.js';
 
-// Each run is a real process (seconds each on a busy machine).
-jest.setTimeout(180_000);
-
 const DAY_MS = 86_400_000;
 
-let database: TestDatabase;
-const cli = (...args: string[]) => runCli(database.url, args);
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-
-afterAll(async () => {
-  await database.destroy();
-});
+const bed = useCliTestBed();
+const cli = bed.cli;
 
 /** Parks every event of the stream as the relay would after its last retry; returns their ids. */
 async function parkAll(subscription: string): Promise<string[]> {
-  await database.db.updateTable('relay_streams').set({ lease_owner: 'relay-test' }).execute();
-  const { events } = await readStreamBatch(database.db, STREAM_START, ['OrderPlaced'], 10);
+  await bed.database.db.updateTable('relay_streams').set({ lease_owner: 'relay-test' }).execute();
+  const { events } = await readStreamBatch(bed.database.db, STREAM_START, ['OrderPlaced'], 10);
   let from: Checkpoint = STREAM_START;
   for (const event of events) {
-    await database.db.transaction().execute((trx) =>
+    await bed.database.db.transaction().execute((trx) =>
       parkEvent(trx, subscription, 'relay-test', from, event, {
         error: 'HTTP 500: boom',
         statusCode: 500,
@@ -45,7 +33,7 @@ async function parkAll(subscription: string): Promise<string[]> {
 }
 
 async function replayRequested(): Promise<string[]> {
-  const rows = await database.db
+  const rows = await bed.database.db
     .selectFrom('dead_letters')
     .select('event_id')
     .where('replay_requested_at', 'is not', null)
@@ -57,7 +45,7 @@ async function replayRequested(): Promise<string[]> {
 describe('outbox replay', () => {
   it("refuses dead letters older than the subscription's dedupe window unless --force", async () => {
     // Given "audit" with two parked events: one that occurred 8 days ago, one just now
-    await database.db.transaction().execute((trx) =>
+    await bed.database.db.transaction().execute((trx) =>
       createSubscription(trx, {
         name: 'audit',
         endpointUrl: 'http://127.0.0.1:9/events',
@@ -66,8 +54,8 @@ describe('outbox replay', () => {
         from: 'beginning',
       }),
     );
-    await insertOutboxEvents(database.db, orderEvents(1, 1), new Date(Date.now() - 8 * DAY_MS));
-    await insertOutboxEvents(database.db, orderEvents(1, 1));
+    await insertOutboxEvents(bed.database.db, orderEvents(1, 1), new Date(Date.now() - 8 * DAY_MS));
+    await insertOutboxEvents(bed.database.db, orderEvents(1, 1));
     const [old, fresh] = await parkAll('audit');
 
     const refused = await cli('replay', old!);

@@ -1,35 +1,23 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import { insertOutboxEvents, orderEvents } from '../../test/support/outbox-events.js';
 import { openOutboxTransaction } from '../../test/support/open-outbox-transaction.js';
-import { runCli } from '../../test/support/run-cli.js';
-import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
+import { useCliTestBed } from '../../test/support/run-cli.js';
 import { generateWebhookSecret } from '../shared/events/webhook-signature.js';
 import type { Checkpoint } from '../relay/streams/checkpoint.js';
 import { movedCheckpoint } from '../relay/streams/moved-checkpoint.js';
 import { readStreamBatch } from '../relay/streams/read-stream-batch.js';
 import { createSubscription } from '../relay/subscriptions/create-subscription.js';
 
-// Each run is a real process (seconds each on a busy machine).
-jest.setTimeout(180_000);
-
 const DAY_MS = 86_400_000;
 
-let database: TestDatabase;
-const cli = (...args: string[]) => runCli(database.url, args);
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-
-afterAll(async () => {
-  await database.destroy();
-});
+const bed = useCliTestBed();
+const cli = bed.cli;
 
 beforeEach(async () => {
-  await database.db.deleteFrom('outbox').execute();
-  await database.db.deleteFrom('subscriptions').execute();
-  await database.db.transaction().execute((trx) =>
+  await bed.database.db.deleteFrom('outbox').execute();
+  await bed.database.db.deleteFrom('subscriptions').execute();
+  await bed.database.db.transaction().execute((trx) =>
     createSubscription(trx, {
       name: 'audit',
       endpointUrl: 'http://127.0.0.1:9/events',
@@ -44,7 +32,7 @@ beforeEach(async () => {
 async function committedEvents(): Promise<Checkpoint[]> {
   const { rows } = await sql<{ tx_id: string; position: string }>`
     select tx_id::text as tx_id, position::text as position from outbox
-    order by outbox.tx_id, outbox.position`.execute(database.db);
+    order by outbox.tx_id, outbox.position`.execute(bed.database.db);
   return rows.map((row) => ({ txId: row.tx_id, position: row.position }));
 }
 
@@ -54,7 +42,7 @@ const justBefore = (event: Checkpoint): Checkpoint => ({
 });
 
 async function checkpoint(): Promise<Checkpoint> {
-  const row = await database.db
+  const row = await bed.database.db
     .selectFrom('relay_streams')
     .select([sql<string>`checkpoint_tx_id::text`.as('tx_id'), 'checkpoint_position'])
     .where('subscription_name', '=', 'audit')
@@ -64,7 +52,7 @@ async function checkpoint(): Promise<Checkpoint> {
 
 /** Where the relay would have put the checkpoint after delivering up to `to`. */
 async function setCheckpoint(to: Checkpoint): Promise<void> {
-  await database.db
+  await bed.database.db
     .updateTable('relay_streams')
     .set(movedCheckpoint(to, null))
     .where('subscription_name', '=', 'audit')
@@ -73,25 +61,25 @@ async function setCheckpoint(to: Checkpoint): Promise<void> {
 
 describe('outbox rewind', () => {
   it('moves a checkpoint back, clearing the retry state, and accepts the point it is already at', async () => {
-    await insertOutboxEvents(database.db, orderEvents(4, 1));
+    await insertOutboxEvents(bed.database.db, orderEvents(4, 1));
     const events = await committedEvents();
     await setCheckpoint(events[3]!);
-    await database.db.updateTable('relay_streams').set({ failed_attempts: 3 }).execute();
+    await bed.database.db.updateTable('relay_streams').set({ failed_attempts: 3 }).execute();
 
     const rewound = await cli('rewind', 'audit', '--to', events[1]!.position);
 
     expect(rewound.code).toBe(0);
     expect(rewound.stdout).toContain(`Rewound "audit" to ${justBefore(events[1]!).position}@tx`);
     expect(await checkpoint()).toEqual(justBefore(events[1]!));
-    const stream = await database.db.selectFrom('relay_streams').selectAll().executeTakeFirstOrThrow();
+    const stream = await bed.database.db.selectFrom('relay_streams').selectAll().executeTakeFirstOrThrow();
     expect(stream.failed_attempts).toBe(0);
     expect((await cli('rewind', 'audit', '--to', events[1]!.position)).code).toBe(0);
     expect(await checkpoint()).toEqual(justBefore(events[1]!));
   });
 
   it('refuses to move a checkpoint forward, by position or by time, and leaves it where it was', async () => {
-    await insertOutboxEvents(database.db, orderEvents(2, 1), new Date(Date.now() - 3_600_000));
-    await insertOutboxEvents(database.db, orderEvents(2, 1));
+    await insertOutboxEvents(bed.database.db, orderEvents(2, 1), new Date(Date.now() - 3_600_000));
+    await insertOutboxEvents(bed.database.db, orderEvents(2, 1));
     const events = await committedEvents();
     await setCheckpoint(events[0]!);
 
@@ -109,11 +97,11 @@ describe('outbox rewind', () => {
   it('refuses a point behind which a transaction is still open, and rewinds to one before it', async () => {
     // Given A committed and delivered, then a transaction T that took the next position and is still
     // open, then B committed after T began (so B's transaction id is above T's)
-    await insertOutboxEvents(database.db, orderEvents(1, 1));
+    await insertOutboxEvents(bed.database.db, orderEvents(1, 1));
     const [first] = orderEvents(1, 1);
-    const open = await openOutboxTransaction(database.url, first!);
+    const open = await openOutboxTransaction(bed.database.url, first!);
     try {
-      await insertOutboxEvents(database.db, orderEvents(1, 1));
+      await insertOutboxEvents(bed.database.db, orderEvents(1, 1));
       const [a, b] = await committedEvents();
       await setCheckpoint(a!);
 
@@ -141,7 +129,7 @@ describe('outbox rewind', () => {
 
       // When T commits, its event is read after A, not lost
       await open.commit();
-      const batch = await readStreamBatch(database.db, justBefore(a!), ['OrderPlaced'], 10);
+      const batch = await readStreamBatch(bed.database.db, justBefore(a!), ['OrderPlaced'], 10);
       expect(batch.events.map((event) => event.position)).toEqual([a!.position, open.position, b!.position]);
     } finally {
       await open.rollback().catch(() => {});
@@ -149,8 +137,8 @@ describe('outbox rewind', () => {
   });
 
   it("refuses to deliver again events older than the subscription's dedupe window, unless --force", async () => {
-    await insertOutboxEvents(database.db, orderEvents(2, 1), new Date(Date.now() - 8 * DAY_MS));
-    await insertOutboxEvents(database.db, orderEvents(2, 1));
+    await insertOutboxEvents(bed.database.db, orderEvents(2, 1), new Date(Date.now() - 8 * DAY_MS));
+    await insertOutboxEvents(bed.database.db, orderEvents(2, 1));
     const events = await committedEvents();
     await setCheckpoint(events[3]!);
 
@@ -174,7 +162,7 @@ describe('outbox rewind', () => {
 
     // A subscription whose subscriber remembers longer takes the same rewind without --force
     await setCheckpoint(events[3]!);
-    await database.db
+    await bed.database.db
       .updateTable('subscriptions')
       .set({ dedupe_window_ms: 30 * DAY_MS })
       .execute();

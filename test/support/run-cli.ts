@@ -1,5 +1,7 @@
+import { afterAll, beforeAll, jest } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -18,4 +20,36 @@ export function runCli(databaseUrl: string, args: string[]): Promise<CliRun> {
       },
     );
   });
+}
+
+export type CliTestBed = {
+  /** The spec file's database (ready once its beforeAll ran). */
+  readonly database: TestDatabase;
+  /** Runs the CLI against that database. */
+  cli: (...args: string[]) => Promise<CliRun>;
+};
+
+/**
+ * What every CLI spec file needs: a database of its own for the file, and the CLI run against it.
+ * Each run is a real process (seconds each on a busy machine), hence the long timeout.
+ */
+export function useCliTestBed(): CliTestBed {
+  let database: TestDatabase | undefined;
+  const ready = (): TestDatabase => {
+    if (!database) throw new Error('the CLI test bed is used before its beforeAll ran');
+    return database;
+  };
+  jest.setTimeout(180_000);
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database?.destroy();
+  });
+  return {
+    get database() {
+      return ready();
+    },
+    cli: (...args) => runCli(ready().url, args),
+  };
 }
