@@ -7,12 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { missingModules, ORDER_API, RELAY, SUBSCRIBERS } from './entry-points.js';
+import { SUBSCRIBERS } from './entry-points.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));
-const present = (services: Parameters<typeof missingModules>[1]) =>
-  missingModules(root, services).length === 0;
 
 /** Fails with the path of every figure that is not a positive number. */
 function expectPositive(result: object, paths: string[]): void {
@@ -28,8 +26,7 @@ function expectPositive(result: object, paths: string[]): void {
 /**
  * Benchmarks are not tests: nothing here judges a figure. This runs `npm run bench -- --smoke` as a
  * real process on the test PostgreSQL so the benchmark cannot rot, and checks that the result file
- * has every figure, each a positive number. A scenario whose services are not in the checkout must
- * say so; once they are, its figures are required.
+ * has every figure, each a positive number.
  */
 describe('npm run bench -- --smoke', () => {
   it('writes a result file with the machine, the versions and every figure', async () => {
@@ -54,7 +51,7 @@ describe('npm run bench -- --smoke', () => {
       expectPositive(result, ['machine.cpus', 'machine.memoryBytes']);
       expect(typeof result.machine.os.type).toBe('string');
 
-      // API: the baseline always runs; the Order API once it is in the checkout
+      // API: the baseline and the Order API
       const api = result.scenarios.api;
       expectPositive(api, ['baseline.commandsPerSecond', 'baseline.latencyMs.p50', 'baseline.latencyMs.p99']);
       expect(api.baseline.non2xx).toBe(0);
@@ -62,53 +59,35 @@ describe('npm run bench -- --smoke', () => {
         (usage: { process: string }) => usage.process === 'api-baseline',
       );
       expectPositive(baselineCpu, ['cpuSeconds', 'cpuSecondsPer1000']);
-      if (present([ORDER_API])) {
-        expectPositive(api, [
-          'orderApi.commandsPerSecond',
-          'orderApi.latencyMs.p50',
-          'orderApi.latencyMs.p99',
-        ]);
-        expectPositive(api, ['ratio.commandsPerSecond', 'ratio.p50', 'ratio.p99']);
-      } else {
-        expect(api.orderApi.skipped).toMatch(/order-api/);
-      }
+      expectPositive(api, ['orderApi.commandsPerSecond', 'orderApi.latencyMs.p50', 'orderApi.latencyMs.p99']);
+      expectPositive(api, ['ratio.commandsPerSecond', 'ratio.p50', 'ratio.p99']);
 
-      // Relay drain: the baseline needs the subscribers, the relay side the relay too
+      // Relay drain: straight to the subscribers, then through the relay
       const drain = result.scenarios.relayDrain;
-      if (present(SUBSCRIBERS)) {
-        const perSubscriber = (side: string) =>
-          SUBSCRIBERS.map((entry) => `${side}.rate.perSubscriber.${entry.name}.eventsPerSecond`);
-        expectPositive(drain, [
-          'direct.rate.total.eventsPerSecond',
-          'direct.secondsToBacklogZero',
-          ...perSubscriber('direct'),
-        ]);
-        if (present([RELAY])) {
-          expectPositive(drain, [
-            'relay.rate.total.eventsPerSecond',
-            'relay.secondsToBacklogZero',
-            ...perSubscriber('relay'),
-          ]);
-          expectPositive(drain, ['ratio.eventsPerSecond', 'ratio.secondsToBacklogZero']);
-        }
-      } else {
-        expect(drain.direct.skipped).toMatch(/email/);
-      }
+      const perSubscriber = (side: string) =>
+        SUBSCRIBERS.map((entry) => `${side}.rate.perSubscriber.${entry.name}.eventsPerSecond`);
+      expectPositive(drain, [
+        'direct.rate.total.eventsPerSecond',
+        'direct.secondsToBacklogZero',
+        ...perSubscriber('direct'),
+      ]);
+      expectPositive(drain, [
+        'relay.rate.total.eventsPerSecond',
+        'relay.secondsToBacklogZero',
+        ...perSubscriber('relay'),
+      ]);
+      expectPositive(drain, ['ratio.eventsPerSecond', 'ratio.secondsToBacklogZero']);
 
       // End to end: every wake-up mode at every rate, latency per subscriber
       const e2e = result.scenarios.endToEnd;
-      if (present([ORDER_API, RELAY, ...SUBSCRIBERS])) {
-        expect(e2e.runs.map((r: { wakeUp: string }) => r.wakeUp)).toEqual(['listen', 'polling']);
-        for (const [i] of e2e.runs.entries()) {
-          expectPositive(e2e.runs[i], [
-            'load.achievedRate',
-            ...['all', ...SUBSCRIBERS.map((entry) => entry.name)].flatMap((name) =>
-              ['count', 'p50', 'p95', 'p99', 'max'].map((figure) => `latencyMs.${name}.${figure}`),
-            ),
-          ]);
-        }
-      } else {
-        expect(e2e.skipped).toMatch(/services not in this checkout/);
+      expect(e2e.runs.map((r: { wakeUp: string }) => r.wakeUp)).toEqual(['listen', 'polling']);
+      for (const [i] of e2e.runs.entries()) {
+        expectPositive(e2e.runs[i], [
+          'load.achievedRate',
+          ...['all', ...SUBSCRIBERS.map((entry) => entry.name)].flatMap((name) =>
+            ['count', 'p50', 'p95', 'p99', 'max'].map((figure) => `latencyMs.${name}.${figure}`),
+          ),
+        ]);
       }
     } finally {
       rmSync(resultsDir, { recursive: true, force: true });

@@ -1,27 +1,21 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import type { ServiceEntry } from '../services/launcher/service-list.js';
 import {
   DEFAULT_SUBSCRIBERS,
   type DefaultSubscriber,
 } from '../services/shared/events/default-subscribers.js';
 
 /**
- * Everything the benchmark assumes about the services it drives, in one place: the modules it starts,
- * the variables it sets and the tables it reads. When a service renames one of them, this file is the
- * one to fix.
+ * Everything the benchmark assumes about the services it drives, in one place: their names (the
+ * launcher's service list gives their modules and ports), the variables it sets and the tables it
+ * reads. When a service renames one of them, this file is the one to fix.
  */
 
-/** A service module, as a path without extension relative to the project root (like the launcher's). */
-export type ServiceModule = { name: string; module: string };
+/** A service by its name in the launcher's list (services/launcher/service-list.ts). */
+export type ServiceName = { name: string };
 
-export const ORDER_API: ServiceModule & { portVariable: string } = {
-  name: 'order-api',
-  module: 'services/order-api/main',
-  portVariable: 'ORDER_API_PORT',
-};
+export const ORDER_API: ServiceName = { name: 'order-api' };
 
-export const RELAY: ServiceModule & {
-  adminPortVariable: string;
+export const RELAY: ServiceName & {
   pollVariable: string;
   batchSizeVariable: string;
   /**
@@ -33,15 +27,13 @@ export const RELAY: ServiceModule & {
   listenerApplicationName: string;
 } = {
   name: 'relay',
-  module: 'services/relay/main',
-  adminPortVariable: 'RELAY_ADMIN_PORT',
   pollVariable: 'RELAY_POLL_MS',
   batchSizeVariable: 'RELAY_BATCH_SIZE',
   listenOff: { variable: 'RELAY_LISTEN', value: 'false' },
   listenerApplicationName: 'outbox-relay-listener',
 };
 
-export type SubscriberEntry = ServiceModule & {
+export type SubscriberEntry = ServiceName & {
   contract: DefaultSubscriber;
   /** `<schema>.inbox(event_id, event_type, processed_at)`: one row per event it processed. */
   inboxTable: string;
@@ -49,17 +41,14 @@ export type SubscriberEntry = ServiceModule & {
 
 export const SUBSCRIBERS: SubscriberEntry[] = DEFAULT_SUBSCRIBERS.map((contract) => ({
   name: contract.name,
-  module: `services/subscribers/${contract.name}/main`,
   contract,
   inboxTable: `${contract.name}.inbox`,
 }));
 
-/** The services of `wanted` whose module is not in this checkout (a scenario needing them cannot run). */
-export function missingModules(root: string, wanted: ServiceModule[]): ServiceModule[] {
-  return wanted.filter((service) => !existsSync(join(root, `${service.module}.ts`)));
-}
-
-/** "services not in this checkout: relay, email" */
-export function missingReason(missing: ServiceModule[]): string {
-  return `services not in this checkout: ${missing.map((service) => service.name).join(', ')}`;
-}
+/** The bare express INSERT service the Order API is measured against (bench/baseline). */
+export const API_BASELINE: ServiceEntry = {
+  name: 'api-baseline',
+  module: 'bench/baseline/insert-server',
+  portVariable: 'BENCH_BASELINE_PORT',
+  defaultPort: 0,
+};

@@ -19,8 +19,6 @@ export type BenchOptions = {
   durable: boolean;
   resultsDir: string;
   serviceLogLevel: string;
-  /** A scenario whose services are not in this checkout is recorded as skipped instead of failing the run. */
-  allowMissingServices: boolean;
   drainTimeoutSeconds: number;
   /** Run every service under `node --cpu-prof` (profiles next to the result file). */
   cpuProfile: boolean;
@@ -57,7 +55,6 @@ function shape(smoke: boolean) {
     BENCH_PG_DURABLE: envTypes.flag(true),
     BENCH_RESULTS_DIR: z.string().default('bench/results'),
     BENCH_SERVICE_LOG_LEVEL: envTypes.logLevel().default('warn'),
-    BENCH_ALLOW_MISSING_SERVICES: envTypes.flag(smoke),
     BENCH_DRAIN_TIMEOUT_SECONDS: envTypes.positiveInt(smoke ? 60 : 600),
     BENCH_CPU_PROF: envTypes.flag(false),
   };
@@ -102,7 +99,6 @@ export function loadBenchOptions(
     durable: vars.BENCH_PG_DURABLE,
     resultsDir: vars.BENCH_RESULTS_DIR,
     serviceLogLevel: vars.BENCH_SERVICE_LOG_LEVEL,
-    allowMissingServices: vars.BENCH_ALLOW_MISSING_SERVICES,
     drainTimeoutSeconds: vars.BENCH_DRAIN_TIMEOUT_SECONDS,
     cpuProfile: vars.BENCH_CPU_PROF,
   };

@@ -12,7 +12,6 @@ describe('benchmark options', () => {
       e2eSeconds: 20,
       rates: [200, 500],
       durable: true,
-      allowMissingServices: false,
     });
   });
 
@@ -20,7 +19,6 @@ describe('benchmark options', () => {
     const options = loadBenchOptions(['--smoke', '--rates=5,10', '--scenarios=api'], { BENCH_EVENTS: '300' });
     expect(options).toMatchObject({ smoke: true, events: 300, rates: [5, 10], scenarios: ['api'] });
     expect(options.apiSeconds).toBe(1);
-    expect(options.allowMissingServices).toBe(true);
   });
 
   it('name the variable that is wrong', () => {

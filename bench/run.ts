@@ -3,15 +3,15 @@
  * measured in the same run (the machine is shared and noisy, so only ratios travel). Prints a table
  * and writes bench/results/<timestamp>.json. Sizes: BENCH_* variables or --flags (see bench/README.md); --smoke runs everything at tiny sizes in seconds.
  */
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { loadConfig, loadDotEnv } from '../services/shared/config.js';
+import { LogSink } from '../test/e2e/support/log-sink.js';
 import type { BenchContext } from './context.js';
-import { missingModules, ORDER_API, RELAY, SUBSCRIBERS, type ServiceModule } from './entry-points.js';
 import { describeMachine } from './machine.js';
-import { loadBenchOptions, type ScenarioName } from './options.js';
+import { loadBenchOptions } from './options.js';
 import { startBenchPostgres } from './postgres.js';
 import { fileStamp, TARGETS, writeResult, type BenchResult } from './results.js';
 import { runApiScenario } from './scenarios/api.js';
@@ -20,30 +20,17 @@ import { runRelayDrainScenario } from './scenarios/relay-drain.js';
 import { sourceVersion } from './source-version.js';
 import { renderCpu, renderFigures } from './table.js';
 
-const NEEDS: Record<ScenarioName, ServiceModule[]> = {
-  api: [ORDER_API],
-  relay: [RELAY, ...SUBSCRIBERS],
-  e2e: [ORDER_API, RELAY, ...SUBSCRIBERS],
-};
-
 const root = fileURLToPath(new URL('..', import.meta.url));
 loadDotEnv(join(root, '.env'));
 const options = loadBenchOptions(process.argv.slice(2));
 const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
-
-const missing = [...new Set(options.scenarios.flatMap((scenario) => missingModules(root, NEEDS[scenario])))];
-if (missing.length > 0 && !options.allowMissingServices) {
-  progress(`not in this checkout: ${missing.map((service) => `${service.module}.ts`).join(', ')}`);
-  progress('run what exists with BENCH_ALLOW_MISSING_SERVICES=true (--smoke implies it)');
-  process.exit(1);
-}
 
 const startedAt = new Date();
 const stamp = fileStamp(startedAt);
 const resultsDir = resolve(root, options.resultsDir);
 mkdirSync(resultsDir, { recursive: true });
 const logFile = join(resultsDir, `${stamp}.log`);
-const log = createWriteStream(logFile, { flags: 'a' });
+const log = new LogSink(logFile);
 const logger = pino({ base: { service: 'bench' }, timestamp: pino.stdTimeFunctions.isoTime }, log);
 
 progress(`${options.smoke ? 'smoke run' : 'run'}; services log to ${logFile}`);

@@ -1,4 +1,4 @@
-import type { WriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
 import { SEEDED_SKUS } from './order-requests.js';
 
 /**
@@ -6,7 +6,7 @@ import { SEEDED_SKUS } from './order-requests.js';
  * so OrderPlaced takes the reservation path real traffic takes, not the backorder path of an
  * empty warehouse. A refusal is logged, not fatal: the figures stay valid, only less typical.
  */
-export async function stockUp(inventoryBaseUrl: string, log: WriteStream): Promise<void> {
+export async function stockUp(inventoryBaseUrl: string, log: Writable): Promise<void> {
   for (const sku of SEEDED_SKUS) {
     const response = await fetch(`${inventoryBaseUrl}/stock/${encodeURIComponent(sku)}`, {
       method: 'PUT',

@@ -1,14 +1,14 @@
 import { sql, type Kysely } from 'kysely';
 import { createDb } from '../../services/shared/db/create-db.js';
 import type { DB } from '../../services/shared/db/database.js';
-import { sharedMeteredProcesses, systemSettings, type BenchContext, type Skipped } from '../context.js';
+import { sharedMeteredProcesses, type BenchContext } from '../context.js';
 import { startCpuMeter, type PhaseCpu } from '../cpu-meter.js';
 import { endToEndLatency, latencyClock, outboxHighWater, type LatencyClock } from '../e2e-latency.js';
-import { missingModules, missingReason, ORDER_API, RELAY, SUBSCRIBERS } from '../entry-points.js';
+import { ORDER_API, RELAY, SUBSCRIBERS } from '../entry-points.js';
 import { placeOrdersAtRate, type FixedRateResult } from '../fixed-rate-load.js';
 import { waitForInboxes, type InboxTable } from '../inbox-progress.js';
 import type { Distribution } from '../percentiles.js';
-import { startSystem } from '../system.js';
+import { startBenchSystem } from '../system.js';
 
 export type WakeUp = 'listen' | 'polling';
 
@@ -28,7 +28,7 @@ export type EndToEndRun = {
   cpu: PhaseCpu;
 };
 
-export type EndToEndResult = { runs: EndToEndRun[] } | Skipped;
+export type EndToEndResult = { runs: EndToEndRun[] };
 
 const inboxes: InboxTable[] = SUBSCRIBERS.map((entry) => ({ name: entry.name, table: entry.inboxTable }));
 
@@ -38,8 +38,6 @@ const inboxes: InboxTable[] = SUBSCRIBERS.map((entry) => ({ name: entry.name, ta
  * pair runs on a fresh database with freshly started services, after a warm-up that is not counted.
  */
 export async function runEndToEndScenario(context: BenchContext): Promise<EndToEndResult> {
-  const missing = missingModules(context.root, [ORDER_API, RELAY, ...SUBSCRIBERS]);
-  if (missing.length > 0) return { skipped: missingReason(missing) };
   const runs: EndToEndRun[] = [];
   for (const wakeUp of ['listen', 'polling'] as const) {
     for (const rate of context.options.rates) {
@@ -56,7 +54,7 @@ async function runOnce(context: BenchContext, wakeUp: WakeUp, rate: number): Pro
   const { options } = context;
   const url = await context.postgres.freshDatabase(`e2e_${wakeUp}_${rate}`);
   const db = createDb({ connectionString: url, max: 2 });
-  const system = await startSystem(systemSettings(context, url), {
+  const system = await startBenchSystem(context, url, {
     subscribers: true,
     orderApi: true,
     relay: { listen: wakeUp === 'listen' },
@@ -65,7 +63,7 @@ async function runOnce(context: BenchContext, wakeUp: WakeUp, rate: number): Pro
     throw error;
   });
   try {
-    const baseUrl = system.orderApi!.baseUrl;
+    const baseUrl = system.service(ORDER_API.name).url;
     const drainTimeoutMs = options.drainTimeoutSeconds * 1000;
     let placedSoFar = 0;
     const waitUntilDelivered = () =>
@@ -80,7 +78,7 @@ async function runOnce(context: BenchContext, wakeUp: WakeUp, rate: number): Pro
     }
     const after = await outboxHighWater(db);
     const meter = startCpuMeter([
-      ...system.processes.map((service) => ({ name: service.name, pid: service.pid })),
+      ...Object.values(system.services).map((service) => ({ name: service.name, pid: service.pid })),
       ...sharedMeteredProcesses(context),
     ]);
     const load = await placeOrdersAtRate({ baseUrl, rate, seconds: options.e2eSeconds });

@@ -2,10 +2,11 @@ import { sql, type Kysely } from 'kysely';
 import { createDb } from '../../services/shared/db/create-db.js';
 import type { DB } from '../../services/shared/db/database.js';
 import { OUTBOX_NOTIFY_CHANNEL } from '../../services/shared/events/outbox-notify.js';
-import { sharedMeteredProcesses, systemSettings, type BenchContext, type Skipped } from '../context.js';
+import type { RunningSystem } from '../../test/e2e/support/system.js';
+import { sharedMeteredProcesses, type BenchContext } from '../context.js';
 import { startCpuMeter, type MeteredProcess, type PhaseCpu } from '../cpu-meter.js';
 import { deliverDirectly, readOutboxAsCloudEvents } from '../direct-delivery.js';
-import { missingModules, missingReason, RELAY, SUBSCRIBERS } from '../entry-points.js';
+import { SUBSCRIBERS } from '../entry-points.js';
 import {
   deliveryRate,
   inboxSpans,
@@ -14,7 +15,7 @@ import {
   type InboxTable,
 } from '../inbox-progress.js';
 import { seedOutbox } from '../seed-outbox.js';
-import { startSystem, type RunningSystem } from '../system.js';
+import { startBenchSystem } from '../system.js';
 
 export type DrainMeasurement = {
   /** Deliveries per second per subscriber and summed over the four (target >= 20,000 in total). */
@@ -31,10 +32,10 @@ export type RelayDrainResult = {
   batchSize: number;
   eventTypes: Record<string, number>;
   expectedPerSubscriber: Record<string, number>;
-  direct: DrainMeasurement | Skipped;
-  relay: DrainMeasurement | Skipped;
+  direct: DrainMeasurement;
+  relay: DrainMeasurement;
   /** Relay over direct: deliveries per second in total, and the time to drain. */
-  ratio: { eventsPerSecond: number; secondsToBacklogZero: number } | Skipped;
+  ratio: { eventsPerSecond: number; secondsToBacklogZero: number };
 };
 
 const inboxes: InboxTable[] = SUBSCRIBERS.map((entry) => ({ name: entry.name, table: entry.inboxTable }));
@@ -48,18 +49,6 @@ const inboxes: InboxTable[] = SUBSCRIBERS.map((entry) => ({ name: entry.name, ta
 export async function runRelayDrainScenario(context: BenchContext): Promise<RelayDrainResult> {
   const { options } = context;
   const base = { events: options.events, batchSize: options.batchSize };
-  const missingSubscribers = missingModules(context.root, SUBSCRIBERS);
-  if (missingSubscribers.length > 0) {
-    const skipped = { skipped: missingReason(missingSubscribers) };
-    return {
-      ...base,
-      eventTypes: {},
-      expectedPerSubscriber: {},
-      direct: skipped,
-      relay: skipped,
-      ratio: skipped,
-    };
-  }
 
   context.progress(`relay drain: baseline, ${options.events} events sent straight to the subscribers`);
   const directRun = await onFreshSystem(context, 'drain_direct', false, async (system, db) => {
@@ -69,11 +58,11 @@ export async function runRelayDrainScenario(context: BenchContext): Promise<Rela
     const started = performance.now();
     await deliverDirectly(
       events,
-      system.subscribers.map((subscriber) => ({
-        name: subscriber.entry.name,
-        eventsUrl: subscriber.eventsUrl,
-        secret: subscriber.secret,
-        eventTypes: subscriber.entry.contract.eventTypes,
+      SUBSCRIBERS.map((entry) => ({
+        name: entry.name,
+        eventsUrl: system.env[entry.contract.urlVariable]!,
+        secret: system.env[entry.contract.secretVariable]!,
+        eventTypes: entry.contract.eventTypes,
       })),
       options.batchSize,
     );
@@ -87,12 +76,6 @@ export async function runRelayDrainScenario(context: BenchContext): Promise<Rela
   const expectedPerSubscriber = expectedFrom(eventTypes);
   const direct = directRun.measurement;
   const partial = { ...base, eventTypes, expectedPerSubscriber, direct };
-
-  const missingRelay = missingModules(context.root, [RELAY]);
-  if (missingRelay.length > 0) {
-    const skipped = { skipped: missingReason(missingRelay) };
-    return { ...partial, relay: skipped, ratio: skipped };
-  }
 
   context.progress(`relay drain: relay, ${options.events} events`);
   const relay = await onFreshSystem(context, 'drain_relay', true, async (system, db) => {
@@ -155,7 +138,7 @@ async function lastEventOfEachStream(db: Kysely<DB>): Promise<Record<string, str
 
 function metered(context: BenchContext, system: RunningSystem): MeteredProcess[] {
   return [
-    ...system.processes.map((service) => ({ name: service.name, pid: service.pid })),
+    ...Object.values(system.services).map((service) => ({ name: service.name, pid: service.pid })),
     ...sharedMeteredProcesses(context),
   ];
 }
@@ -187,9 +170,8 @@ async function onFreshSystem<T>(
   const url = await context.postgres.freshDatabase(label);
   const db = createDb({ connectionString: url, max: 2 });
   try {
-    const system = await startSystem(systemSettings(context, url), {
+    const system = await startBenchSystem(context, url, {
       subscribers: true,
-      orderApi: false,
       ...(withRelay ? { relay: { listen: true } } : {}),
     });
     try {

@@ -39,9 +39,11 @@ export function startChildService(
   env: NodeJS.ProcessEnv,
   width: number,
   output: ChildOutput = { stdout: process.stdout, stderr: process.stderr },
+  /** Extra node options before the module (`--cpu-prof`, ...). */
+  nodeArgs: string[] = [],
 ): ChildService {
   const { command, args } = commandFor(root, module);
-  const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, [...nodeArgs, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = `[${name}]`.padEnd(width + 2);
   prefixLines(child.stdout, output.stdout, prefix);
   prefixLines(child.stderr, output.stderr, prefix);

@@ -4,22 +4,25 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 
 /**
- * Where the e2e system's child processes write (already prefixed with the service name): a file
- * kept after the run for digging into a failure, and the last lines in memory for the message of a
+ * Where the system's child processes write (already prefixed with the service name): a file kept
+ * after the run for digging into a failure, and the last lines in memory for the message of a
  * failing assertion.
  */
 export class LogSink extends Writable {
-  readonly path: string;
   private readonly file: WriteStream;
   private readonly recent: string[] = [];
 
   constructor(
-    name: string,
+    readonly path: string,
     private readonly keep = 400,
   ) {
     super();
-    this.path = join(tmpdir(), `outbox-e2e-${name}-${Date.now().toString(36)}.log`);
     this.file = createWriteStream(this.path);
+  }
+
+  /** A fresh file in the temporary folder, named after the run. */
+  static forRun(name: string): LogSink {
+    return new LogSink(join(tmpdir(), `outbox-e2e-${name}-${Date.now().toString(36)}.log`));
   }
 
   /** A line from the harness itself (a kill, a restart), in the same stream as the services'. */

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { DEFAULT_SUBSCRIBERS } from '../../../services/shared/events/default-subscribers.js';
 import {
@@ -8,7 +10,9 @@ import {
   withDatabaseName,
 } from '../../../services/shared/postgres/database-admin.js';
 import { isWebhookSecret } from '../../../services/shared/events/webhook-signature.js';
+import { createTestDatabase } from '../../support/test-database.js';
 import { waitFor } from '../../support/wait-for.js';
+import { LogSink } from './log-sink.js';
 import { startSystem, type RunningSystem } from './system.js';
 
 // The harness itself, on a stand-in service (the real ones are exercised by the *.e2e.ts scenarios).
@@ -128,6 +132,41 @@ describe('the e2e harness with the relay left on its defaults', () => {
       expect(plain.env.RELAY_POLL_MS).toBeUndefined();
     } finally {
       await plain.stop();
+    }
+  });
+});
+
+describe('the harness as the benchmark starts it', () => {
+  it('keeps the subscribers in the main database, writes CPU profiles and leaves the log it was given open', async () => {
+    const database = await createTestDatabase({ poolMax: 1 });
+    const profiles = mkdtempSync(join(tmpdir(), 'harness-profiles-'));
+    const log = new LogSink(join(profiles, 'run.log'));
+    try {
+      const bench = await startSystem({
+        name: 'harness-bench',
+        databaseUrl: database.url,
+        services: [steady],
+        log,
+        subscribersInMainDatabase: true,
+        cpuProfileDir: profiles,
+      });
+      expect(bench.service('steady').pid).toBe(await pidOf(bench.service('steady').url));
+      const main = databaseNameOf(database.url);
+      for (const { name } of DEFAULT_SUBSCRIBERS) {
+        expect(bench.subscriberDatabaseUrls[name]).toBe(database.url);
+        // Empty: the subscriber uses DATABASE_URL
+        expect(bench.env[`${name.toUpperCase()}_DATABASE_URL`]).toBe('');
+        expect(await databaseExists(process.env.TEST_PG_ADMIN_URL!, `${main}_${name}`)).toBe(false);
+      }
+      await bench.stop();
+
+      expect(log.writableEnded).toBe(false);
+      const [folder] = readdirSync(profiles).filter((name) => name.startsWith('steady.'));
+      expect(readdirSync(join(profiles, folder!)).some((file) => file.endsWith('.cpuprofile'))).toBe(true);
+    } finally {
+      await new Promise<void>((resolve) => log.end(resolve));
+      rmSync(profiles, { recursive: true, force: true });
+      await database.destroy();
     }
   });
 });

@@ -27,6 +27,8 @@ export type ServiceHandle = {
   /** http://127.0.0.1:<port>; the same across restarts. */
   url: string;
   port: number;
+  /** The current process's id (a new one after a restart), for reading its CPU time. */
+  readonly pid: number;
   isRunning(): boolean;
   /** Sends `signal` (SIGKILL by default: a crash) and resolves once the process has exited. */
   kill(signal?: NodeJS.Signals): Promise<string>;
@@ -56,11 +58,30 @@ export type SystemOptions = {
   faults?: Partial<Record<string, FaultProxyOptions>>;
   logLevel?: string;
   healthTimeoutMs?: number;
+  /**
+   * Where the services write, kept open at stop (the benchmark writes one file across many
+   * systems); default a fresh LogSink named after the run, closed at stop.
+   */
+  log?: LogSink;
+  /** What every service inherits under the system's own variables; default PATH, HOME and TMPDIR. */
+  baseEnv?: NodeJS.ProcessEnv;
+  /**
+   * The subscribers' tables in the main database rather than one database each: the benchmark's
+   * measurements join the inboxes with the outbox in SQL.
+   */
+  subscribersInMainDatabase?: boolean;
+  /** Start the relays only once every other service is healthy, so their first poll finds them up. */
+  relayLast?: boolean;
+  /** Run every service under `node --cpu-prof`, one folder per process start under this one. */
+  cpuProfileDir?: string;
 };
 
 export type RunningSystem = {
   databaseUrl: string;
-  /** Each default subscriber's own database, by subscriber name (as `npm start` gives them). */
+  /**
+   * Where each default subscriber keeps its tables, by subscriber name: a database of its own (as
+   * `npm start` gives them), or the main one with `subscribersInMainDatabase`.
+   */
   subscriberDatabaseUrls: Record<string, string>;
   services: Record<string, ServiceHandle>;
   service(name: string): ServiceHandle;
@@ -76,27 +97,33 @@ export type RunningSystem = {
 };
 
 /**
- * The whole system as real child processes, as `npm start` runs it but on free ports, a database of
- * its own (and one per subscriber beside it, as in production), fresh webhook secrets and a fast
- * relay poll, so a scenario can drive it over HTTP and break it: kill and restart any service, put
- * a FaultProxy in front of a subscriber.
+ * The whole system (or the services asked for) as real child processes, as `npm start` runs it but
+ * on free ports, a database of its own (and one per subscriber beside it, as in production), fresh
+ * webhook secrets and a fast relay poll, so a scenario can drive it over HTTP and break it: kill and
+ * restart any service, put a FaultProxy in front of a subscriber. The benchmark starts its systems
+ * here too, on its own databases and log, with the options that keep its figures comparable.
  */
 export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
   const entries = options.services ?? SERVICES;
-  const log = new LogSink(options.name);
+  const log = options.log ?? LogSink.forRun(options.name);
   let testDatabase: TestDatabase | undefined;
   if (!options.databaseUrl) testDatabase = await createTestDatabase({ poolMax: 1 });
   const databaseUrl = options.databaseUrl ?? testDatabase!.url;
-  // Empty: each subscriber applies its own migrations at start, as it does in production.
   const subscriberDatabaseUrls: Record<string, string> = {};
+  const created: string[] = [];
   const dropSubscriberDatabases = async () => {
-    for (const url of Object.values(subscriberDatabaseUrls))
-      await dropDatabase(databaseUrl, databaseNameOf(url)).catch(() => {});
+    for (const name of created) await dropDatabase(databaseUrl, name).catch(() => {});
   };
   try {
     for (const subscriber of DEFAULT_SUBSCRIBERS) {
+      if (options.subscribersInMainDatabase) {
+        subscriberDatabaseUrls[subscriber.name] = databaseUrl;
+        continue;
+      }
+      // Empty: each subscriber applies its own migrations at start, as it does in production.
       const name = subscriberDatabaseName(databaseNameOf(databaseUrl), subscriber.name);
       await createDatabase(databaseUrl, name);
+      created.push(name);
       subscriberDatabaseUrls[subscriber.name] = withDatabaseName(databaseUrl, name);
     }
   } catch (error) {
@@ -121,12 +148,14 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   }
 
   const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    TMPDIR: process.env.TMPDIR,
+    ...(options.baseEnv ?? { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR }),
     DATABASE_URL: databaseUrl,
+    // Empty means the main database.
     ...Object.fromEntries(
-      Object.entries(subscriberDatabaseUrls).map(([name, url]) => [subscriberDatabaseVariable(name), url]),
+      Object.entries(subscriberDatabaseUrls).map(([name, url]) => [
+        subscriberDatabaseVariable(name),
+        options.subscribersInMainDatabase ? '' : url,
+      ]),
     ),
     DATA_DIR: dataDir,
     LOG_LEVEL: options.logLevel ?? process.env.E2E_LOG_LEVEL ?? 'warn',
@@ -142,31 +171,53 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   };
 
   const width = Math.max(...entries.map((entry) => entry.name.length));
-  const controls = entries.map((entry) =>
-    runService(entry, ports.get(entry.name)!, env, width, log, options.healthTimeoutMs ?? 60_000),
-  );
-  const services = Object.fromEntries(controls.map((control) => [control.handle.name, control.handle]));
+  const settings = (entry: ServiceEntry): ServiceSettings => ({
+    port: ports.get(entry.name)!,
+    env,
+    width,
+    log,
+    healthTimeoutMs: options.healthTimeoutMs ?? 60_000,
+    nodeArgs: () => {
+      const dir = options.cpuProfileDir;
+      // One folder per process and node's default file names (which carry the thread id): tsx runs
+      // its loader in a worker thread, and a fixed --cpu-prof-name made that thread's profile
+      // overwrite the main thread's, the one that matters.
+      return dir ? ['--cpu-prof', `--cpu-prof-dir=${join(dir, `${entry.name}.${Date.now()}`)}`] : [];
+    },
+  });
+  const controls: ServiceControl[] = [];
+  const launch = async (group: ServiceEntry[]) => {
+    const started = group.map((entry) => runService(entry, settings(entry)));
+    controls.push(...started);
+    await Promise.all(started.map((control) => control.waitUp()));
+  };
+  const isRelay = (entry: { module: string }) => entry.module === RELAY_MODULE;
 
   let stopped: Promise<void> | undefined;
   const stop = () => (stopped ??= stopEverything());
   const stopEverything = async () => {
     // The relays first, so they do not spend the shutdown retrying subscribers that are going away.
-    const isRelay = (control: ServiceControl) => control.module === RELAY_MODULE;
     await Promise.all(controls.filter(isRelay).map((control) => control.stop()));
     await Promise.all(controls.filter((control) => !isRelay(control)).map((control) => control.stop()));
     await Promise.all(Object.values(proxies).map((proxy) => proxy.close()));
     await dropSubscriberDatabases();
     await testDatabase?.destroy();
     rmSync(dataDir, { recursive: true, force: true });
-    await new Promise<void>((resolve) => log.end(resolve));
+    if (!options.log) await new Promise<void>((resolve) => log.end(resolve));
   };
 
   try {
-    await Promise.all(controls.map((control) => control.waitUp()));
+    if (options.relayLast) {
+      await launch(entries.filter((entry) => !isRelay(entry)));
+      await launch(entries.filter(isRelay));
+    } else {
+      await launch(entries);
+    }
   } catch (error) {
     await stop();
     throw error;
   }
+  const services = Object.fromEntries(controls.map((control) => [control.handle.name, control.handle]));
 
   return {
     databaseUrl,
@@ -193,25 +244,34 @@ type ServiceControl = {
   stop(): Promise<void>;
 };
 
+type ServiceSettings = {
+  port: number;
+  env: NodeJS.ProcessEnv;
+  width: number;
+  log: LogSink;
+  healthTimeoutMs: number;
+  /** Node options for each start (a CPU profile folder of its own, say). */
+  nodeArgs(): string[];
+};
+
 /** One service's process across kills and restarts: same port, same env, output to the log. */
-function runService(
-  entry: ServiceEntry,
-  port: number,
-  sharedEnv: NodeJS.ProcessEnv,
-  width: number,
-  log: LogSink,
-  healthTimeoutMs: number,
-): ServiceControl {
+function runService(entry: ServiceEntry, settings: ServiceSettings): ServiceControl {
+  const { port, width, log, healthTimeoutMs } = settings;
   const url = `http://127.0.0.1:${port}`;
-  const env = { ...sharedEnv, [entry.portVariable]: String(port) };
+  const env = { ...settings.env, [entry.portVariable]: String(port) };
   let child: ChildService | undefined;
   let running = false;
   let paused = false;
   const start = () => {
-    const current = startChildService(PROJECT_ROOT, entry.name, entry.module, env, width, {
-      stdout: log,
-      stderr: log,
-    });
+    const current = startChildService(
+      PROJECT_ROOT,
+      entry.name,
+      entry.module,
+      env,
+      width,
+      { stdout: log, stderr: log },
+      settings.nodeArgs(),
+    );
     child = current;
     running = true;
     paused = false;
@@ -248,6 +308,9 @@ function runService(
       name: entry.name,
       url,
       port,
+      get pid() {
+        return child!.process.pid!;
+      },
       isRunning: () => running,
       kill: async (name = 'SIGKILL') => {
         signal(name);
