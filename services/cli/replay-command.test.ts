@@ -1,11 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
+import { subscribe, UNREACHABLE_ENDPOINT } from '../../test/support/relay-harness.js';
 import { insertOutboxEvents, orderEvents } from '../../test/support/outbox-events.js';
 import { useCliTestBed } from '../../test/support/run-cli.js';
-import { generateWebhookSecret } from '../shared/events/webhook-signature.js';
 import { parkEvent } from '../relay/dead-letters/park-event.js';
 import { STREAM_START, type Checkpoint } from '../relay/streams/checkpoint.js';
 import { readStreamBatch } from '../relay/streams/read-stream-batch.js';
-import { createSubscription } from '../relay/subscriptions/create-subscription.js';
 
 const DAY_MS = 86_400_000;
 
@@ -45,15 +44,7 @@ async function replayRequested(): Promise<string[]> {
 describe('outbox replay', () => {
   it("refuses dead letters older than the subscription's dedupe window unless --force", async () => {
     // Given "audit" with two parked events: one that occurred 8 days ago, one just now
-    await bed.database.db.transaction().execute((trx) =>
-      createSubscription(trx, {
-        name: 'audit',
-        endpointUrl: 'http://127.0.0.1:9/events',
-        eventTypes: ['OrderPlaced'],
-        secret: generateWebhookSecret(),
-        from: 'beginning',
-      }),
-    );
+    await subscribe(bed.database.db, 'audit', UNREACHABLE_ENDPOINT, ['OrderPlaced']);
     await insertOutboxEvents(bed.database.db, orderEvents(1, 1), new Date(Date.now() - 8 * DAY_MS));
     await insertOutboxEvents(bed.database.db, orderEvents(1, 1));
     const [old, fresh] = await parkAll('audit');

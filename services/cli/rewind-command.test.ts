@@ -1,13 +1,12 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
+import { subscribe, UNREACHABLE_ENDPOINT } from '../../test/support/relay-harness.js';
 import { sql } from 'kysely';
 import { insertOutboxEvents, orderEvents } from '../../test/support/outbox-events.js';
 import { openOutboxTransaction } from '../../test/support/open-outbox-transaction.js';
 import { useCliTestBed } from '../../test/support/run-cli.js';
-import { generateWebhookSecret } from '../shared/events/webhook-signature.js';
 import type { Checkpoint } from '../relay/streams/checkpoint.js';
 import { movedCheckpoint } from '../relay/streams/moved-checkpoint.js';
 import { readStreamBatch } from '../relay/streams/read-stream-batch.js';
-import { createSubscription } from '../relay/subscriptions/create-subscription.js';
 
 const DAY_MS = 86_400_000;
 
@@ -17,15 +16,7 @@ const cli = bed.cli;
 beforeEach(async () => {
   await bed.database.db.deleteFrom('outbox').execute();
   await bed.database.db.deleteFrom('subscriptions').execute();
-  await bed.database.db.transaction().execute((trx) =>
-    createSubscription(trx, {
-      name: 'audit',
-      endpointUrl: 'http://127.0.0.1:9/events',
-      eventTypes: ['OrderPlaced'],
-      secret: generateWebhookSecret(),
-      from: 'beginning',
-    }),
-  );
+  await subscribe(bed.database.db, 'audit', UNREACHABLE_ENDPOINT, ['OrderPlaced']);
 });
 
 /** Every committed outbox row, in stream order, as the checkpoint just after it. */

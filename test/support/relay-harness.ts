@@ -5,6 +5,7 @@ import type { DB } from '../../services/shared/db/database.js';
 import type { Clock } from '../../services/shared/clock.js';
 import type { RelayConfig } from '../../services/relay/config.js';
 import { startRelay, type Relay } from '../../services/relay/relay.js';
+import { generateWebhookSecret } from '../../services/shared/events/webhook-signature.js';
 import { createSubscription } from '../../services/relay/subscriptions/create-subscription.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { startReceiver, type WebhookReceiver } from './webhook-receiver.js';
@@ -46,10 +47,16 @@ export function startTestRelay(
   });
 }
 
+/** An endpoint nothing listens on (port 9, discard), for subscriptions that no relay delivers to. */
+export const UNREACHABLE_ENDPOINT: Pick<WebhookReceiver, 'url' | 'secret'> = {
+  url: 'http://127.0.0.1:9/events',
+  secret: generateWebhookSecret(),
+};
+
 export async function subscribe(
   db: Kysely<DB>,
   name: string,
-  receiver: WebhookReceiver,
+  receiver: Pick<WebhookReceiver, 'url' | 'secret'>,
   eventTypes: OrderEventType[] = ORDER_EVENT_TYPES,
   from: 'beginning' | 'now' = 'beginning',
 ): Promise<void> {

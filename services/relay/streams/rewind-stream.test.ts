@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { subscribe, UNREACHABLE_ENDPOINT } from '../../../test/support/relay-harness.js';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { insertOutboxEvents, orderEvents } from '../../../test/support/outbox-events.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import { waitFor } from '../../../test/support/wait-for.js';
-import { generateWebhookSecret } from '../../shared/events/webhook-signature.js';
-import { createSubscription } from '../subscriptions/create-subscription.js';
 import type { Checkpoint } from './checkpoint.js';
 import { movedCheckpoint } from './moved-checkpoint.js';
 import { rewindStream } from './rewind-stream.js';
@@ -30,15 +29,7 @@ async function committedEvents(): Promise<Checkpoint[]> {
 describe('rewindStream', () => {
   it('judges the move against the checkpoint a relay commits meanwhile, not the one it replaced', async () => {
     // Given a stream at the first of four events
-    await database.db.transaction().execute((trx) =>
-      createSubscription(trx, {
-        name: 'audit',
-        endpointUrl: 'http://127.0.0.1:9/events',
-        eventTypes: ['OrderPlaced'],
-        secret: generateWebhookSecret(),
-        from: 'beginning',
-      }),
-    );
+    await subscribe(database.db, 'audit', UNREACHABLE_ENDPOINT, ['OrderPlaced']);
     await insertOutboxEvents(database.db, orderEvents(4, 1));
     const events = await committedEvents();
     await database.db.updateTable('relay_streams').set(movedCheckpoint(events[0]!, null)).execute();
