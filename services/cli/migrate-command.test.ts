@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import pg from 'pg';
+import { hasTable } from '../../test/support/has-table.js';
 import { runCli } from '../../test/support/run-cli.js';
 import { createEmptyTestDatabase } from '../../test/support/test-database.js';
 import { DEFAULT_SUBSCRIBERS } from '../shared/events/default-subscribers.js';
@@ -20,20 +20,6 @@ afterAll(async () => {
     await dropDatabase(process.env.TEST_PG_ADMIN_URL!, ownDatabase(name));
   await main.destroy();
 });
-
-async function hasTable(url: string, table: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ present: boolean }>(
-      'select to_regclass($1) is not null as present',
-      [table],
-    );
-    return rows[0]!.present;
-  } finally {
-    await client.end();
-  }
-}
 
 describe('outbox migrate', () => {
   it("puts the core schema in the main database and each subscriber's in a database of its own", async () => {

@@ -1,18 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { OUTBOX_NOTIFY_CHANNEL } from '../shared/events/outbox-notify.js';
-import { createOrderVia, startApiHarness, type ApiHarness } from '../../test/support/order-api-harness.js';
+import { createOrderVia, useApiHarness } from '../../test/support/order-api-harness.js';
 
-let api: ApiHarness;
-
-beforeAll(async () => {
-  api = await startApiHarness();
-});
-
-afterAll(async () => {
-  await api.close();
-});
+const api = useApiHarness();
 
 /** Makes every outbox insert fail: a fault between the order write and the event write. */
 async function breakOutboxInserts(): Promise<void> {

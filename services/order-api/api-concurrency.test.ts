@@ -1,16 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
-import { createOrderVia, startApiHarness, type ApiHarness } from '../../test/support/order-api-harness.js';
+import { createOrderVia, useApiHarness } from '../../test/support/order-api-harness.js';
 
-let api: ApiHarness;
-
-beforeAll(async () => {
-  api = await startApiHarness({ poolMax: 10 });
-});
-
-afterAll(async () => {
-  await api.close();
-});
+const api = useApiHarness({ poolMax: 10 });
 
 describe('concurrent commands on one order', () => {
   it('accepts exactly one of 20 concurrent place calls and records exactly one OrderPlaced', async () => {

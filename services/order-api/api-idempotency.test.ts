@@ -1,24 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { purgeIdempotencyRecords } from './idempotency/purge-idempotency-records.js';
-import {
-  anOrder,
-  createOrderVia,
-  startApiHarness,
-  type ApiHarness,
-} from '../../test/support/order-api-harness.js';
+import { anOrder, createOrderVia, useApiHarness } from '../../test/support/order-api-harness.js';
 
-let api: ApiHarness;
+const api = useApiHarness({ clock: () => now, idempotencyRetentionMs: 24 * 3_600_000 });
 let now = new Date('2026-11-27T10:00:00.000Z');
-
-beforeAll(async () => {
-  api = await startApiHarness({ clock: () => now, idempotencyRetentionMs: 24 * 3_600_000 });
-});
-
-afterAll(async () => {
-  await api.close();
-});
 
 async function snapshot(response: Response) {
   return {

@@ -1,21 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { ORDER_ACTIONS, ORDER_STATUSES, type OrderActionName, type OrderStatus } from './order.js';
-import {
-  anOrder,
-  createOrderVia,
-  startApiHarness,
-  type ApiHarness,
-} from '../../test/support/order-api-harness.js';
+import { anOrder, createOrderVia, useApiHarness } from '../../test/support/order-api-harness.js';
 
-let api: ApiHarness;
-
-beforeAll(async () => {
-  api = await startApiHarness();
-});
-
-afterAll(async () => {
-  await api.close();
-});
+const api = useApiHarness();
 
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 

@@ -1,28 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { waitFor } from '../../test/support/wait-for.js';
-import {
-  anOrder,
-  createOrderVia,
-  startApiHarness,
-  type ApiHarness,
-} from '../../test/support/order-api-harness.js';
+import { anOrder, createOrderVia, useApiHarness } from '../../test/support/order-api-harness.js';
 
 /**
  * The Order API reaches PostgreSQL through a proxy that cuts the connection on cue, so a command's
  * write commits while the API sees `Connection terminated`: the retry must not write twice and must
  * not mistake its own write for someone else's.
  */
-let api: ApiHarness;
-
-beforeAll(async () => {
-  api = await startApiHarness({ throughProxy: true });
-});
-
-afterAll(async () => {
-  await api.close();
-});
+const api = useApiHarness({ throughProxy: true });
 
 const proxy = () => api.proxy!;
 const CREATE = /^insert into "orders"/;

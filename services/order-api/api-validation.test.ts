@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { expectMalformedPathProblem, MALFORMED_PATH_SEGMENTS } from '../../test/support/malformed-path.js';
-import {
-  anOrder,
-  createOrderVia,
-  startApiHarness,
-  type ApiHarness,
-} from '../../test/support/order-api-harness.js';
+import { anOrder, createOrderVia, useApiHarness } from '../../test/support/order-api-harness.js';
 
-let api: ApiHarness;
+const api = useApiHarness();
 let existing: string;
 
 beforeAll(async () => {
-  api = await startApiHarness();
   existing = await createOrderVia(api);
-});
-
-afterAll(async () => {
-  await api.close();
 });
 
 type FieldError = { in: string; field: string; message: string };

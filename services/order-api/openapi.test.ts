@@ -1,14 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import {
-  anOrder,
-  createOrderVia,
-  startApiHarness,
-  type ApiHarness,
-} from '../../test/support/order-api-harness.js';
+import { anOrder, createOrderVia, useApiHarness } from '../../test/support/order-api-harness.js';
 
-let api: ApiHarness;
+const api = useApiHarness();
 let document: {
   openapi: string;
   paths: Record<
@@ -20,16 +15,11 @@ let document: {
 let ajv: Ajv2020;
 
 beforeAll(async () => {
-  api = await startApiHarness();
   const response = await api.get('/openapi.json');
   expect(response.status).toBe(200);
   document = (await response.json()) as typeof document;
   ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats.default(ajv);
-});
-
-afterAll(async () => {
-  await api.close();
 });
 
 /** Checks a real response against the schema the document gives for its path, method and status. */

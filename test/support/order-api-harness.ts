@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from '@jest/globals';
 import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { pino } from 'pino';
@@ -97,4 +98,25 @@ export async function createOrderVia(api: ApiHarness, body: unknown = anOrder): 
   const response = await api.post('/orders', body);
   if (response.status !== 201) throw new Error(`create failed: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { id: string }).id;
+}
+
+/**
+ * The harness for a spec file: started before its tests, closed after them. Its properties are
+ * read through once the harness is up (using it outside a test or hook is a mistake and says so).
+ */
+export function useApiHarness(options: Parameters<typeof startApiHarness>[0] = {}): ApiHarness {
+  let harness: ApiHarness | undefined;
+  beforeAll(async () => {
+    harness = await startApiHarness(options);
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+  return new Proxy({} as ApiHarness, {
+    get(_target, key) {
+      if (!harness) throw new Error('the API harness is used before its beforeAll ran');
+      const value: unknown = Reflect.get(harness, key);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(harness) : value;
+    },
+  });
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
+import { hasTable } from '../../../test/support/has-table.js';
 import { pino } from 'pino';
 import { createEmptyTestDatabase } from '../../../test/support/test-database.js';
 import { createDb } from '../db/create-db.js';
@@ -25,20 +25,6 @@ async function mainDatabase(): Promise<string> {
     await main.destroy();
   });
   return main.url;
-}
-
-async function hasTable(url: string, table: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ present: boolean }>(
-      'select to_regclass($1) is not null as present',
-      [table],
-    );
-    return rows[0]!.present;
-  } finally {
-    await client.end();
-  }
 }
 
 function capture() {
