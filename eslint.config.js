@@ -32,7 +32,7 @@ export default tseslint.config(
           patterns: [
             {
               regex: '^(\\.\\./)+test/',
-              message: 'Test support stays out of the build: move what both need under services/shared/.',
+              message: 'Test support stays out of the build: move what both need under services/common/.',
             },
           ],
         },

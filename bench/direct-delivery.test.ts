@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import express from 'express';
-import { parseCloudEventBatch } from '../services/shared/events/cloud-event.js';
-import { generateWebhookSecret, verifyWebhook } from '../services/shared/events/webhook-signature.js';
+import { parseCloudEventBatch } from '../services/common/events/cloud-event.js';
+import { generateWebhookSecret, verifyWebhook } from '../services/common/events/webhook-signature.js';
 import { serve, type Served } from '../test/support/serve.js';
 import { createTestDatabase, type TestDatabase } from '../test/support/test-database.js';
 import { batchesFor, deliverDirectly, readOutboxAsCloudEvents } from './direct-delivery.js';

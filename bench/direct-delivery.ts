@@ -3,10 +3,10 @@ import {
   CLOUDEVENTS_BATCH_CONTENT_TYPE,
   toCloudEvent,
   type OrderCloudEvent,
-} from '../services/shared/events/cloud-event.js';
-import type { DB } from '../services/shared/db/database.js';
-import { toOutboxEvent } from '../services/shared/events/outbox-event.js';
-import { signWebhook } from '../services/shared/events/webhook-signature.js';
+} from '../services/common/events/cloud-event.js';
+import type { DB } from '../services/common/db/database.js';
+import { toOutboxEvent } from '../services/common/events/outbox-event.js';
+import { signWebhook } from '../services/common/events/webhook-signature.js';
 
 export type DeliveryTarget = {
   name: string;

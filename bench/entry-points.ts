@@ -2,7 +2,7 @@ import type { ServiceEntry } from '../services/launcher/service-list.js';
 import {
   DEFAULT_SUBSCRIBERS,
   type DefaultSubscriber,
-} from '../services/shared/events/default-subscribers.js';
+} from '../services/common/events/default-subscribers.js';
 
 /**
  * Everything the benchmark assumes about the services it drives, in one place: their names (the

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envTypes, parseConfig } from '../services/shared/config.js';
+import { envTypes, parseConfig } from '../services/common/config.js';
 
 export const SCENARIOS = ['api', 'relay', 'e2e'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];

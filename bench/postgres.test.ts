@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
-import { createDb } from '../services/shared/db/create-db.js';
-import { createLogger } from '../services/shared/logger.js';
+import { createDb } from '../services/common/db/create-db.js';
+import { createLogger } from '../services/common/logger.js';
 import { treeCpuSeconds } from './cpu.js';
 import { endToEndLatency, latencyClock } from './e2e-latency.js';
 import { startBenchPostgres, type BenchPostgres } from './postgres.js';

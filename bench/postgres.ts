@@ -2,16 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { createDb } from '../services/shared/db/create-db.js';
-import { migrateAllToLatest } from '../services/shared/db/migrate.js';
-import type { Logger } from '../services/shared/logger.js';
+import { createDb } from '../services/common/db/create-db.js';
+import { migrateAllToLatest } from '../services/common/db/migrate.js';
+import type { Logger } from '../services/common/logger.js';
 import {
   createDatabase,
   dropDatabase,
   withDatabaseName,
-} from '../services/shared/postgres/database-admin.js';
-import { startEmbeddedPostgres } from '../services/shared/postgres/embedded-postgres.js';
-import { chownTree, serverRunAs } from '../services/shared/postgres/system-user.js';
+} from '../services/common/postgres/database-admin.js';
+import { startEmbeddedPostgres } from '../services/common/postgres/embedded-postgres.js';
+import { chownTree, serverRunAs } from '../services/common/postgres/system-user.js';
 import { parentPid, processName } from './cpu.js';
 
 export type BenchPostgres = {

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { loadConfig, loadDotEnv } from '../services/shared/config.js';
+import { loadConfig, loadDotEnv } from '../services/common/config.js';
 import { LogSink } from '../test/e2e/support/log-sink.js';
 import type { BenchContext } from './context.js';
 import { describeMachine } from './machine.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { orderEventDataSchemas, isOrderEventType } from '../services/shared/events/order-events.js';
+import { orderEventDataSchemas, isOrderEventType } from '../services/common/events/order-events.js';
 import { createTestDatabase, type TestDatabase } from '../test/support/test-database.js';
 import { seedOutbox } from './seed-outbox.js';
 

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../services/shared/db/database.js';
+import type { DB } from '../services/common/db/database.js';
 
 /** Orders per INSERT statement (and transaction): about 2,800 events each. */
 const ORDERS_PER_STATEMENT = 1_000;

@@ -1,6 +1,6 @@
 import type { Migration } from 'kysely';
-import type { MigrationSet } from '../services/shared/db/migrate.js';
-import type { SubscriberName } from '../services/shared/events/default-subscribers.js';
+import type { MigrationSet } from '../services/common/db/migrate.js';
+import type { SubscriberName } from '../services/common/events/default-subscribers.js';
 import * as createOrders from './20261127T100000_create_orders.js';
 import * as createOutbox from './20261127T100100_create_outbox.js';
 import * as createIdempotencyKeys from './20261127T110000_create_idempotency_keys.js';

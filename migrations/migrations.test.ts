@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readdirSync } from 'node:fs';
 import { sql, type Kysely } from 'kysely';
-import { createDb } from '../services/shared/db/create-db.js';
+import { createDb } from '../services/common/db/create-db.js';
 import {
   coreMigrationSet,
   migrateAllToLatest,
   migrateDown,
   migrateToLatest,
-} from '../services/shared/db/migrate.js';
+} from '../services/common/db/migrate.js';
 import { createEmptyTestDatabase } from '../test/support/test-database.js';
 import { coreMigrations, migrationSets, subscriberMigrations } from './index.js';
-import { DEFAULT_SUBSCRIBERS } from '../services/shared/events/default-subscribers.js';
+import { DEFAULT_SUBSCRIBERS } from '../services/common/events/default-subscribers.js';
 
 let empty: { url: string; destroy(): Promise<void> };
 let db: Kysely<unknown>;

@@ -1,6 +1,6 @@
 import { buildOpenApiDocument } from '../services/order-api/http/openapi.js';
 import { buildRelayAdminDocument } from '../services/relay/admin-openapi.js';
-import { buildAsyncApiDocument } from '../services/shared/events/asyncapi.js';
+import { buildAsyncApiDocument } from '../services/common/events/asyncapi.js';
 import { billingPaths } from '../services/subscribers/billing/billing-openapi.js';
 import { emailPaths } from '../services/subscribers/email/email-openapi.js';
 import { buildSubscriberDocument } from '../services/subscribers/inbox/subscriber-openapi.js';

@@ -1,22 +1,22 @@
 /**
  * `npm run db:codegen [-- --verify]`: migrates a scratch database and generates the Kysely types
- * from it into services/shared/db/database.ts. With --verify it fails when the committed file
+ * from it into services/common/db/database.ts. With --verify it fails when the committed file
  * differs (CI's drift check). The scratch database is DATABASE_URL's server (a throwaway database
  * next to it) or, without DATABASE_URL, an ephemeral embedded PostgreSQL.
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createDb } from '../services/shared/db/create-db.js';
-import { migrateAllToLatest } from '../services/shared/db/migrate.js';
-import { createLogger } from '../services/shared/logger.js';
+import { createDb } from '../services/common/db/create-db.js';
+import { migrateAllToLatest } from '../services/common/db/migrate.js';
+import { createLogger } from '../services/common/logger.js';
 import {
   createDatabase,
   dropDatabase,
   withDatabaseName,
-} from '../services/shared/postgres/database-admin.js';
-import { startEphemeralPostgres } from '../services/shared/postgres/embedded-postgres.js';
+} from '../services/common/postgres/database-admin.js';
+import { startEphemeralPostgres } from '../services/common/postgres/embedded-postgres.js';
 
-const OUT_FILE = 'services/shared/db/database.ts';
+const OUT_FILE = 'services/common/db/database.ts';
 const verify = process.argv.includes('--verify');
 const logger = createLogger('db-codegen', process.env.LOG_LEVEL ?? 'info');
 

@@ -5,8 +5,8 @@
  * http://127.0.0.1:3000) says where the Order API is; the subscribers are on 127.0.0.1 at their
  * *_PORT (defaults 3001-3004).
  */
-import { loadDotEnv } from '../services/shared/config.js';
-import { DEFAULT_SUBSCRIBERS, type SubscriberName } from '../services/shared/events/default-subscribers.js';
+import { loadDotEnv } from '../services/common/config.js';
+import { DEFAULT_SUBSCRIBERS, type SubscriberName } from '../services/common/events/default-subscribers.js';
 import { asList, type Json } from '../test/e2e/support/subscriber-views.js';
 
 loadDotEnv();

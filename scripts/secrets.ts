@@ -5,8 +5,8 @@
  * is stored: the point is that no deployment runs on a secret that shipped with the code.
  */
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_SUBSCRIBERS } from '../services/shared/events/default-subscribers.js';
-import { generateWebhookSecret } from '../services/shared/events/webhook-signature.js';
+import { DEFAULT_SUBSCRIBERS } from '../services/common/events/default-subscribers.js';
+import { generateWebhookSecret } from '../services/common/events/webhook-signature.js';
 
 const lines = [
   ...DEFAULT_SUBSCRIBERS.map((subscriber) => `${subscriber.secretVariable}=${generateWebhookSecret()}`),

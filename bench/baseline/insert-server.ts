@@ -9,9 +9,9 @@
 import express from 'express';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
-import { envTypes, parseConfig } from '../../services/shared/config.js';
-import { createDb } from '../../services/shared/db/create-db.js';
-import { closeServer, listen } from '../../services/shared/http/listen.js';
+import { envTypes, parseConfig } from '../../services/common/config.js';
+import { createDb } from '../../services/common/db/create-db.js';
+import { closeServer, listen } from '../../services/common/http/listen.js';
 import type { PlainOrdersDb } from './plain-orders-table.js';
 
 const config = parseConfig(

@@ -1,4 +1,4 @@
-import { createDb } from '../../services/shared/db/create-db.js';
+import { createDb } from '../../services/common/db/create-db.js';
 import type { ServiceHandle } from '../../test/e2e/support/system.js';
 import { runApiLoad, type ApiLoadResult } from '../api-load.js';
 import { createPlainOrdersTable } from '../baseline/plain-orders-table.js';

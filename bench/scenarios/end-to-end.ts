@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import { createDb } from '../../services/shared/db/create-db.js';
-import type { DB } from '../../services/shared/db/database.js';
+import { createDb } from '../../services/common/db/create-db.js';
+import type { DB } from '../../services/common/db/database.js';
 import { sharedMeteredProcesses, type BenchContext } from '../context.js';
 import { startCpuMeter, type PhaseCpu } from '../cpu-meter.js';
 import { endToEndLatency, latencyClock, outboxHighWater, type LatencyClock } from '../e2e-latency.js';

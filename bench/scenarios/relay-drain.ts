@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
-import { createDb } from '../../services/shared/db/create-db.js';
-import type { DB } from '../../services/shared/db/database.js';
-import { OUTBOX_NOTIFY_CHANNEL } from '../../services/shared/events/outbox-notify.js';
+import { createDb } from '../../services/common/db/create-db.js';
+import type { DB } from '../../services/common/db/database.js';
+import { OUTBOX_NOTIFY_CHANNEL } from '../../services/common/events/outbox-notify.js';
 import type { RunningSystem } from '../../test/e2e/support/system.js';
 import { sharedMeteredProcesses, type BenchContext } from '../context.js';
 import { startCpuMeter, type MeteredProcess, type PhaseCpu } from '../cpu-meter.js';

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { hasTable } from '../../test/support/has-table.js';
 import { runCli } from '../../test/support/run-cli.js';
 import { createEmptyTestDatabase } from '../../test/support/test-database.js';
-import { DEFAULT_SUBSCRIBERS } from '../shared/events/default-subscribers.js';
-import { databaseNameOf, dropDatabase, withDatabaseName } from '../shared/postgres/database-admin.js';
+import { DEFAULT_SUBSCRIBERS } from '../common/events/default-subscribers.js';
+import { databaseNameOf, dropDatabase, withDatabaseName } from '../common/postgres/database-admin.js';
 
 // Each run is a real process (seconds each on a busy machine).
 jest.setTimeout(120_000);

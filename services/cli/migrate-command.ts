@@ -1,14 +1,14 @@
 import { Command, Option } from 'commander';
-import { loadConfig, loadDotEnv } from '../shared/config.js';
-import { createDb } from '../shared/db/create-db.js';
-import { coreMigrationSet, migrateDown, migrateToLatest } from '../shared/db/migrate.js';
-import { createLogger } from '../shared/logger.js';
-import { databaseNameOf } from '../shared/postgres/database-admin.js';
-import { provisionDatabase } from '../shared/postgres/provision.js';
+import { loadConfig, loadDotEnv } from '../common/config.js';
+import { createDb } from '../common/db/create-db.js';
+import { coreMigrationSet, migrateDown, migrateToLatest } from '../common/db/migrate.js';
+import { createLogger } from '../common/logger.js';
+import { databaseNameOf } from '../common/postgres/database-admin.js';
+import { provisionDatabase } from '../common/postgres/provision.js';
 import {
   locateSubscriberDatabase,
   provisionSubscriberDatabases,
-} from '../shared/postgres/subscriber-databases.js';
+} from '../common/postgres/subscriber-databases.js';
 import { migrationSets } from '../../migrations/index.js';
 
 const appliedLine = (set: string, names: string[]) =>

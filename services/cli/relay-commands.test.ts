@@ -2,11 +2,11 @@ import { describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import { insertOutboxEvents, orderEvents } from '../../test/support/outbox-events.js';
 import { useCliTestBed } from '../../test/support/run-cli.js';
-import { isWebhookSecret } from '../shared/events/webhook-signature.js';
+import { isWebhookSecret } from '../common/events/webhook-signature.js';
 import { holdEvents } from '../relay/dead-letters/hold-events.js';
 import { parkEvent } from '../relay/dead-letters/park-event.js';
 import { readStreamBatch } from '../relay/streams/read-stream-batch.js';
-import { ORDER_EVENT_TYPES } from '../shared/events/order-events.js';
+import { ORDER_EVENT_TYPES } from '../common/events/order-events.js';
 import { STREAM_START } from '../relay/streams/checkpoint.js';
 
 const bed = useCliTestBed();

@@ -5,7 +5,7 @@ import {
   requestReplayWithinDedupeWindow,
   type ReplayRequest,
 } from '../relay/dead-letters/request-replay-within-dedupe-window.js';
-import { formatDuration } from '../shared/duration.js';
+import { formatDuration } from '../common/duration.js';
 import { notifyRelay } from '../relay/wake/notify-relay.js';
 import { plural } from './format.js';
 import { withDatabase } from './with-database.js';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { formatDuration } from '../shared/duration.js';
+import { formatDuration } from '../common/duration.js';
 import { formatCheckpoint, type Checkpoint } from '../relay/streams/checkpoint.js';
 import { rewindStream, type RewindTarget } from '../relay/streams/rewind-stream.js';
 import type { RewindRefusal } from '../relay/streams/rewind-verdict.js';

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { Kysely } from 'kysely';
-import type { DB } from '../shared/db/database.js';
+import type { DB } from '../common/db/database.js';
 import { formatCheckpoint } from '../relay/streams/checkpoint.js';
 import { describeFenceHolder } from '../relay/streams/describe-fence-holder.js';
 import { readFenceHolder, type FenceHolder } from '../relay/streams/read-fence-holder.js';

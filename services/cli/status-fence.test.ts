@@ -9,8 +9,8 @@ import { insertOutboxEvents, orderEvents } from '../../test/support/outbox-event
 import { runCli } from '../../test/support/run-cli.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
 import { createSubscription } from '../relay/subscriptions/create-subscription.js';
-import { generateWebhookSecret } from '../shared/events/webhook-signature.js';
-import { ORDER_EVENT_TYPES } from '../shared/events/order-events.js';
+import { generateWebhookSecret } from '../common/events/webhook-signature.js';
+import { ORDER_EVENT_TYPES } from '../common/events/order-events.js';
 
 // Each run is a real process (seconds each on a busy machine).
 jest.setTimeout(120_000);

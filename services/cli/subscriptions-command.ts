@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
-import { ORDER_EVENT_TYPES } from '../shared/events/order-events.js';
-import { generateWebhookSecret } from '../shared/events/webhook-signature.js';
-import { formatDuration } from '../shared/duration.js';
+import { ORDER_EVENT_TYPES } from '../common/events/order-events.js';
+import { generateWebhookSecret } from '../common/events/webhook-signature.js';
+import { formatDuration } from '../common/duration.js';
 import { createSubscription } from '../relay/subscriptions/create-subscription.js';
 import { deleteSubscription } from '../relay/subscriptions/delete-subscription.js';
 import { listSubscriptions } from '../relay/subscriptions/list-subscriptions.js';

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
-import { loadConfig, loadDotEnv } from '../shared/config.js';
-import { createDb } from '../shared/db/create-db.js';
-import type { DB } from '../shared/db/database.js';
-import { createLogger } from '../shared/logger.js';
-import { provisionDatabase } from '../shared/postgres/provision.js';
+import { loadConfig, loadDotEnv } from '../common/config.js';
+import { createDb } from '../common/db/create-db.js';
+import type { DB } from '../common/db/database.js';
+import { createLogger } from '../common/logger.js';
+import { provisionDatabase } from '../common/postgres/provision.js';
 
 /**
  * Runs one CLI command against the system's database (DATABASE_URL, or the embedded server under

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_SUBSCRIBERS } from '../shared/events/default-subscribers.js';
-import { generateWebhookSecret } from '../shared/events/webhook-signature.js';
+import { DEFAULT_SUBSCRIBERS } from '../common/events/default-subscribers.js';
+import { generateWebhookSecret } from '../common/events/webhook-signature.js';
 
 /**
  * For local runs only: the default subscribers' signing secrets, generated on first start and kept

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_SUBSCRIBERS } from '../shared/events/default-subscribers.js';
-import { isWebhookSecret } from '../shared/events/webhook-signature.js';
+import { DEFAULT_SUBSCRIBERS } from '../common/events/default-subscribers.js';
+import { isWebhookSecret } from '../common/events/webhook-signature.js';
 import { localWebhookSecrets } from './local-secrets.js';
 
 const SECRET_VARIABLES = DEFAULT_SUBSCRIBERS.map((subscriber) => subscriber.secretVariable);

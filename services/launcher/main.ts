@@ -7,8 +7,8 @@
  * work can finish.
  */
 import { fileURLToPath } from 'node:url';
-import { loadConfig, loadDotEnv } from '../shared/config.js';
-import { createLogger } from '../shared/logger.js';
+import { loadConfig, loadDotEnv } from '../common/config.js';
+import { createLogger } from '../common/logger.js';
 import { localWebhookSecrets } from './local-secrets.js';
 import { prepareDatabases } from './prepare-databases.js';
 import { readyBanner } from './ready-banner.js';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { createEmptyTestDatabase } from '../../test/support/test-database.js';
-import { DEFAULT_SUBSCRIBERS } from '../shared/events/default-subscribers.js';
-import { createLogger } from '../shared/logger.js';
-import { databaseNameOf, dropDatabase, withDatabaseName } from '../shared/postgres/database-admin.js';
+import { DEFAULT_SUBSCRIBERS } from '../common/events/default-subscribers.js';
+import { createLogger } from '../common/logger.js';
+import { databaseNameOf, dropDatabase, withDatabaseName } from '../common/postgres/database-admin.js';
 import { prepareDatabases } from './prepare-databases.js';
 
 let main: { url: string; destroy(): Promise<void> };

@@ -1,10 +1,10 @@
-import type { CommonConfig } from '../shared/config.js';
-import { createDb } from '../shared/db/create-db.js';
-import { coreMigrationSet, migrateToLatest } from '../shared/db/migrate.js';
-import type { Logger } from '../shared/logger.js';
-import { databaseNameOf } from '../shared/postgres/database-admin.js';
-import { provisionDatabase, type ProvisionedDatabase } from '../shared/postgres/provision.js';
-import { provisionSubscriberDatabases } from '../shared/postgres/subscriber-databases.js';
+import type { CommonConfig } from '../common/config.js';
+import { createDb } from '../common/db/create-db.js';
+import { coreMigrationSet, migrateToLatest } from '../common/db/migrate.js';
+import type { Logger } from '../common/logger.js';
+import { databaseNameOf } from '../common/postgres/database-admin.js';
+import { provisionDatabase, type ProvisionedDatabase } from '../common/postgres/provision.js';
+import { provisionSubscriberDatabases } from '../common/postgres/subscriber-databases.js';
 
 /**
  * `npm start`'s databases: the main one (DATABASE_URL, or the embedded server), migrated with the

@@ -1,4 +1,4 @@
-import { DEFAULT_SUBSCRIBERS } from '../shared/events/default-subscribers.js';
+import { DEFAULT_SUBSCRIBERS } from '../common/events/default-subscribers.js';
 
 /**
  * The processes `npm start` runs, each as its own child process. An entry names the service, the

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { PassThrough, Writable } from 'node:stream';
 import { pino } from 'pino';
-import { findFreePort } from '../shared/postgres/free-port.js';
+import { findFreePort } from '../common/postgres/free-port.js';
 import { PROJECT_ROOT } from '../../test/support/fixture-process.js';
 import { readyBanner } from './ready-banner.js';
 import { superviseServices } from './supervisor.js';

@@ -1,4 +1,4 @@
-import type { Logger } from '../shared/logger.js';
+import type { Logger } from '../common/logger.js';
 import { startChildService, type ChildOutput, type ChildService } from './child-service.js';
 import type { ServiceEntry } from './service-list.js';
 import { waitHealthy } from './wait-healthy.js';

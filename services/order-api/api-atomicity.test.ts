@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { OUTBOX_NOTIFY_CHANNEL } from '../shared/events/outbox-notify.js';
+import { OUTBOX_NOTIFY_CHANNEL } from '../common/events/outbox-notify.js';
 import { createOrderVia, useApiHarness } from '../../test/support/order-api-harness.js';
 
 const api = useApiHarness();

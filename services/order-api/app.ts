@@ -1,11 +1,11 @@
 import type { Express } from 'express';
 import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
-import type { DB } from '../shared/db/database.js';
-import { isDatabaseReachable } from '../shared/db/is-reachable.js';
-import { createHttpApp } from '../shared/http/create-app.js';
-import type { Logger } from '../shared/logger.js';
-import type { Clock } from '../shared/clock.js';
+import type { DB } from '../common/db/database.js';
+import { isDatabaseReachable } from '../common/db/is-reachable.js';
+import { createHttpApp } from '../common/http/create-app.js';
+import type { Logger } from '../common/logger.js';
+import type { Clock } from '../common/clock.js';
 import type { OutboxNotifier } from './store/outbox-notifier.js';
 import { createCommandMetrics } from './http/command-metrics.js';
 import { mountCommandRoutes } from './http/command-routes.js';

@@ -4,7 +4,7 @@ import {
   parseConfig,
   toCommonConfig,
   type CommonConfig,
-} from '../shared/config.js';
+} from '../common/config.js';
 
 const orderApiShape = {
   ...commonConfigShape,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError } from '../shared/config.js';
+import { ConfigError } from '../common/config.js';
 import { loadConfig } from './config.js';
 
 describe('the Order API configuration', () => {

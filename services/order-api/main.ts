@@ -4,16 +4,16 @@
  * tables is reported at start-up instead of on the first request.
  */
 import { sql } from 'kysely';
-import { loadDotEnv } from '../shared/config.js';
-import { createDb } from '../shared/db/create-db.js';
-import type { DB } from '../shared/db/database.js';
-import { boundPort, closeServer, listen } from '../shared/http/listen.js';
-import { createLogger } from '../shared/logger.js';
-import { provisionDatabase } from '../shared/postgres/provision.js';
-import { installGracefulShutdown } from '../shared/shutdown.js';
+import { loadDotEnv } from '../common/config.js';
+import { createDb } from '../common/db/create-db.js';
+import type { DB } from '../common/db/database.js';
+import { boundPort, closeServer, listen } from '../common/http/listen.js';
+import { createLogger } from '../common/logger.js';
+import { provisionDatabase } from '../common/postgres/provision.js';
+import { installGracefulShutdown } from '../common/shutdown.js';
 import { createOrderApiApp } from './app.js';
 import { createOutboxNotifier } from './store/outbox-notifier.js';
-import { systemClock } from '../shared/clock.js';
+import { systemClock } from '../common/clock.js';
 import { loadConfig } from './config.js';
 import { scheduleIdempotencyPurge } from './idempotency/purge-job.js';
 

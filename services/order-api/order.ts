@@ -1,4 +1,4 @@
-import type { OrderEvent, OrderItem } from '../shared/events/order-events.js';
+import type { OrderEvent, OrderItem } from '../common/events/order-events.js';
 
 /**
  * The Order aggregate: pure decisions, no I/O. Each action takes the current order and the time,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { isCancelledBeforePlaced } from '../shared/events/order-events.js';
+import { isCancelledBeforePlaced } from '../common/events/order-events.js';
 import {
   ORDER_ACTIONS,
   ORDER_STATUSES,

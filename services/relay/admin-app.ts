@@ -1,11 +1,11 @@
 import type { Express } from 'express';
 import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
-import type { DB } from '../shared/db/database.js';
-import { isDatabaseReachable } from '../shared/db/is-reachable.js';
-import { buildAsyncApiDocument } from '../shared/events/asyncapi.js';
-import { createHttpApp } from '../shared/http/create-app.js';
-import type { Logger } from '../shared/logger.js';
+import type { DB } from '../common/db/database.js';
+import { isDatabaseReachable } from '../common/db/is-reachable.js';
+import { buildAsyncApiDocument } from '../common/events/asyncapi.js';
+import { createHttpApp } from '../common/http/create-app.js';
+import type { Logger } from '../common/logger.js';
 import { buildRelayAdminDocument } from './admin-openapi.js';
 import type { Relay } from './relay.js';
 

@@ -1,6 +1,6 @@
-import { buildServiceDocument, type OpenApiDocument } from '../shared/http/openapi/build-document.js';
-import { deliveryOperation } from '../shared/http/openapi/delivery-operation.js';
-import { commonProblems, json } from '../shared/http/openapi/responses.js';
+import { buildServiceDocument, type OpenApiDocument } from '../common/http/openapi/build-document.js';
+import { deliveryOperation } from '../common/http/openapi/delivery-operation.js';
+import { commonProblems, json } from '../common/http/openapi/responses.js';
 
 /** The relay admin port's OpenAPI 3.1 document, with the delivery contract as its webhook. */
 export function buildRelayAdminDocument(): OpenApiDocument {

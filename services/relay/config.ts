@@ -6,7 +6,7 @@ import {
   parseConfig,
   toCommonConfig,
   type CommonConfig,
-} from '../shared/config.js';
+} from '../common/config.js';
 import type { FailurePolicy } from './delivery/decide-after-failure.js';
 
 type Env = Record<string, string | undefined>;

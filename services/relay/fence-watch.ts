@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../shared/db/database.js';
-import type { Logger } from '../shared/logger.js';
-import type { Clock } from '../shared/clock.js';
+import type { DB } from '../common/db/database.js';
+import type { Logger } from '../common/logger.js';
+import type { Clock } from '../common/clock.js';
 import { decideFenceWarning } from './fence-warning.js';
 import { describeFenceHolder } from './streams/describe-fence-holder.js';
 import { readFenceHold } from './streams/read-fence-hold.js';

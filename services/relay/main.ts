@@ -1,4 +1,4 @@
-import { ConfigError } from '../shared/config.js';
+import { ConfigError } from '../common/config.js';
 import { runRelayProcess } from './run-relay.js';
 
 try {

@@ -7,7 +7,7 @@ import { subscribe, testRelayConfig } from '../../test/support/relay-harness.js'
 import { serve, type Served } from '../../test/support/serve.js';
 import { startReceiver, type WebhookReceiver } from '../../test/support/webhook-receiver.js';
 import { waitFor } from '../../test/support/wait-for.js';
-import { createLogger } from '../shared/logger.js';
+import { createLogger } from '../common/logger.js';
 import { createRelayAdminApp } from './admin-app.js';
 import { createRelayMetrics } from './relay-metrics.js';
 import { startRelay, type Relay } from './relay.js';

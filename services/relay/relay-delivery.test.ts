@@ -4,10 +4,10 @@ import { sql } from 'kysely';
 import { insertOutboxEvents, orderEvents, outboxRow } from '../../test/support/outbox-events.js';
 import { subscribe, useRelayTestBed } from '../../test/support/relay-harness.js';
 import { waitFor } from '../../test/support/wait-for.js';
-import { CLOUDEVENTS_BATCH_CONTENT_TYPE } from '../shared/events/cloud-event.js';
-import { parseCloudEventBatch } from '../shared/events/cloud-event.js';
+import { CLOUDEVENTS_BATCH_CONTENT_TYPE } from '../common/events/cloud-event.js';
+import { parseCloudEventBatch } from '../common/events/cloud-event.js';
 import { readStreamBatch } from './streams/read-stream-batch.js';
-import { ORDER_EVENT_TYPES } from '../shared/events/order-events.js';
+import { ORDER_EVENT_TYPES } from '../common/events/order-events.js';
 import { STREAM_START } from './streams/checkpoint.js';
 import { loadStream } from './streams/load-stream.js';
 

@@ -11,7 +11,7 @@ import type { Relay } from './relay.js';
 import { STREAM_START } from './streams/checkpoint.js';
 import { readStreamBatch } from './streams/read-stream-batch.js';
 import { rewindStream } from './streams/rewind-stream.js';
-import { ORDER_EVENT_TYPES } from '../shared/events/order-events.js';
+import { ORDER_EVENT_TYPES } from '../common/events/order-events.js';
 import { readStreamStatus } from './streams/read-stream-status.js';
 
 const bed = useRelayTestBed();

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Kysely } from 'kysely';
-import type { DB } from '../shared/db/database.js';
+import type { DB } from '../common/db/database.js';
 import { readStreamStatus, type StreamStatus } from './streams/read-stream-status.js';
 
 export type DeliveryOutcome =

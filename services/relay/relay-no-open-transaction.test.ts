@@ -5,8 +5,8 @@ import { insertOutboxEvents, orderEvents } from '../../test/support/outbox-event
 import { startTestRelay, subscribe } from '../../test/support/relay-harness.js';
 import { startReceiver, type WebhookReceiver } from '../../test/support/webhook-receiver.js';
 import { waitFor } from '../../test/support/wait-for.js';
-import { createDb } from '../shared/db/create-db.js';
-import type { DB } from '../shared/db/database.js';
+import { createDb } from '../common/db/create-db.js';
+import type { DB } from '../common/db/database.js';
 import type { Relay } from './relay.js';
 
 let database: TestDatabase;

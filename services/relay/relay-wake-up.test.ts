@@ -5,7 +5,7 @@ import { insertOutboxEvents, orderEvents } from '../../test/support/outbox-event
 import { startTestRelay, subscribe } from '../../test/support/relay-harness.js';
 import { startReceiver, type WebhookReceiver } from '../../test/support/webhook-receiver.js';
 import { waitFor } from '../../test/support/wait-for.js';
-import { OUTBOX_NOTIFY_CHANNEL } from '../shared/events/outbox-notify.js';
+import { OUTBOX_NOTIFY_CHANNEL } from '../common/events/outbox-notify.js';
 import type { Relay } from './relay.js';
 
 let database: TestDatabase;

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { DB } from '../shared/db/database.js';
-import type { Logger } from '../shared/logger.js';
-import { systemClock, type Clock } from '../shared/clock.js';
+import type { DB } from '../common/db/database.js';
+import type { Logger } from '../common/logger.js';
+import { systemClock, type Clock } from '../common/clock.js';
 import type { RelayConfig } from './config.js';
 import { createHttpTransport } from './delivery/http-transport.js';
 import { startFenceWatch } from './fence-watch.js';

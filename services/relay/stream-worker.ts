@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { performance } from 'node:perf_hooks';
-import type { DB } from '../shared/db/database.js';
-import type { Logger } from '../shared/logger.js';
-import type { Clock } from '../shared/clock.js';
+import type { DB } from '../common/db/database.js';
+import type { Logger } from '../common/logger.js';
+import type { Clock } from '../common/clock.js';
 import type { DeadLetter } from './dead-letters/dead-letter.js';
 import { blockedOrders, holdEvents } from './dead-letters/hold-events.js';
 import { nextReplayGroup } from './dead-letters/next-replay.js';

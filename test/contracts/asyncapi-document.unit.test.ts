@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
-import { buildAsyncApiDocument } from '../../services/shared/events/asyncapi.js';
-import { toCloudEvent } from '../../services/shared/events/cloud-event.js';
-import { ORDER_EVENT_TYPES } from '../../services/shared/events/order-events.js';
-import type { OutboxEvent } from '../../services/shared/events/outbox-event.js';
+import { buildAsyncApiDocument } from '../../services/common/events/asyncapi.js';
+import { toCloudEvent } from '../../services/common/events/cloud-event.js';
+import { ORDER_EVENT_TYPES } from '../../services/common/events/order-events.js';
+import type { OutboxEvent } from '../../services/common/events/outbox-event.js';
 import { eventSchemaValidator } from '../support/event-schema-validator.js';
 
 /** Errors and warnings; information and hints (such as "a newer AsyncAPI version exists") pass. */

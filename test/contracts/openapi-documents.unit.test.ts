@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import type { OpenApiDocument } from '../../services/shared/http/openapi/build-document.js';
-import { documentedRoutes, expressRoutes } from '../../services/shared/http/openapi/express-routes.js';
+import type { OpenApiDocument } from '../../services/common/http/openapi/build-document.js';
+import { documentedRoutes, expressRoutes } from '../../services/common/http/openapi/express-routes.js';
 import { contractDocuments } from '../../scripts/contract-documents.js';
 import { everyServiceApp } from './service-apps.js';
 

@@ -4,12 +4,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { SERVICES } from '../../services/launcher/service-list.js';
-import { DEFAULT_SUBSCRIBERS } from '../../services/shared/events/default-subscribers.js';
-import { isWebhookSecret } from '../../services/shared/events/webhook-signature.js';
+import { DEFAULT_SUBSCRIBERS } from '../../services/common/events/default-subscribers.js';
+import { isWebhookSecret } from '../../services/common/events/webhook-signature.js';
 import {
   subscriberDatabaseName,
   subscriberDatabaseVariable,
-} from '../../services/shared/postgres/subscriber-databases.js';
+} from '../../services/common/postgres/subscriber-databases.js';
 import { PROJECT_ROOT } from '../support/fixture-process.js';
 
 // No Docker engine runs where the tests run, so the compose file is checked by reading it: parsed

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { DEFAULT_SUBSCRIBERS } from '../../services/shared/events/default-subscribers.js';
+import { DEFAULT_SUBSCRIBERS } from '../../services/common/events/default-subscribers.js';
 import { InboxAudit } from './support/inbox-audit.js';
 import { OrderClient } from './support/order-client.js';
 import { deadLettersIn, outboxCli } from './support/outbox-cli.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DEFAULT_SUBSCRIBERS } from '../../services/shared/events/default-subscribers.js';
+import { DEFAULT_SUBSCRIBERS } from '../../services/common/events/default-subscribers.js';
 import { InboxAudit } from './support/inbox-audit.js';
 import { OrderClient } from './support/order-client.js';
 import { FAST_RETRIES } from './support/relay-tuning.js';

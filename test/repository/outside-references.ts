@@ -5,13 +5,14 @@
  * reader needs must be here, in README.md and docs/.
  */
 const OUTSIDE_REFERENCE_PATTERNS: readonly RegExp[] = [
-  // "DESIGN §4.2", "DESIGN 4", "DESIGN section 3": a section of a document that is not here.
+  // The design document by section (its name, then an optional section sign or "section", then a
+  // number): a section of a document that is not here.
   /\bDESIGN\s*(?:§\s*|sections?\s+|sec\.\s*)?\d/,
-  // "DESIGN.md", "design.md", in any folder.
+  // The design document by file name, in any case and any folder.
   /\bdesign\.md\b/i,
-  // "../shared/DESIGN", "../../shared/design-notes": a path out of the checkout.
+  // A path climbing out of the checkout into a sibling shared folder, to a design document.
   /(?:\.\.\/)+shared\/design/i,
-  // "issue 7", "issue #7", "issues 3 and 4", "Issue#12".
+  // The word for a tracker entry, singular or plural, then an optional "#", then a number.
   /\bissues?\s*#?\s*\d/i,
   // "fixes #12", "closes #3", "resolved #4": a tracker's numbers.
   /\b(?:fix(?:es|ed)?|close[sd]?|resolve[sd]?|see)\s+#\d/i,

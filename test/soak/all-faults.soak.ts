@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SERVICES } from '../../services/launcher/service-list.js';
-import { DEFAULT_SUBSCRIBERS } from '../../services/shared/events/default-subscribers.js';
-import { createDatabase, withDatabaseName } from '../../services/shared/postgres/database-admin.js';
+import { DEFAULT_SUBSCRIBERS } from '../../services/common/events/default-subscribers.js';
+import { createDatabase, withDatabaseName } from '../../services/common/postgres/database-admin.js';
 import {
   deadLetterOrders,
   deadLettersPerSubscription,

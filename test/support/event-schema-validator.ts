@@ -1,7 +1,7 @@
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import { cloudEventComponent } from '../../services/shared/events/asyncapi.js';
-import { isOrderEventType } from '../../services/shared/events/order-events.js';
+import { cloudEventComponent } from '../../services/common/events/asyncapi.js';
+import { isOrderEventType } from '../../services/common/events/order-events.js';
 
 /**
  * Checks a delivered CloudEvent against the AsyncAPI document's payload schema for its `type`:

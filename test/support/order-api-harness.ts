@@ -5,11 +5,11 @@ import { pino } from 'pino';
 import { startConnectionCuttingProxy, type ConnectionCuttingProxy } from './connection-cutting-proxy.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { serve, type Served } from './serve.js';
-import { createDb } from '../../services/shared/db/create-db.js';
-import type { Logger } from '../../services/shared/logger.js';
+import { createDb } from '../../services/common/db/create-db.js';
+import type { Logger } from '../../services/common/logger.js';
 import { createOrderApiApp } from '../../services/order-api/app.js';
 import { createOutboxNotifier } from '../../services/order-api/store/outbox-notifier.js';
-import type { Clock } from '../../services/shared/clock.js';
+import type { Clock } from '../../services/common/clock.js';
 
 /**
  * A real Order API for a spec file: its own migrated database, the app served over real HTTP on a

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { DB } from '../../services/shared/db/database.js';
-import type { OrderEventType } from '../../services/shared/events/order-events.js';
+import type { DB } from '../../services/common/db/database.js';
+import type { OrderEventType } from '../../services/common/events/order-events.js';
 
 export type TestEvent = {
   eventId: string;

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { createDb } from '../../services/shared/db/create-db.js';
-import { migrateAllToLatest } from '../../services/shared/db/migrate.js';
-import { createLogger } from '../../services/shared/logger.js';
-import { createDatabase, withDatabaseName } from '../../services/shared/postgres/database-admin.js';
+import { createDb } from '../../services/common/db/create-db.js';
+import { migrateAllToLatest } from '../../services/common/db/migrate.js';
+import { createLogger } from '../../services/common/logger.js';
+import { createDatabase, withDatabaseName } from '../../services/common/postgres/database-admin.js';
 import { startTestPostgres, type TestPostgres } from './test-database-source.js';
 
 declare global {

@@ -1,16 +1,16 @@
 import { afterAll, afterEach, beforeAll } from '@jest/globals';
-import { createLogger } from '../../services/shared/logger.js';
+import { createLogger } from '../../services/common/logger.js';
 import type { Kysely } from 'kysely';
-import type { DB } from '../../services/shared/db/database.js';
-import type { Clock } from '../../services/shared/clock.js';
+import type { DB } from '../../services/common/db/database.js';
+import type { Clock } from '../../services/common/clock.js';
 import type { RelayConfig } from '../../services/relay/config.js';
 import { startRelay, type Relay } from '../../services/relay/relay.js';
-import { generateWebhookSecret } from '../../services/shared/events/webhook-signature.js';
+import { generateWebhookSecret } from '../../services/common/events/webhook-signature.js';
 import { createSubscription } from '../../services/relay/subscriptions/create-subscription.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { startReceiver, type WebhookReceiver } from './webhook-receiver.js';
-import type { OrderEventType } from '../../services/shared/events/order-events.js';
-import { ORDER_EVENT_TYPES } from '../../services/shared/events/order-events.js';
+import type { OrderEventType } from '../../services/common/events/order-events.js';
+import { ORDER_EVENT_TYPES } from '../../services/common/events/order-events.js';
 
 export type TestRelayConfig = Parameters<typeof startRelay>[0]['config'];
 

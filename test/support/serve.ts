@@ -1,5 +1,5 @@
 import type { Express } from 'express';
-import { boundPort, closeServer, listen } from '../../services/shared/http/listen.js';
+import { boundPort, closeServer, listen } from '../../services/common/http/listen.js';
 
 export type Served = { baseUrl: string; close(): Promise<void> };
 

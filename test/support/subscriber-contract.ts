@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Express } from 'express';
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../../services/shared/db/database.js';
-import type { OutboxEvent } from '../../services/shared/events/outbox-event.js';
-import { createLogger } from '../../services/shared/logger.js';
+import type { DB } from '../../services/common/db/database.js';
+import type { OutboxEvent } from '../../services/common/events/outbox-event.js';
+import { createLogger } from '../../services/common/logger.js';
 import { readMetric } from './read-metric.js';
 import { serve, type Served } from './serve.js';
 import {
@@ -14,7 +14,7 @@ import {
   type DeliveryOptions,
 } from './subscriber-delivery.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
-import type { Clock } from '../../services/shared/clock.js';
+import type { Clock } from '../../services/common/clock.js';
 
 export type SubscriberUnderTest = {
   baseUrl: string;

@@ -1,9 +1,9 @@
 import { Webhook } from 'standardwebhooks';
 import { v7 as uuidv7 } from 'uuid';
-import { CLOUDEVENTS_BATCH_CONTENT_TYPE, toCloudEvent } from '../../services/shared/events/cloud-event.js';
-import { FIRST_EVENT_VERSION, type OrderItem } from '../../services/shared/events/order-events.js';
-import type { OutboxEvent } from '../../services/shared/events/outbox-event.js';
-import { generateWebhookSecret } from '../../services/shared/events/webhook-signature.js';
+import { CLOUDEVENTS_BATCH_CONTENT_TYPE, toCloudEvent } from '../../services/common/events/cloud-event.js';
+import { FIRST_EVENT_VERSION, type OrderItem } from '../../services/common/events/order-events.js';
+import type { OutboxEvent } from '../../services/common/events/outbox-event.js';
+import { generateWebhookSecret } from '../../services/common/events/webhook-signature.js';
 
 /**
  * What the relay would send, built in tests: order events as outbox rows, mapped to CloudEvents and

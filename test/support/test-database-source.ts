@@ -1,8 +1,8 @@
-import type { Logger } from '../../services/shared/logger.js';
+import type { Logger } from '../../services/common/logger.js';
 import {
   startEphemeralPostgres,
   TEST_PREPARED_TRANSACTIONS,
-} from '../../services/shared/postgres/embedded-postgres.js';
+} from '../../services/common/postgres/embedded-postgres.js';
 
 export type TestDatabaseSource = 'TEST_DATABASE_URL' | 'testcontainers' | 'embedded';
 

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { createDb } from '../../services/shared/db/create-db.js';
-import type { DB } from '../../services/shared/db/database.js';
+import { createDb } from '../../services/common/db/create-db.js';
+import type { DB } from '../../services/common/db/database.js';
 import {
   createDatabase,
   dropDatabase,
   withDatabaseName,
-} from '../../services/shared/postgres/database-admin.js';
+} from '../../services/common/postgres/database-admin.js';
 
 export type TestDatabase = {
   name: string;

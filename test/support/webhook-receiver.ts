@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { generateWebhookSecret } from '../../services/shared/events/webhook-signature.js';
+import { generateWebhookSecret } from '../../services/common/events/webhook-signature.js';
 
 export type ReceivedEvent = {
   id: string;

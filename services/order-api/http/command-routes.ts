@@ -1,6 +1,6 @@
 import type { Express, Request } from 'express';
 import { v7 as uuidv7 } from 'uuid';
-import { HttpProblem } from '../../shared/http/problem.js';
+import { HttpProblem } from '../../common/http/problem.js';
 import { createOrder, type Order, type OrderAction, type OrderActionName } from '../order.js';
 import { reserveEventIds } from '../store/event-ids.js';
 import { findOrderAsChangedBy } from '../store/find-order-as-changed.js';

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { EventMetadata } from '../../shared/events/outbox-event.js';
+import type { EventMetadata } from '../../common/events/outbox-event.js';
 
 /** W3C Trace Context version 00 (lowercase hex, all-zero ids are invalid). */
 const TRACEPARENT = /^[0-9a-f]{2}-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;

@@ -1,15 +1,15 @@
-import { CLOUDEVENTS_BATCH_CONTENT_TYPE } from '../../shared/events/cloud-event.js';
+import { CLOUDEVENTS_BATCH_CONTENT_TYPE } from '../../common/events/cloud-event.js';
 // Registers the OrderCloudEvent schema the events route references.
-import '../../shared/events/cloud-event-schema.js';
-import { buildServiceDocument, type OpenApiDocument } from '../../shared/http/openapi/build-document.js';
-import { queryParametersOf, ref } from '../../shared/http/openapi/component-schemas.js';
+import '../../common/events/cloud-event-schema.js';
+import { buildServiceDocument, type OpenApiDocument } from '../../common/http/openapi/build-document.js';
+import { queryParametersOf, ref } from '../../common/http/openapi/component-schemas.js';
 import {
   bodyProblems,
   commonProblems,
   problem,
   tracingParameters,
-} from '../../shared/http/openapi/responses.js';
-import { PROBLEM_CONTENT_TYPE } from '../../shared/http/problem.js';
+} from '../../common/http/openapi/responses.js';
+import { PROBLEM_CONTENT_TYPE } from '../../common/http/problem.js';
 // Registers the ids (`.meta({ id })`) of the request and response schemas referenced below.
 import './schemas.js';
 

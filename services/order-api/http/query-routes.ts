@@ -1,8 +1,8 @@
 import type { Express } from 'express';
 import type { Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
-import { CLOUDEVENTS_BATCH_CONTENT_TYPE, toCloudEvent } from '../../shared/events/cloud-event.js';
-import { HttpProblem } from '../../shared/http/problem.js';
+import type { DB } from '../../common/db/database.js';
+import { CLOUDEVENTS_BATCH_CONTENT_TYPE, toCloudEvent } from '../../common/events/cloud-event.js';
+import { HttpProblem } from '../../common/http/problem.js';
 import { findOrder } from '../store/find-order.js';
 import { listOrderEvents } from '../store/list-order-events.js';
 import { listOrders } from '../store/list-orders.js';

@@ -1,4 +1,4 @@
-import { isTransientDatabaseError, withTransientRetry } from '../../shared/db/transient.js';
+import { isTransientDatabaseError, withTransientRetry } from '../../common/db/transient.js';
 
 export type AtMostOnceCommand<Reply extends { ok: boolean }> = {
   /** One attempt: a single guarded statement, writing ids the request chose before its first attempt. */

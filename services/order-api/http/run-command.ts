@@ -1,10 +1,10 @@
 import type { Request, Response } from 'express';
 import type { Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
-import { isTransientDatabaseError } from '../../shared/db/transient.js';
-import { HttpProblem } from '../../shared/http/problem.js';
-import type { Logger } from '../../shared/logger.js';
-import type { Clock } from '../../shared/clock.js';
+import type { DB } from '../../common/db/database.js';
+import { isTransientDatabaseError } from '../../common/db/transient.js';
+import { HttpProblem } from '../../common/http/problem.js';
+import type { Logger } from '../../common/logger.js';
+import type { Clock } from '../../common/clock.js';
 import { requestFingerprint } from '../idempotency/fingerprint.js';
 import type { StoredResponse } from '../idempotency/stored-response.js';
 import { commandStore, type CommandStore } from '../store/command-store.js';

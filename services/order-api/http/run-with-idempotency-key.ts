@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
-import { isTransientDatabaseError, withTransientRetry } from '../../shared/db/transient.js';
+import type { DB } from '../../common/db/database.js';
+import { isTransientDatabaseError, withTransientRetry } from '../../common/db/transient.js';
 import { findIdempotencyRecord } from '../idempotency/find-idempotency-record.js';
 import { tryLockIdempotencyKey } from '../idempotency/lock-idempotency-key.js';
 import { idempotencyCutoff } from '../idempotency/purge-idempotency-records.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { problemSchema } from '../../shared/http/problem-schema.js';
+import { problemSchema } from '../../common/http/problem-schema.js';
 import { ORDER_STATUSES } from '../order.js';
 
 /**

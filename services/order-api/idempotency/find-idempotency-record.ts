@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
+import type { DB } from '../../common/db/database.js';
 import type { IdempotencyRecord, StoredResponse } from './stored-response.js';
 
 export async function findIdempotencyRecord(

@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
+import type { DB } from '../../common/db/database.js';
 
 /**
  * Claims (scope, key) for the rest of the transaction, without waiting. A row insert alone would

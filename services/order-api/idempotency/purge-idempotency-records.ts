@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
+import type { DB } from '../../common/db/database.js';
 
 /** The moment before which a record has expired. */
 export function idempotencyCutoff(now: Date, retentionMs: number): Date {

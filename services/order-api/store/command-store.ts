@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
-import type { OrderEvent } from '../../shared/events/order-events.js';
-import type { EventMetadata } from '../../shared/events/outbox-event.js';
+import type { DB } from '../../common/db/database.js';
+import type { OrderEvent } from '../../common/events/order-events.js';
+import type { EventMetadata } from '../../common/events/outbox-event.js';
 import type { Order } from '../order.js';
 import { findOrder } from './find-order.js';
 import { insertOrder } from './insert-order.js';

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
+import type { DB } from '../../common/db/database.js';
 import { createOrder, type Order } from '../order.js';
 import { findOrder } from './find-order.js';
 

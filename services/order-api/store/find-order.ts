@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
+import type { DB } from '../../common/db/database.js';
 import type { Order } from '../order.js';
 import { toOrder } from './order-row.js';
-import { prepared } from '../../shared/db/prepared-statements.js';
+import { prepared } from '../../common/db/prepared-statements.js';
 
 export async function findOrder(db: Kysely<DB>, id: string): Promise<Order | undefined> {
   const row = await db

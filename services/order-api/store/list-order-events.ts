@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
-import { toOutboxEvent, type OutboxEvent } from '../../shared/events/outbox-event.js';
+import type { DB } from '../../common/db/database.js';
+import { toOutboxEvent, type OutboxEvent } from '../../common/events/outbox-event.js';
 
 /** The order's events still in the outbox, in the order they were written. */
 export async function listOrderEvents(db: Kysely<DB>, orderId: string): Promise<OutboxEvent[]> {

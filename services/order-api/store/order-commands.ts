@@ -1,4 +1,4 @@
-import type { EventMetadata } from '../../shared/events/outbox-event.js';
+import type { EventMetadata } from '../../common/events/outbox-event.js';
 import { decide, type Order, type OrderAction, type TransitionRefused } from '../order.js';
 import type { CommandStore } from './command-store.js';
 import type { EventIds } from './event-ids.js';

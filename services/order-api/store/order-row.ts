@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
-import type { Orders } from '../../shared/db/database.js';
-import type { OrderItem } from '../../shared/events/order-events.js';
+import type { Orders } from '../../common/db/database.js';
+import type { OrderItem } from '../../common/events/order-events.js';
 import type { Order, OrderStatus } from '../order.js';
 
 export type OrderRow = Selectable<Orders>;

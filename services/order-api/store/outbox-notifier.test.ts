@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { pino } from 'pino';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { OUTBOX_NOTIFY_CHANNEL } from '../../shared/events/outbox-notify.js';
+import { OUTBOX_NOTIFY_CHANNEL } from '../../common/events/outbox-notify.js';
 import { createOutboxNotifier } from './outbox-notifier.js';
 
 let database: TestDatabase;

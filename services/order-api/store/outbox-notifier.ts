@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
-import { OUTBOX_NOTIFY_CHANNEL } from '../../shared/events/outbox-notify.js';
-import type { Logger } from '../../shared/logger.js';
+import type { DB } from '../../common/db/database.js';
+import { OUTBOX_NOTIFY_CHANNEL } from '../../common/events/outbox-notify.js';
+import type { Logger } from '../../common/logger.js';
 
 export type OutboxNotifier = {
   /** Call after a commit that appended events. Never waits, never throws. */

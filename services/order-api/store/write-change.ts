@@ -1,9 +1,9 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
-import { ORDER_AGGREGATE_TYPE, type OrderEvent } from '../../shared/events/order-events.js';
-import type { EventMetadata } from '../../shared/events/outbox-event.js';
+import type { DB } from '../../common/db/database.js';
+import { ORDER_AGGREGATE_TYPE, type OrderEvent } from '../../common/events/order-events.js';
+import type { EventMetadata } from '../../common/events/outbox-event.js';
 import type { Order } from '../order.js';
-import { prepared } from '../../shared/db/prepared-statements.js';
+import { prepared } from '../../common/db/prepared-statements.js';
 
 export type WrittenChange = { written: true; eventIds: string[] } | { written: false };
 

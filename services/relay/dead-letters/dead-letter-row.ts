@@ -1,5 +1,5 @@
 import { sql, type InsertObject } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
+import type { DB } from '../../common/db/database.js';
 import type { StreamEvent } from '../streams/read-stream-batch.js';
 
 export type LetterFailure = {

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
-import type { DeadLetters } from '../../shared/db/database.js';
+import type { DeadLetters } from '../../common/db/database.js';
 import type { StreamEvent } from '../streams/read-stream-batch.js';
-import { toOutboxEvent } from '../../shared/events/outbox-event.js';
+import { toOutboxEvent } from '../../common/events/outbox-event.js';
 
 /**
  * `parked`: failed and set aside; `held`: never attempted, it waits behind an earlier dead letter of

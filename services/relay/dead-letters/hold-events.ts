@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
-import { prepared } from '../../shared/db/prepared-statements.js';
+import type { DB } from '../../common/db/database.js';
+import { prepared } from '../../common/db/prepared-statements.js';
 import { deadLetterRow } from './dead-letter-row.js';
 import type { StreamEvent } from '../streams/read-stream-batch.js';
 

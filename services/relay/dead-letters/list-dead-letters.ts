@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
+import type { DB } from '../../common/db/database.js';
 import { toDeadLetter, type DeadLetter } from './dead-letter.js';
 
 /** A dead letter as listed: with the number of its order's later events held behind it. */

@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
+import type { DB } from '../../common/db/database.js';
 import { deadLetterRow, type LetterFailure } from './dead-letter-row.js';
 import { advanceCheckpoint } from '../streams/advance-checkpoint.js';
 import type { Checkpoint } from '../streams/checkpoint.js';

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
+import type { DB } from '../../common/db/database.js';
 
 export type ReplaySelection =
   { eventId: string; subscription?: string } | { subscription: string; all: true };

@@ -1,6 +1,6 @@
-import { CLOUDEVENTS_BATCH_CONTENT_TYPE, toCloudEvent } from '../../shared/events/cloud-event.js';
-import type { OutboxEvent } from '../../shared/events/outbox-event.js';
-import { signWebhook } from '../../shared/events/webhook-signature.js';
+import { CLOUDEVENTS_BATCH_CONTENT_TYPE, toCloudEvent } from '../../common/events/cloud-event.js';
+import type { OutboxEvent } from '../../common/events/outbox-event.js';
+import { signWebhook } from '../../common/events/webhook-signature.js';
 import type { HttpDeliveryRequest } from './http-transport.js';
 
 /**

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
-import type { Logger } from '../../shared/logger.js';
-import type { Clock } from '../../shared/clock.js';
-import { scheduleJob } from '../../shared/schedule-job.js';
+import type { DB } from '../../common/db/database.js';
+import type { Logger } from '../../common/logger.js';
+import type { Clock } from '../../common/clock.js';
+import { scheduleJob } from '../../common/schedule-job.js';
 import { purgeOutbox } from './purge-outbox.js';
 
 export type MaintenanceJobs = { stop(): Promise<void> };

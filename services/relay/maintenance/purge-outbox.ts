@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
+import type { DB } from '../../common/db/database.js';
 
 /**
  * Deletes outbox events that every stream has passed (at or before the lowest checkpoint, disabled

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
+import type { DB } from '../../common/db/database.js';
 import type { Checkpoint } from './checkpoint.js';
-import { prepared } from '../../shared/db/prepared-statements.js';
+import { prepared } from '../../common/db/prepared-statements.js';
 import { movedCheckpoint } from './moved-checkpoint.js';
 
 /**

@@ -17,7 +17,7 @@ import {
 } from '../../../test/support/test-database.js';
 import { waitFor } from '../../../test/support/wait-for.js';
 import { startReceiver, type WebhookReceiver } from '../../../test/support/webhook-receiver.js';
-import { ORDER_EVENT_TYPES } from '../../shared/events/order-events.js';
+import { ORDER_EVENT_TYPES } from '../../common/events/order-events.js';
 import type { Relay } from '../relay.js';
 import { STREAM_START, type Checkpoint } from './checkpoint.js';
 import { hasEventsBehindFence } from './has-events-behind-fence.js';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql, type Kysely } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { createDb } from '../../shared/db/create-db.js';
-import type { DB } from '../../shared/db/database.js';
+import { createDb } from '../../common/db/create-db.js';
+import type { DB } from '../../common/db/database.js';
 import type { Checkpoint } from './checkpoint.js';
 import { hasEventsBehindFence } from './has-events-behind-fence.js';
 import { readStreamBatch } from './read-stream-batch.js';

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
-import { prepared } from '../../shared/db/prepared-statements.js';
+import type { DB } from '../../common/db/database.js';
+import { prepared } from '../../common/db/prepared-statements.js';
 import type { Checkpoint } from './checkpoint.js';
 
 /**

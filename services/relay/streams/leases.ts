@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
+import type { DB } from '../../common/db/database.js';
 
 /**
  * Stream ownership by lease: an owner renews its leases every heartbeat; a lease not renewed within

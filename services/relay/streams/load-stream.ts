@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
+import type { DB } from '../../common/db/database.js';
 import type { Checkpoint } from './checkpoint.js';
-import { prepared } from '../../shared/db/prepared-statements.js';
+import { prepared } from '../../common/db/prepared-statements.js';
 
 /** What a stream worker needs to take its next step: the subscription and the stream's state. */
 export type StreamState = {

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
+import type { DB } from '../../common/db/database.js';
 import { FENCE, fenceHeldSince } from './fence.js';
 
 /** The fence, and the enabled streams it holds back with the first row it hides for each. */

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
+import type { DB } from '../../common/db/database.js';
 import { isUnauthorizedStatus } from '../delivery/classify-failure.js';
 import type { Checkpoint } from './checkpoint.js';
 import { FENCE, fenceHeldSince } from './fence.js';

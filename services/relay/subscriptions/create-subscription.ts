@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
+import type { DB } from '../../common/db/database.js';
 import { FENCE } from '../streams/fence.js';
 import type { SubscriptionInput } from './subscription.js';
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
+import type { DB } from '../../common/db/database.js';
 
 /** Removes a subscription with its stream and dead letters; false when there was none. */
 export async function deleteSubscription(db: Kysely<DB>, name: string): Promise<boolean> {

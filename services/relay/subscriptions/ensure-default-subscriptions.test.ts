@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { ConfigError } from '../../shared/config.js';
-import { generateWebhookSecret } from '../../shared/events/webhook-signature.js';
+import { ConfigError } from '../../common/config.js';
+import { generateWebhookSecret } from '../../common/events/webhook-signature.js';
 import { ensureDefaultSubscriptions } from './ensure-default-subscriptions.js';
 import { loadRelayConfig } from '../config.js';
 

@@ -1,9 +1,9 @@
 import { sql, type Kysely } from 'kysely';
-import { ConfigError } from '../../shared/config.js';
-import type { DB } from '../../shared/db/database.js';
-import { DEFAULT_SUBSCRIBERS, defaultEventsUrl } from '../../shared/events/default-subscribers.js';
-import { isWebhookSecret } from '../../shared/events/webhook-signature.js';
-import { parseDuration } from '../../shared/duration.js';
+import { ConfigError } from '../../common/config.js';
+import type { DB } from '../../common/db/database.js';
+import { DEFAULT_SUBSCRIBERS, defaultEventsUrl } from '../../common/events/default-subscribers.js';
+import { isWebhookSecret } from '../../common/events/webhook-signature.js';
+import { parseDuration } from '../../common/duration.js';
 import { createSubscription } from './create-subscription.js';
 
 type Env = Record<string, string | undefined>;

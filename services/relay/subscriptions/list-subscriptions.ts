@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
+import type { DB } from '../../common/db/database.js';
 import type { Subscription } from './subscription.js';
 
 export async function listSubscriptions(db: Kysely<DB>): Promise<Subscription[]> {

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
+import type { DB } from '../../common/db/database.js';
 
 /** Enables or disables a subscription; false when there is no such subscription. */
 export async function setSubscriptionEnabled(

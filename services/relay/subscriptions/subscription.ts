@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ORDER_EVENT_TYPES } from '../../shared/events/order-events.js';
-import { isWebhookSecret } from '../../shared/events/webhook-signature.js';
-import { parseDuration } from '../../shared/duration.js';
+import { ORDER_EVENT_TYPES } from '../../common/events/order-events.js';
+import { isWebhookSecret } from '../../common/events/webhook-signature.js';
+import { parseDuration } from '../../common/duration.js';
 
 export type Subscription = {
   name: string;

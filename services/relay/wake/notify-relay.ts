@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
-import { OUTBOX_NOTIFY_CHANNEL } from '../../shared/events/outbox-notify.js';
+import type { DB } from '../../common/db/database.js';
+import { OUTBOX_NOTIFY_CHANNEL } from '../../common/events/outbox-notify.js';
 
 /** Wakes every relay now (after an operator's replay, rewind or enable) instead of at its next poll. */
 export async function notifyRelay(db: Kysely<DB>): Promise<void> {

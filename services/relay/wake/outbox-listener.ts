@@ -1,6 +1,6 @@
 import pg from 'pg';
-import type { Logger } from '../../shared/logger.js';
-import { OUTBOX_NOTIFY_CHANNEL } from '../../shared/events/outbox-notify.js';
+import type { Logger } from '../../common/logger.js';
+import { OUTBOX_NOTIFY_CHANNEL } from '../../common/events/outbox-notify.js';
 
 export type OutboxListener = {
   /** True while LISTEN is in place on a live connection. */

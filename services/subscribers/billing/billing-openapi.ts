@@ -1,4 +1,4 @@
-import { bodyProblems, commonProblems, json } from '../../shared/http/openapi/responses.js';
+import { bodyProblems, commonProblems, json } from '../../common/http/openapi/responses.js';
 import { nullable, orderIdQuery, skuPath } from '../inbox/openapi-parameters.js';
 
 const price = {

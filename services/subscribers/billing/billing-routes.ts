@@ -1,15 +1,15 @@
 import type { Express } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { DB } from '../../shared/db/database.js';
-import { orderItemSchema } from '../../shared/events/order-events.js';
+import type { DB } from '../../common/db/database.js';
+import { orderItemSchema } from '../../common/events/order-events.js';
 import { readInput } from '../inbox/read-input.js';
 import { readOrderId } from '../inbox/read-order-id.js';
 import type { Catalog } from './catalog.js';
 import { findCharges } from './find-charges.js';
 import { listPrices } from './list-prices.js';
 import { setPrice } from './set-price.js';
-import type { Clock } from '../../shared/clock.js';
+import type { Clock } from '../../common/clock.js';
 
 /** Up to a million currency units per item: keeps any order total far inside a safe integer. */
 const priceBodySchema = z.object({ unitPriceCents: z.number().int().min(0).max(100_000_000) }).strict();

@@ -1,4 +1,4 @@
-import type { OrderItem } from '../../shared/events/order-events.js';
+import type { OrderItem } from '../../common/events/order-events.js';
 
 /** How orders are priced: the catalog's prices (in `currency`), `defaultPriceCents` for the rest. */
 export type Catalog = { currency: string; defaultPriceCents: number };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envTypes } from '../../shared/config.js';
+import { envTypes } from '../../common/config.js';
 import { loadSubscriberConfig, type SubscriberConfig } from '../inbox/subscriber-config.js';
 
 export type BillingConfig = SubscriberConfig & {

@@ -1,13 +1,13 @@
 import type { Express } from 'express';
 import type { Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
-import type { Logger } from '../../shared/logger.js';
+import type { DB } from '../../common/db/database.js';
+import type { Logger } from '../../common/logger.js';
 import { createSubscriberApp } from '../inbox/create-subscriber-app.js';
 import { billingEffects } from './billing-effects.js';
 import { billingPaths } from './billing-openapi.js';
 import { mountBillingRoutes } from './billing-routes.js';
 import type { Catalog } from './catalog.js';
-import type { Clock } from '../../shared/clock.js';
+import type { Clock } from '../../common/clock.js';
 
 export type BillingAppOptions = {
   db: Kysely<DB>;

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
+import type { DB } from '../../common/db/database.js';
 import type { ChargeLine } from './catalog.js';
 
 /** charged -> refunded; voided = cancelled before it was ever charged. */

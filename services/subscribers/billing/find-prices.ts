@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
+import type { DB } from '../../common/db/database.js';
 
 /** The catalog prices, in `currency`, of the given SKUs (absent ones are not in the catalog). */
 export async function findPrices(

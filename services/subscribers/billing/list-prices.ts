@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
+import type { DB } from '../../common/db/database.js';
 
 export type Price = { sku: string; unitPriceCents: number; currency: string; updatedAt: Date };
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
+import type { DB } from '../../common/db/database.js';
 import type { Price } from './list-prices.js';
 
 /** Creates or replaces a SKU's catalog price; orders placed from now on are charged at it. */

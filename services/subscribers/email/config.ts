@@ -1,4 +1,4 @@
-import { envTypes } from '../../shared/config.js';
+import { envTypes } from '../../common/config.js';
 import { loadSubscriberConfig, type SubscriberConfig } from '../inbox/subscriber-config.js';
 
 export type EmailConfig = SubscriberConfig & {

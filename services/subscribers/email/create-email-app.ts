@@ -1,15 +1,15 @@
 import type { Express } from 'express';
 import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
-import type { DB } from '../../shared/db/database.js';
-import type { Logger } from '../../shared/logger.js';
+import type { DB } from '../../common/db/database.js';
+import type { Logger } from '../../common/logger.js';
 import { createSubscriberApp } from '../inbox/create-subscriber-app.js';
 import { emailEffects } from './email-effects.js';
 import { emailPaths } from './email-openapi.js';
 import { mountEmailRoutes } from './email-routes.js';
 import type { EmailTransport } from './email-transport.js';
 import { recordingTransport } from './recording-transport.js';
-import type { Clock } from '../../shared/clock.js';
+import type { Clock } from '../../common/clock.js';
 
 export type EmailAppOptions = {
   db: Kysely<DB>;

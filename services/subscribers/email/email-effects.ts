@@ -1,4 +1,4 @@
-import type { OrderEvent } from '../../shared/events/order-events.js';
+import type { OrderEvent } from '../../common/events/order-events.js';
 import { runsByOrderWave } from '../inbox/event-runs.js';
 import type { DeliveredEvent, SubscriberEffects } from '../inbox/subscriber.js';
 import type { EmailMessage, EmailTransport } from './email-transport.js';

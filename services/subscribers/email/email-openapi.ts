@@ -1,4 +1,4 @@
-import { commonProblems, json } from '../../shared/http/openapi/responses.js';
+import { commonProblems, json } from '../../common/http/openapi/responses.js';
 import { orderIdQuery, timestamp } from '../inbox/openapi-parameters.js';
 
 const kind = { enum: ['OrderPlaced', 'OrderShipped', 'OrderDelivered', 'OrderCancelled'] };

@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import type { Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
+import type { DB } from '../../common/db/database.js';
 import { readOrderId } from '../inbox/read-order-id.js';
 import { listEmails, listHeldEmails } from './list-emails.js';
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
+import type { DB } from '../../common/db/database.js';
 import type { HeldNotification } from './held-notifications.js';
 import type { EmailKind } from './render-email.js';
 

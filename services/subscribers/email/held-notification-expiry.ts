@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import { Counter, type Registry } from 'prom-client';
-import type { DB } from '../../shared/db/database.js';
-import type { Logger } from '../../shared/logger.js';
+import type { DB } from '../../common/db/database.js';
+import type { Logger } from '../../common/logger.js';
 import { expireHeldNotifications } from './expire-held-notifications.js';
-import type { Clock } from '../../shared/clock.js';
+import type { Clock } from '../../common/clock.js';
 
 export type HeldNotificationExpiryOptions = {
   db: Kysely<DB>;

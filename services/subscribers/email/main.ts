@@ -1,14 +1,14 @@
 /** The email subscriber: `npm run start:email`. Wiring only. */
 import { Registry } from 'prom-client';
-import { loadDotEnv } from '../../shared/config.js';
-import { createLogger } from '../../shared/logger.js';
-import { scheduleJob } from '../../shared/schedule-job.js';
+import { loadDotEnv } from '../../common/config.js';
+import { createLogger } from '../../common/logger.js';
+import { scheduleJob } from '../../common/schedule-job.js';
 import { startSubscriber } from '../inbox/start-subscriber.js';
 import { loadConfig } from './config.js';
 import { createEmailApp } from './create-email-app.js';
 import { heldNotificationExpiry } from './held-notification-expiry.js';
 import { recordingTransport } from './recording-transport.js';
-import { systemClock } from '../../shared/clock.js';
+import { systemClock } from '../../common/clock.js';
 
 loadDotEnv();
 const config = loadConfig();

@@ -1,4 +1,4 @@
-import type { Logger } from '../../shared/logger.js';
+import type { Logger } from '../../common/logger.js';
 import type { EmailTransport } from './email-transport.js';
 
 /** The default transport: records each message in email.messages (one insert per batch) and logs it. */

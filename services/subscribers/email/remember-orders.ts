@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
-import type { OrderItem } from '../../shared/events/order-events.js';
+import type { DB } from '../../common/db/database.js';
+import type { OrderItem } from '../../common/events/order-events.js';
 import type { KnownOrder } from './render-email.js';
 
 export async function rememberOrders(trx: Transaction<DB>, orders: KnownOrder[], now: Date): Promise<void> {

@@ -1,4 +1,4 @@
-import type { OrderEventType, OrderItem } from '../../shared/events/order-events.js';
+import type { OrderEventType, OrderItem } from '../../common/events/order-events.js';
 
 /** What the email service remembers of an order from its OrderPlaced: later events carry only its id. */
 export type KnownOrder = { orderId: string; customerId: string; items: OrderItem[] };

@@ -1,15 +1,15 @@
 import type { Express } from 'express';
 import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
-import type { DB } from '../../shared/db/database.js';
-import { isDatabaseReachable } from '../../shared/db/is-reachable.js';
-import { createHttpApp } from '../../shared/http/create-app.js';
-import type { Logger } from '../../shared/logger.js';
+import type { DB } from '../../common/db/database.js';
+import { isDatabaseReachable } from '../../common/db/is-reachable.js';
+import { createHttpApp } from '../../common/http/create-app.js';
+import type { Logger } from '../../common/logger.js';
 import { mountEventsRoute } from './events-route.js';
 import { createInboxMetrics } from './inbox-metrics.js';
 import { buildSubscriberDocument } from './subscriber-openapi.js';
 import type { SubscriberEffects } from './subscriber.js';
-import type { Clock } from '../../shared/clock.js';
+import type { Clock } from '../../common/clock.js';
 
 export type SubscriberAppOptions = {
   db: Kysely<DB>;

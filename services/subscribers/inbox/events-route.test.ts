@@ -8,7 +8,7 @@ import {
   orderEvents,
 } from '../../../test/support/subscriber-delivery.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { createLogger } from '../../shared/logger.js';
+import { createLogger } from '../../common/logger.js';
 import { openShipments } from '../warehouse/open-shipments.js';
 import { createSubscriberApp } from './create-subscriber-app.js';
 import type { SubscriberEffects } from './subscriber.js';

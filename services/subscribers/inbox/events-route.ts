@@ -1,18 +1,18 @@
 import type { Express } from 'express';
 import type { Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
-import { isTransientDatabaseError } from '../../shared/db/transient.js';
-import { parseCloudEventBatch } from '../../shared/events/cloud-event.js';
-import { HttpProblem } from '../../shared/http/problem.js';
-import { requireJsonBody } from '../../shared/http/require-json.js';
-import type { Logger } from '../../shared/logger.js';
+import type { DB } from '../../common/db/database.js';
+import { isTransientDatabaseError } from '../../common/db/transient.js';
+import { parseCloudEventBatch } from '../../common/events/cloud-event.js';
+import { HttpProblem } from '../../common/http/problem.js';
+import { requireJsonBody } from '../../common/http/require-json.js';
+import type { Logger } from '../../common/logger.js';
 import { handleBatch } from './handle-batch.js';
 import type { InboxMetrics } from './inbox-metrics.js';
 import { parseJson } from './parse-json.js';
 import { readBatch } from './read-batch.js';
 import type { SubscriberEffects } from './subscriber.js';
 import { verifiedRawBody } from './verified-raw-body.js';
-import type { Clock } from '../../shared/clock.js';
+import type { Clock } from '../../common/clock.js';
 
 export type EventsRouteOptions = {
   db: Kysely<DB>;

@@ -10,8 +10,8 @@ import {
   orderEvents,
 } from '../../../test/support/subscriber-delivery.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { CLOUDEVENTS_BATCH_CONTENT_TYPE } from '../../shared/events/cloud-event.js';
-import { createLogger } from '../../shared/logger.js';
+import { CLOUDEVENTS_BATCH_CONTENT_TYPE } from '../../common/events/cloud-event.js';
+import { createLogger } from '../../common/logger.js';
 import { warehouseEffects } from '../warehouse/warehouse-effects.js';
 import { createSubscriberApp } from './create-subscriber-app.js';
 

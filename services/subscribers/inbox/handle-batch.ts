@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
-import { withTransientRetry } from '../../shared/db/transient.js';
-import { isCancelledBeforePlaced } from '../../shared/events/order-events.js';
+import type { DB } from '../../common/db/database.js';
+import { withTransientRetry } from '../../common/db/transient.js';
+import { isCancelledBeforePlaced } from '../../common/events/order-events.js';
 import { lockOrders } from './lock-orders.js';
 import type { BatchEntry } from './read-batch.js';
 import { recordInInbox } from './record-in-inbox.js';
 import type { DeliveredEvent, SubscriberEffects } from './subscriber.js';
-import type { Clock } from '../../shared/clock.js';
+import type { Clock } from '../../common/clock.js';
 
 export type BatchSummary = {
   processed: number;

@@ -1,5 +1,5 @@
 import type { CloudEvent } from 'cloudevents';
-import { isOrderEventType, orderEventDataSchemas } from '../../shared/events/order-events.js';
+import { isOrderEventType, orderEventDataSchemas } from '../../common/events/order-events.js';
 import type { DeliveredEvent } from './subscriber.js';
 
 /** One event of a delivered batch: `event` is null for a type this contract does not know. */

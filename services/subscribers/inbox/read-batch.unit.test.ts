@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseCloudEventBatch, toCloudEvent } from '../../shared/events/cloud-event.js';
+import { parseCloudEventBatch, toCloudEvent } from '../../common/events/cloud-event.js';
 import { newOrderId, orderEvents } from '../../../test/support/subscriber-delivery.js';
 import { readAggregateVersion, readBatch } from './read-batch.js';
 

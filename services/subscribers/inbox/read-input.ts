@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { HttpProblem } from '../../shared/http/problem.js';
+import { HttpProblem } from '../../common/http/problem.js';
 
 /** Validates a request's body or parameters; a 400 listing every problem otherwise. */
 export function readInput<Schema extends z.ZodType>(

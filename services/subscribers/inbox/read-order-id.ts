@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HttpProblem } from '../../shared/http/problem.js';
+import { HttpProblem } from '../../common/http/problem.js';
 
 const orderIdSchema = z.uuid();
 

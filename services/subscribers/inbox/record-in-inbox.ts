@@ -1,7 +1,7 @@
 import { sql, type Transaction } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
+import type { DB } from '../../common/db/database.js';
 import type { SubscriberName } from './subscriber.js';
-import { prepared } from '../../shared/db/prepared-statements.js';
+import { prepared } from '../../common/db/prepared-statements.js';
 
 /**
  * Inserts the batch's event ids into the service's inbox in one statement and returns the ids that

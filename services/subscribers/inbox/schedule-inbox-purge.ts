@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
-import type { Logger } from '../../shared/logger.js';
+import type { DB } from '../../common/db/database.js';
+import type { Logger } from '../../common/logger.js';
 import { purgeInbox } from './purge-inbox.js';
-import { scheduleJob } from '../../shared/schedule-job.js';
+import { scheduleJob } from '../../common/schedule-job.js';
 import type { SubscriberName } from './subscriber.js';
-import type { Clock } from '../../shared/clock.js';
+import type { Clock } from '../../common/clock.js';
 
 export type InboxPurgeOptions = {
   db: Kysely<DB>;

@@ -1,17 +1,17 @@
 import type { Express } from 'express';
 import type { Kysely } from 'kysely';
 import { migrationSets } from '../../../migrations/index.js';
-import { createDb } from '../../shared/db/create-db.js';
-import type { DB } from '../../shared/db/database.js';
-import { migrateToLatest } from '../../shared/db/migrate.js';
-import { boundPort, closeServer, listen } from '../../shared/http/listen.js';
-import type { Logger } from '../../shared/logger.js';
-import { provisionDatabase } from '../../shared/postgres/provision.js';
-import { installGracefulShutdown } from '../../shared/shutdown.js';
+import { createDb } from '../../common/db/create-db.js';
+import type { DB } from '../../common/db/database.js';
+import { migrateToLatest } from '../../common/db/migrate.js';
+import { boundPort, closeServer, listen } from '../../common/http/listen.js';
+import type { Logger } from '../../common/logger.js';
+import { provisionDatabase } from '../../common/postgres/provision.js';
+import { installGracefulShutdown } from '../../common/shutdown.js';
 import { scheduleInboxPurge } from './schedule-inbox-purge.js';
 import type { SubscriberName } from './subscriber.js';
 import type { SubscriberConfig } from './subscriber-config.js';
-import type { Clock } from '../../shared/clock.js';
+import type { Clock } from '../../common/clock.js';
 
 export type StartSubscriberOptions = {
   name: SubscriberName;

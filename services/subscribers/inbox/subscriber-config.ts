@@ -5,9 +5,9 @@ import {
   parseConfig,
   toCommonConfig,
   type CommonConfig,
-} from '../../shared/config.js';
-import { DEFAULT_SUBSCRIBERS } from '../../shared/events/default-subscribers.js';
-import { isWebhookSecret } from '../../shared/events/webhook-signature.js';
+} from '../../common/config.js';
+import { DEFAULT_SUBSCRIBERS } from '../../common/events/default-subscribers.js';
+import { isWebhookSecret } from '../../common/events/webhook-signature.js';
 import type { SubscriberName } from './subscriber.js';
 
 type Env = Record<string, string | undefined>;

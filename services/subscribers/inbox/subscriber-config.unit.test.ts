@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { generateWebhookSecret } from '../../shared/events/webhook-signature.js';
+import { generateWebhookSecret } from '../../common/events/webhook-signature.js';
 import { loadConfig as loadBillingConfig } from '../billing/config.js';
 import { loadConfig as loadEmailConfig } from '../email/config.js';
 import { loadConfig as loadInventoryConfig } from '../inventory/config.js';

@@ -1,5 +1,5 @@
-import { buildServiceDocument, type OpenApiDocument } from '../../shared/http/openapi/build-document.js';
-import { deliveryOperation } from '../../shared/http/openapi/delivery-operation.js';
+import { buildServiceDocument, type OpenApiDocument } from '../../common/http/openapi/build-document.js';
+import { deliveryOperation } from '../../common/http/openapi/delivery-operation.js';
 
 /** A subscriber's OpenAPI 3.1 document: POST /events, the common routes and its own `paths`. */
 export function buildSubscriberDocument(

@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
-import type { OrderEvent, OrderEventType } from '../../shared/events/order-events.js';
-import type { SubscriberName } from '../../shared/events/default-subscribers.js';
+import type { DB } from '../../common/db/database.js';
+import type { OrderEvent, OrderEventType } from '../../common/events/order-events.js';
+import type { SubscriberName } from '../../common/events/default-subscribers.js';
 
 /*
  * Terminology of the subscriber side:

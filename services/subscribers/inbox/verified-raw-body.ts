@@ -1,6 +1,6 @@
 import express, { type Request, type RequestHandler } from 'express';
-import { checkWebhookHeaders, verifyWebhook } from '../../shared/events/webhook-signature.js';
-import type { HttpProblem } from '../../shared/http/problem.js';
+import { checkWebhookHeaders, verifyWebhook } from '../../common/events/webhook-signature.js';
+import type { HttpProblem } from '../../common/http/problem.js';
 
 export type VerifiedRawBodyOptions = {
   webhookSecret: string;

@@ -1,12 +1,12 @@
 import type { Express } from 'express';
 import type { Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
-import type { Logger } from '../../shared/logger.js';
+import type { DB } from '../../common/db/database.js';
+import type { Logger } from '../../common/logger.js';
 import { createSubscriberApp } from '../inbox/create-subscriber-app.js';
 import { inventoryEffects } from './inventory-effects.js';
 import { inventoryPaths } from './inventory-openapi.js';
 import { mountInventoryRoutes } from './inventory-routes.js';
-import type { Clock } from '../../shared/clock.js';
+import type { Clock } from '../../common/clock.js';
 
 export type InventoryAppOptions = {
   db: Kysely<DB>;

@@ -1,4 +1,4 @@
-import { bodyProblems, commonProblems, json, problem } from '../../shared/http/openapi/responses.js';
+import { bodyProblems, commonProblems, json, problem } from '../../common/http/openapi/responses.js';
 import { orderIdQuery, skuPath } from '../inbox/openapi-parameters.js';
 
 const stock = {

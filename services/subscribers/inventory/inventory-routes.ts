@@ -1,14 +1,14 @@
 import type { Express } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { DB } from '../../shared/db/database.js';
-import { orderItemSchema } from '../../shared/events/order-events.js';
-import { HttpProblem } from '../../shared/http/problem.js';
+import type { DB } from '../../common/db/database.js';
+import { orderItemSchema } from '../../common/events/order-events.js';
+import { HttpProblem } from '../../common/http/problem.js';
 import { readInput } from '../inbox/read-input.js';
 import { readOrderId } from '../inbox/read-order-id.js';
 import { findReservations } from './find-reservations.js';
 import { findStock, restock } from './stock-queries.js';
-import type { Clock } from '../../shared/clock.js';
+import type { Clock } from '../../common/clock.js';
 
 const skuSchema = orderItemSchema.shape.sku;
 const restockBodySchema = z.object({ onHand: z.number().int().min(0).max(1_000_000_000) }).strict();

@@ -1,4 +1,4 @@
-import type { OrderItem } from '../../shared/events/order-events.js';
+import type { OrderItem } from '../../common/events/order-events.js';
 import type { DeliveredEvent } from '../inbox/subscriber.js';
 
 /**

@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
+import type { DB } from '../../common/db/database.js';
 import type { DeliveredEvent } from '../inbox/subscriber.js';
 import {
   skusTouched,

@@ -1,10 +1,10 @@
 /** The inventory subscriber: `npm run start:inventory`. Wiring only. */
-import { loadDotEnv } from '../../shared/config.js';
-import { createLogger } from '../../shared/logger.js';
+import { loadDotEnv } from '../../common/config.js';
+import { createLogger } from '../../common/logger.js';
 import { startSubscriber } from '../inbox/start-subscriber.js';
 import { loadConfig } from './config.js';
 import { createInventoryApp } from './create-inventory-app.js';
-import { systemClock } from '../../shared/clock.js';
+import { systemClock } from '../../common/clock.js';
 
 loadDotEnv();
 const config = loadConfig();

@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
+import type { DB } from '../../common/db/database.js';
 import type { InventoryChanges, InventoryState } from './inventory-state.js';
 
 /** Writes back what the batch changed: three set-based statements whatever the batch size. */

@@ -1,6 +1,6 @@
 import { sql, type Transaction } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
-import type { OrderCancelled, OrderDelivered, OrderShipped } from '../../shared/events/order-events.js';
+import type { DB } from '../../common/db/database.js';
+import type { OrderCancelled, OrderDelivered, OrderShipped } from '../../common/events/order-events.js';
 import type { DeliveredEvent } from '../inbox/subscriber.js';
 import { TRANSITIONS } from './shipment.js';
 

@@ -1,12 +1,12 @@
 import type { Express } from 'express';
 import type { Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
-import type { Logger } from '../../shared/logger.js';
+import type { DB } from '../../common/db/database.js';
+import type { Logger } from '../../common/logger.js';
 import { createSubscriberApp } from '../inbox/create-subscriber-app.js';
 import { warehouseEffects } from './warehouse-effects.js';
 import { warehousePaths } from './warehouse-openapi.js';
 import { mountWarehouseRoutes } from './warehouse-routes.js';
-import type { Clock } from '../../shared/clock.js';
+import type { Clock } from '../../common/clock.js';
 
 export type WarehouseAppOptions = {
   db: Kysely<DB>;

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
-import type { OrderItem } from '../../shared/events/order-events.js';
+import type { DB } from '../../common/db/database.js';
+import type { OrderItem } from '../../common/events/order-events.js';
 import type { Shipment, ShipmentStatus } from './shipment.js';
 
 export async function findShipment(db: Kysely<DB>, orderId: string): Promise<Shipment | undefined> {

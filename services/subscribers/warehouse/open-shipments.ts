@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
-import type { OrderPlaced } from '../../shared/events/order-events.js';
+import type { DB } from '../../common/db/database.js';
+import type { OrderPlaced } from '../../common/events/order-events.js';
 import type { DeliveredEvent } from '../inbox/subscriber.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { OrderItem } from '../../shared/events/order-events.js';
+import type { OrderItem } from '../../common/events/order-events.js';
 
 /** awaiting_pick -> shipped -> delivered, or awaiting_pick -> cancelled. */
 export type ShipmentStatus = 'awaiting_pick' | 'shipped' | 'delivered' | 'cancelled';

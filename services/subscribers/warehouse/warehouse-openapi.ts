@@ -1,4 +1,4 @@
-import { commonProblems, json, problem } from '../../shared/http/openapi/responses.js';
+import { commonProblems, json, problem } from '../../common/http/openapi/responses.js';
 import { nullable, timestamp } from '../inbox/openapi-parameters.js';
 
 /** The warehouse service's own routes, for its OpenAPI document. */

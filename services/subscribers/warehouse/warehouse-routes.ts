@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import type { Kysely } from 'kysely';
-import type { DB } from '../../shared/db/database.js';
-import { HttpProblem } from '../../shared/http/problem.js';
+import type { DB } from '../../common/db/database.js';
+import { HttpProblem } from '../../common/http/problem.js';
 import { readOrderId } from '../inbox/read-order-id.js';
 import { findShipment } from './find-shipment.js';
 

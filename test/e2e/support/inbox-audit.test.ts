@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
-import { DEFAULT_SUBSCRIBERS } from '../../../services/shared/events/default-subscribers.js';
+import { DEFAULT_SUBSCRIBERS } from '../../../services/common/events/default-subscribers.js';
 import { insertOutboxEvents, orderEvents } from '../../support/outbox-events.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 import { InboxAudit } from './inbox-audit.js';

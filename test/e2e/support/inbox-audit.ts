@@ -2,7 +2,7 @@ import pg from 'pg';
 import {
   DEFAULT_SUBSCRIBERS,
   type DefaultSubscriber,
-} from '../../../services/shared/events/default-subscribers.js';
+} from '../../../services/common/events/default-subscribers.js';
 
 export type InboxFigures = {
   subscriber: string;

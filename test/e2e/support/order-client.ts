@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { OrderItem } from '../../../services/shared/events/order-events.js';
+import type { OrderItem } from '../../../services/common/events/order-events.js';
 
 export type Order = { id: string; customerId: string; items: OrderItem[]; status: string; version: number };
 

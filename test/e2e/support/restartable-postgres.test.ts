@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { createDatabase, withDatabaseName } from '../../../services/shared/postgres/database-admin.js';
+import { createDatabase, withDatabaseName } from '../../../services/common/postgres/database-admin.js';
 import { startRestartablePostgres, type RestartablePostgres } from './restartable-postgres.js';
 
 let postgres: RestartablePostgres;

@@ -1,15 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDb } from '../../../services/shared/db/create-db.js';
-import { migrateAllToLatest } from '../../../services/shared/db/migrate.js';
-import { createDatabase, withDatabaseName } from '../../../services/shared/postgres/database-admin.js';
+import { createDb } from '../../../services/common/db/create-db.js';
+import { migrateAllToLatest } from '../../../services/common/db/migrate.js';
+import { createDatabase, withDatabaseName } from '../../../services/common/postgres/database-admin.js';
 import {
   startEmbeddedPostgres,
   type RunningPostgres,
-} from '../../../services/shared/postgres/embedded-postgres.js';
-import { findFreePort } from '../../../services/shared/postgres/free-port.js';
-import { chownTree, serverRunAs } from '../../../services/shared/postgres/system-user.js';
+} from '../../../services/common/postgres/embedded-postgres.js';
+import { findFreePort } from '../../../services/common/postgres/free-port.js';
+import { chownTree, serverRunAs } from '../../../services/common/postgres/system-user.js';
 
 export type RestartablePostgres = {
   /** A migrated database of its own on this server. */

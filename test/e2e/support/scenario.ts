@@ -1,5 +1,5 @@
 import { expect } from '@jest/globals';
-import { DEFAULT_SUBSCRIBERS } from '../../../services/shared/events/default-subscribers.js';
+import { DEFAULT_SUBSCRIBERS } from '../../../services/common/events/default-subscribers.js';
 import { checkEffects, type EffectFigures, type SubscriberUrls } from './effects-check.js';
 import { InboxAudit, type InboxFigures } from './inbox-audit.js';
 import { duplicatesSuppressed } from './metrics.js';

@@ -3,13 +3,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { DEFAULT_SUBSCRIBERS } from '../../../services/shared/events/default-subscribers.js';
+import { DEFAULT_SUBSCRIBERS } from '../../../services/common/events/default-subscribers.js';
 import {
   databaseExists,
   databaseNameOf,
   withDatabaseName,
-} from '../../../services/shared/postgres/database-admin.js';
-import { isWebhookSecret } from '../../../services/shared/events/webhook-signature.js';
+} from '../../../services/common/postgres/database-admin.js';
+import { isWebhookSecret } from '../../../services/common/events/webhook-signature.js';
 import { createTestDatabase } from '../../support/test-database.js';
 import { waitFor } from '../../support/wait-for.js';
 import { LogSink } from './log-sink.js';

@@ -4,19 +4,19 @@ import { join } from 'node:path';
 import { startChildService, type ChildService } from '../../../services/launcher/child-service.js';
 import { SERVICES, type ServiceEntry } from '../../../services/launcher/service-list.js';
 import { waitHealthy } from '../../../services/launcher/wait-healthy.js';
-import { DEFAULT_SUBSCRIBERS } from '../../../services/shared/events/default-subscribers.js';
-import { generateWebhookSecret } from '../../../services/shared/events/webhook-signature.js';
+import { DEFAULT_SUBSCRIBERS } from '../../../services/common/events/default-subscribers.js';
+import { generateWebhookSecret } from '../../../services/common/events/webhook-signature.js';
 import {
   createDatabase,
   databaseNameOf,
   dropDatabase,
   withDatabaseName,
-} from '../../../services/shared/postgres/database-admin.js';
-import { findFreePort } from '../../../services/shared/postgres/free-port.js';
+} from '../../../services/common/postgres/database-admin.js';
+import { findFreePort } from '../../../services/common/postgres/free-port.js';
 import {
   subscriberDatabaseName,
   subscriberDatabaseVariable,
-} from '../../../services/shared/postgres/subscriber-databases.js';
+} from '../../../services/common/postgres/subscriber-databases.js';
 import { PROJECT_ROOT } from '../../support/fixture-process.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 import { FaultProxy, type FaultProxyOptions } from './fault-proxy.js';

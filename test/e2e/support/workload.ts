@@ -1,4 +1,4 @@
-import type { OrderItem } from '../../../services/shared/events/order-events.js';
+import type { OrderItem } from '../../../services/common/events/order-events.js';
 import type { OrderClient } from './order-client.js';
 
 /** Delivered; cancelled after being placed; cancelled while still pending (never placed). */

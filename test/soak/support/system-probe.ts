@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { listDeadLetters } from '../../../services/relay/dead-letters/list-dead-letters.js';
 import { readStreamStatus } from '../../../services/relay/streams/read-stream-status.js';
-import { createDb } from '../../../services/shared/db/create-db.js';
-import type { DB } from '../../../services/shared/db/database.js';
+import { createDb } from '../../../services/common/db/create-db.js';
+import type { DB } from '../../../services/common/db/database.js';
 import type { InboxAudit } from '../../e2e/support/inbox-audit.js';
 
 /** Where the whole system stands, for waiting on it. */
