@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { beyondDedupeWindow } from '../subscriptions/beyond-dedupe-window.js';
 import type { DB } from '../../common/db/database.js';
 import { requestReplay, type ReplaySelection } from './request-replay.js';
 
@@ -55,7 +56,7 @@ async function withDedupeWindow(
     beyond: boolean;
   }>`
     select d.subscription_name, d.event_id, s.dedupe_window_ms::text as dedupe_window_ms,
-           d.occurred_at < now() - s.dedupe_window_ms::double precision * interval '1 millisecond' as beyond
+           ${beyondDedupeWindow(sql.ref('d.occurred_at'), sql.ref('s.dedupe_window_ms'))} as beyond
     from dead_letters d join subscriptions s on s.name = d.subscription_name
     where (d.subscription_name, d.event_id) in (
       select * from unnest(${marked.map((row) => row.subscription)}::text[],

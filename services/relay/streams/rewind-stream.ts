@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { beyondDedupeWindow } from '../subscriptions/beyond-dedupe-window.js';
 import type { DB } from '../../common/db/database.js';
 import type { Checkpoint } from './checkpoint.js';
 import { compareCheckpoints } from './compare-checkpoints.js';
@@ -153,7 +154,7 @@ async function eventsBetween(
   const { rows } = await sql<{ events: string; beyond: string }>`
     select count(*) as events,
            count(*) filter (
-             where occurred_at < now() - ${dedupeWindowMs}::double precision * interval '1 millisecond'
+             where ${beyondDedupeWindow(sql.ref('occurred_at'), sql`${dedupeWindowMs}`)}
            ) as beyond
     from outbox
     where (tx_id, position) > (${low.txId}::xid8, ${low.position}::bigint)
