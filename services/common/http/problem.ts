@@ -22,11 +22,18 @@ export class HttpProblem extends Error {
   readonly type: string;
   readonly title: string;
   readonly extensions: Record<string, unknown>;
+  /** Response headers the problem needs, such as WWW-Authenticate on a 401 or Retry-After on a 429. */
+  readonly headers: Record<string, string>;
 
   constructor(
     status: number,
     detail: string,
-    options: { type?: string; title?: string; extensions?: Record<string, unknown> } = {},
+    options: {
+      type?: string;
+      title?: string;
+      extensions?: Record<string, unknown>;
+      headers?: Record<string, string>;
+    } = {},
   ) {
     super(detail);
     this.name = 'HttpProblem';
@@ -34,6 +41,7 @@ export class HttpProblem extends Error {
     this.type = options.type ?? 'about:blank';
     this.title = options.title ?? statusTitle(status);
     this.extensions = options.extensions ?? {};
+    this.headers = options.headers ?? {};
   }
 
   toJSON(): ProblemDetails {
@@ -49,7 +57,7 @@ export class HttpProblem extends Error {
 
 export function sendProblem(res: Response, problem: HttpProblem, instance?: string): void {
   const body = instance ? { ...problem.toJSON(), instance } : problem.toJSON();
-  res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+  res.set(problem.headers).status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
 }
 
 const TITLES: Record<number, string> = {
