@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import { Registry } from 'prom-client';
+import type { AuthConfig } from '../../services/common/auth/auth-config.js';
 import { createOrderApiApp } from '../../services/order-api/app.js';
 import { createOutboxNotifier } from '../../services/order-api/store/outbox-notifier.js';
 import { createRelayAdminApp } from '../../services/relay/admin-app.js';
@@ -32,6 +33,16 @@ export function everyServiceApp(): { apps: ServiceApp[]; close: () => Promise<vo
   const logger = createLogger('contracts', 'silent');
   const common = { db, logger, bodyLimit: '1mb', clock: () => new Date() };
   const subscriber = { ...common, webhookSecret: generateWebhookSecret() };
+  // Only the open routes are asked for, so no token is ever checked and no key ever fetched.
+  const auth: AuthConfig = {
+    mode: 'jwt',
+    jwksUrl: 'http://127.0.0.1:1/unused-jwks.json',
+    publicKeyFile: undefined,
+    issuer: 'contracts',
+    audience: 'contracts',
+    algorithms: ['ES256'],
+    clockToleranceMs: 0,
+  };
   const relay: Relay = {
     instanceId: 'contract-test',
     ownedStreams: () => [],
@@ -43,6 +54,7 @@ export function everyServiceApp(): { apps: ServiceApp[]; close: () => Promise<vo
     'order-api': createOrderApiApp({
       ...common,
       idempotencyRetentionMs: 24 * 3_600_000,
+      auth,
       notifier: createOutboxNotifier(db, logger),
     }),
     relay: createRelayAdminApp({ relay, db, logger, bodyLimit: '1mb', registry: new Registry() }),
