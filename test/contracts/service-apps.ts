@@ -26,23 +26,17 @@ export type ServiceApp = {
 
 /**
  * Every service's express app as main.ts builds it, for reading its routes and its document. No
- * request reaches a route that queries, so the pool never connects: no database is needed.
+ * request reaches a route that queries, so the pool never connects: no database is needed. `auth`
+ * is what the token-guarded routes check (off unless a test asks for tokens).
  */
-export function everyServiceApp(): { apps: ServiceApp[]; close: () => Promise<void> } {
+export function everyServiceApp(auth: AuthConfig = { mode: 'off' }): {
+  apps: ServiceApp[];
+  close: () => Promise<void>;
+} {
   const db = createDb({ connectionString: 'postgres://nobody@127.0.0.1:1/unused' });
   const logger = createLogger('contracts', 'silent');
   const common = { db, logger, bodyLimit: '1mb', clock: () => new Date() };
-  const subscriber = { ...common, webhookSecret: generateWebhookSecret() };
-  // Only the open routes are asked for, so no token is ever checked and no key ever fetched.
-  const auth: AuthConfig = {
-    mode: 'jwt',
-    jwksUrl: 'http://127.0.0.1:1/unused-jwks.json',
-    publicKeyFile: undefined,
-    issuer: 'contracts',
-    audience: 'contracts',
-    algorithms: ['ES256'],
-    clockToleranceMs: 0,
-  };
+  const subscriber = { ...common, webhookSecret: generateWebhookSecret(), auth };
   const relay: Relay = {
     instanceId: 'contract-test',
     ownedStreams: () => [],

@@ -1,9 +1,9 @@
+import { noToken } from './bearer-security.js';
 import { json, problem } from './responses.js';
-import { OPEN } from './security.js';
 
 /**
  * The routes createHttpApp gives every service: liveness, readiness, Prometheus metrics and the
- * service's own OpenAPI document. All open, without a token, on every service (`security: []`).
+ * service's own OpenAPI document. All open: no token (they carry no customer data).
  */
 export function servicePaths(): Record<string, unknown> {
   const status = (values: string[]) => ({
@@ -15,7 +15,7 @@ export function servicePaths(): Record<string, unknown> {
     '/healthz': {
       get: {
         operationId: 'health',
-        ...OPEN,
+        ...noToken,
         tags: ['operations'],
         summary: 'Liveness: the process answers',
         responses: { '200': json('Alive', status(['ok'])) },
@@ -24,7 +24,7 @@ export function servicePaths(): Record<string, unknown> {
     '/readyz': {
       get: {
         operationId: 'readiness',
-        ...OPEN,
+        ...noToken,
         tags: ['operations'],
         summary: 'Readiness: PostgreSQL answers',
         responses: {
@@ -36,7 +36,7 @@ export function servicePaths(): Record<string, unknown> {
     '/metrics': {
       get: {
         operationId: 'metrics',
-        ...OPEN,
+        ...noToken,
         tags: ['operations'],
         summary: 'Prometheus metrics (text exposition format)',
         responses: {
@@ -48,7 +48,7 @@ export function servicePaths(): Record<string, unknown> {
     '/openapi.json': {
       get: {
         operationId: 'openApiDocument',
-        ...OPEN,
+        ...noToken,
         tags: ['operations'],
         summary: 'This document',
         responses: { '200': json('OpenAPI 3.1', { type: 'object' }) },
