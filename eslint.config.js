@@ -23,7 +23,7 @@ export default tseslint.config(
     // What the build compiles (tsconfig.build.json) must not depend on test support: harnesses and
     // fixtures under test/ would otherwise end up in dist/ and the production image. The benchmark
     // is not built (npm run bench runs it with tsx) and starts its systems with the e2e harness.
-    files: ['services/**/*.ts', 'migrations/**/*.ts'],
+    files: ['services/**/*.ts', 'migrations/**/*.ts', 'scripts/token.ts', 'scripts/auth-keys.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [

@@ -24,6 +24,8 @@ let bodies = 0;
  */
 export async function runApiLoad(options: {
   baseUrl: string;
+  /** The Authorization header of every request (an operator's token), sent even with auth off. */
+  authorization: string;
   connections: number;
   seconds: number;
 }): Promise<ApiLoadResult> {
@@ -43,7 +45,7 @@ export async function runApiLoad(options: {
         {
           method: 'POST',
           path: CREATE_ORDER_PATH,
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', authorization: options.authorization },
           setupRequest: (request, context: SequenceContext) => {
             context.orderId = undefined;
             return { ...request, body: createOrderBody(bodies++) };
@@ -54,6 +56,7 @@ export async function runApiLoad(options: {
         },
         {
           method: 'POST',
+          headers: { authorization: options.authorization },
           setupRequest: (request, context: SequenceContext) =>
             // No order to place (the create failed): start the sequence over.
             context.orderId ? { ...request, path: placeOrderPath(context.orderId) } : (undefined as never),

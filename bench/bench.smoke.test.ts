@@ -61,6 +61,11 @@ describe('npm run bench -- --smoke', () => {
       expectPositive(baselineCpu, ['cpuSeconds', 'cpuSecondsPer1000']);
       expectPositive(api, ['orderApi.commandsPerSecond', 'orderApi.latencyMs.p50', 'orderApi.latencyMs.p99']);
       expectPositive(api, ['ratio.commandsPerSecond', 'ratio.p50', 'ratio.p99']);
+      // With auth on (every request verified) and off, in the same run; no request refused
+      expect(api.orderApi.non2xx).toBe(0);
+      expectPositive(api, ['orderApiAuthOff.commandsPerSecond', 'orderApiAuthOff.latencyMs.p50']);
+      expect(api.orderApiAuthOff.non2xx).toBe(0);
+      expectPositive(api, ['authCost.commandsPerSecond', 'authCost.p50', 'authCost.p99']);
 
       // Relay drain: straight to the subscribers, then through the relay
       const drain = result.scenarios.relayDrain;

@@ -45,6 +45,13 @@ export const SUBSCRIBERS: SubscriberEntry[] = DEFAULT_SUBSCRIBERS.map((contract)
   inboxTable: `${contract.name}.inbox`,
 }));
 
+/**
+ * Auth is on in every system the benchmark starts (the e2e harness configures the test key; the
+ * load carries an operator's token). This variable and value turn it off, for the API scenario's
+ * side that measures what auth costs.
+ */
+export const AUTH = { modeVariable: 'AUTH_MODE', off: 'off' } as const;
+
 /** The bare express INSERT service the Order API is measured against (bench/baseline). */
 export const API_BASELINE: ServiceEntry = {
   name: 'api-baseline',

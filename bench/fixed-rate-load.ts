@@ -24,11 +24,13 @@ let sequence = 0;
  */
 export async function placeOrdersAtRate(options: {
   baseUrl: string;
+  /** The Authorization header of every request (an operator's token). */
+  authorization: string;
   rate: number;
   seconds: number;
 }): Promise<FixedRateResult> {
   const total = Math.round(options.rate * options.seconds);
-  const client = createHttpPoster(options.baseUrl);
+  const client = createHttpPoster(options.baseUrl, options.authorization);
   const latencies: number[] = [];
   const inFlight = new Set<Promise<void>>();
   let placed = 0;

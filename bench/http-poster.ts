@@ -10,7 +10,12 @@ export type HttpPoster = {
  * The fixed-rate client's HTTP: node's http module over a keep-alive agent. fetch (undici) cost the
  * benchmark process about a core at 500 orders/s, on a 2-core machine the system under test shares.
  */
-export function createHttpPoster(baseUrl: string, maxSockets = 256): HttpPoster {
+export function createHttpPoster(
+  baseUrl: string,
+  /** The Authorization header every request carries. */
+  authorization: string,
+  maxSockets = 256,
+): HttpPoster {
   const agent = new http.Agent({ keepAlive: true, maxSockets });
   const post = (path: string, body?: string) =>
     new Promise<{ status: number; body: string }>((resolve, reject) => {
@@ -19,8 +24,12 @@ export function createHttpPoster(baseUrl: string, maxSockets = 256): HttpPoster 
         agent,
         headers:
           body === undefined
-            ? { 'content-length': 0 }
-            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+            ? { authorization, 'content-length': 0 }
+            : {
+                authorization,
+                'content-type': 'application/json',
+                'content-length': Buffer.byteLength(body),
+              },
       });
       request.on('error', reject);
       request.on('response', (response) => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { operatorAuthorization } from '../test/e2e/support/operator-authorization.js';
 import { startApiHarness, type ApiHarness } from '../test/support/order-api-harness.js';
 import { runApiLoad } from './api-load.js';
 import { placeOrdersAtRate } from './fixed-rate-load.js';
@@ -17,7 +18,12 @@ afterAll(async () => {
 describe("the benchmark's load generators", () => {
   it('place orders at a fixed rate: every order created and placed once, each with its latency', async () => {
     const before = await api.counts();
-    const result = await placeOrdersAtRate({ baseUrl: api.baseUrl, rate: 40, seconds: 0.5 });
+    const result = await placeOrdersAtRate({
+      baseUrl: api.baseUrl,
+      authorization: await operatorAuthorization(),
+      rate: 40,
+      seconds: 0.5,
+    });
 
     expect(result).toMatchObject({ rate: 40, ordersSent: 20, ordersPlaced: 20, failures: 0 });
     expect(result.orderLatencyMs.count).toBe(20);
@@ -29,7 +35,12 @@ describe("the benchmark's load generators", () => {
 
   it('loop create then place over autocannon connections, counting only 2xx as commands', async () => {
     const before = await api.counts();
-    const result = await runApiLoad({ baseUrl: api.baseUrl, connections: 2, seconds: 1 });
+    const result = await runApiLoad({
+      baseUrl: api.baseUrl,
+      authorization: await operatorAuthorization(),
+      connections: 2,
+      seconds: 1,
+    });
 
     expect(result.non2xx).toBe(0);
     expect(result.commands).toBeGreaterThan(0);

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { operatorAuthorization } from '../test/e2e/support/operator-authorization.js';
 import { SEEDED_SKUS } from './order-requests.js';
 
 /**
@@ -10,7 +11,7 @@ export async function stockUp(inventoryBaseUrl: string, log: Writable): Promise<
   for (const sku of SEEDED_SKUS) {
     const response = await fetch(`${inventoryBaseUrl}/stock/${encodeURIComponent(sku)}`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: await operatorAuthorization() },
       body: JSON.stringify({ onHand: 10_000_000 }),
     });
     const body = await response.text();

@@ -1,7 +1,7 @@
 import { SERVICES, type ServiceEntry } from '../services/launcher/service-list.js';
 import { startSystem, type RunningSystem } from '../test/e2e/support/system.js';
 import type { BenchContext } from './context.js';
-import { API_BASELINE, ORDER_API, RELAY, SUBSCRIBERS } from './entry-points.js';
+import { API_BASELINE, AUTH, ORDER_API, RELAY, SUBSCRIBERS } from './entry-points.js';
 import { stockUp } from './stock-up.js';
 
 export type SystemParts = {
@@ -11,11 +11,14 @@ export type SystemParts = {
   orderApi?: boolean;
   /** Start the relay last, once every other service is up; `listen: false` leaves it to its poll. */
   relay?: { listen: boolean };
+  /** AUTH_MODE=off: what the API scenario measures auth's cost against (auth is on otherwise). */
+  authOff?: boolean;
 };
 
 /**
  * The services a scenario measures, on `databaseUrl`, started by the system starter the end-to-end
- * tests use, with the run's log, sizes and CPU profiles. Inventory gets stock before any order.
+ * tests use (auth on, with the test signing key), with the run's log, sizes and CPU profiles.
+ * Inventory gets stock before any order.
  */
 export async function startBenchSystem(
   context: BenchContext,
@@ -53,6 +56,7 @@ export async function startBenchSystem(
       [RELAY.pollVariable]: String(options.pollMs),
       [RELAY.batchSizeVariable]: String(options.batchSize),
       ...(parts.relay && !parts.relay.listen ? { [RELAY.listenOff.variable]: RELAY.listenOff.value } : {}),
+      ...(parts.authOff ? { [AUTH.modeVariable]: AUTH.off } : {}),
     },
   });
   if (parts.subscribers) {

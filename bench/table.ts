@@ -50,8 +50,24 @@ export function renderFigures(result: BenchResult): string {
       `${x(api.ratio.p50)} / ${x(api.ratio.p99)}`,
       '',
     ]);
+    const off = api.orderApiAuthOff;
+    rows.push([
+      `${label}, auth off: commands/s`,
+      n(off.commandsPerSecond),
+      n(real.commandsPerSecond),
+      `${x(api.authCost.commandsPerSecond)} (on/off)`,
+      '',
+    ]);
+    rows.push([
+      `${label}, auth off: p50 / p99 ms`,
+      `${ms(off.latencyMs.p50)} / ${ms(off.latencyMs.p99)}`,
+      `${ms(real.latencyMs.p50)} / ${ms(real.latencyMs.p99)}`,
+      `${x(api.authCost.p50)} / ${x(api.authCost.p99)} (on/off)`,
+      '',
+    ]);
     failedRequests(rows, 'baseline', base);
     failedRequests(rows, 'Order API', real);
+    failedRequests(rows, 'Order API, auth off', off);
   }
 
   const drain = result.scenarios.relayDrain;
@@ -144,6 +160,7 @@ function cpuPhases(result: BenchResult): [string, PhaseCpu][] {
   if (api && !failed(api)) {
     phases.push(['API baseline', api.baseline.cpu]);
     phases.push(['API Order API', api.orderApi.cpu]);
+    phases.push(['API Order API, auth off', api.orderApiAuthOff.cpu]);
   }
   if (relayDrain && !failed(relayDrain)) {
     phases.push(['drain direct', relayDrain.direct.cpu]);

@@ -4,8 +4,17 @@
  * and prints what each one did, read from their own endpoints. ORDER_API_URL (default
  * http://127.0.0.1:3000) says where the Order API is; the subscribers are on 127.0.0.1 at their
  * *_PORT (defaults 3001-3004).
+ *
+ * Every request carries a bearer token. By default the demo signs its own with the local key of
+ * DATA_DIR, the one `npm start` made: each customer creates, places and cancels its orders with a
+ * token of its own, and an operator's token ships, delivers and reads the subscribers. DEMO_TOKEN
+ * (an operator's token, e.g. from `npm run token -- --operator` in the compose `keys` container)
+ * is used for everything instead, where the local key is not the one the services trust.
  */
-import { loadDotEnv } from '../services/common/config.js';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, localSigningKey } from '../services/common/auth/local-signing-key.js';
+import { mintToken } from '../services/common/auth/mint-token.js';
+import { CUSTOMER_SCOPES, OPERATOR_SCOPES } from '../services/common/auth/scopes.js';
+import { loadConfig, loadDotEnv } from '../services/common/config.js';
 import { DEFAULT_SUBSCRIBERS, type SubscriberName } from '../services/common/events/default-subscribers.js';
 import { asList, type Json } from '../test/e2e/support/subscriber-views.js';
 
@@ -38,13 +47,41 @@ const PLANS: Plan[] = [
   { customerId: 'barbara', items: [{ sku: 'DEMO-MUG', quantity: 1 }], cancel: 'found a better mug' },
 ];
 
-async function call(method: string, url: string, body?: unknown): Promise<Json> {
+/** The token of `who` (a customer id, or 'operator'): minted once with the local key, or DEMO_TOKEN. */
+const tokens = new Map<string, Promise<string>>();
+function tokenOf(who: string): Promise<string> {
+  const given = process.env.DEMO_TOKEN;
+  if (given) return Promise.resolve(given);
+  if (!tokens.has(who)) {
+    tokens.set(
+      who,
+      localSigningKey(loadConfig().dataDir).then((key) =>
+        mintToken(key, {
+          subject: who,
+          scopes: who === OPERATOR ? OPERATOR_SCOPES : CUSTOMER_SCOPES,
+          issuer: LOCAL_ISSUER,
+          audience: LOCAL_AUDIENCE,
+          expiresInSeconds: 3600,
+        }),
+      ),
+    );
+  }
+  return tokens.get(who)!;
+}
+const OPERATOR = 'operator';
+
+async function call(method: string, url: string, body?: unknown, as = OPERATOR): Promise<Json> {
+  const authorization = `Bearer ${await tokenOf(as)}`;
   const response = await fetch(url, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: body === undefined ? { authorization } : { authorization, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
+  if (response.status === 401)
+    throw new Error(
+      `${method} ${url} refused the token (401: ${text}): the services trust another key; set DEMO_TOKEN to an operator's token from it (docs/security.md)`,
+    );
   if (!response.ok) throw new Error(`${method} ${url} answered ${response.status}: ${text}`);
   return (text ? JSON.parse(text) : {}) as Json;
 }
@@ -67,11 +104,17 @@ async function checkRunning(): Promise<void> {
 type Walked = { id: string; plan: Plan; events: number };
 
 async function walk(plan: Plan): Promise<Walked> {
-  const order = await call('POST', `${orderApi}/orders`, { customerId: plan.customerId, items: plan.items });
+  const customer = plan.customerId;
+  const order = await call(
+    'POST',
+    `${orderApi}/orders`,
+    { customerId: customer, items: plan.items },
+    customer,
+  );
   const id = str(order.id);
-  await call('POST', `${orderApi}/orders/${id}/place`, {});
+  await call('POST', `${orderApi}/orders/${id}/place`, {}, customer);
   if (plan.cancel) {
-    await call('POST', `${orderApi}/orders/${id}/cancel`, { reason: plan.cancel });
+    await call('POST', `${orderApi}/orders/${id}/cancel`, { reason: plan.cancel }, customer);
     return { id, plan, events: 2 };
   }
   await call('POST', `${orderApi}/orders/${id}/ship`, {});

@@ -1,4 +1,5 @@
 import { createDb } from '../../services/common/db/create-db.js';
+import { operatorAuthorization } from '../../test/e2e/support/operator-authorization.js';
 import type { ServiceHandle } from '../../test/e2e/support/system.js';
 import { runApiLoad, type ApiLoadResult } from '../api-load.js';
 import { createPlainOrdersTable } from '../baseline/plain-orders-table.js';
@@ -14,18 +15,28 @@ export type ApiScenarioResult = {
   seconds: number;
   poolMax: number;
   baseline: ApiMeasurement;
+  /** The Order API as it runs: auth on, every request verified. */
   orderApi: ApiMeasurement;
+  /** The same Order API with AUTH_MODE=off, same load (the token is still sent, and ignored). */
+  orderApiAuthOff: ApiMeasurement;
   /** Order API over baseline: throughput (target >= 0.9) and latency percentiles. */
   ratio: { commandsPerSecond: number; p50: number; p99: number };
+  /** Auth on over auth off: what verifying a token on every request costs. */
+  authCost: { commandsPerSecond: number; p50: number; p99: number };
 };
 
 /**
  * Scenario 1: the Order API under closed-loop create+place load, against a bare express INSERT
- * service under the same load, same pool size, same kind of process, each on a fresh database.
+ * service under the same load, same pool size, same kind of process, each on a fresh database;
+ * and the Order API once more with auth off, so the cost of auth shows in the same run.
  */
 export async function runApiScenario(context: BenchContext): Promise<ApiScenarioResult> {
   const { options } = context;
-  const load = { connections: options.apiConnections, seconds: options.apiSeconds };
+  const load = {
+    connections: options.apiConnections,
+    seconds: options.apiSeconds,
+    authorization: await operatorAuthorization(),
+  };
 
   context.progress(`api: baseline (bare INSERT), ${load.connections} connections, ${load.seconds} s`);
   const baselineUrl = await context.postgres.freshDatabase('api_baseline');
@@ -40,21 +51,33 @@ export async function runApiScenario(context: BenchContext): Promise<ApiScenario
     baselineSystem.stop(),
   );
 
-  context.progress(`api: Order API, ${load.connections} connections, ${load.seconds} s`);
-  const system = await startBenchSystem(context, await context.postgres.freshDatabase('api'), {
-    orderApi: true,
-  });
-  const orderApi = await measure(context, system.service(ORDER_API.name), load).finally(() => system.stop());
+  const measureOrderApi = async (authOff: boolean) => {
+    context.progress(
+      `api: Order API, auth ${authOff ? 'off' : 'on'}, ${load.connections} connections, ${load.seconds} s`,
+    );
+    const database = await context.postgres.freshDatabase(authOff ? 'api_auth_off' : 'api');
+    const system = await startBenchSystem(context, database, { orderApi: true, authOff });
+    return measure(context, system.service(ORDER_API.name), load).finally(() => system.stop());
+  };
+  const orderApi = await measureOrderApi(false);
+  const orderApiAuthOff = await measureOrderApi(true);
   return {
-    ...load,
+    connections: load.connections,
+    seconds: load.seconds,
     poolMax: options.poolMax,
     baseline,
     orderApi,
-    ratio: {
-      commandsPerSecond: orderApi.commandsPerSecond / baseline.commandsPerSecond,
-      p50: orderApi.latencyMs.p50 / baseline.latencyMs.p50,
-      p99: orderApi.latencyMs.p99 / baseline.latencyMs.p99,
-    },
+    orderApiAuthOff,
+    ratio: ratioOf(orderApi, baseline),
+    authCost: ratioOf(orderApi, orderApiAuthOff),
+  };
+}
+
+function ratioOf(measured: ApiMeasurement, against: ApiMeasurement): ApiScenarioResult['ratio'] {
+  return {
+    commandsPerSecond: measured.commandsPerSecond / against.commandsPerSecond,
+    p50: measured.latencyMs.p50 / against.latencyMs.p50,
+    p99: measured.latencyMs.p99 / against.latencyMs.p99,
   };
 }
 
@@ -62,7 +85,7 @@ export async function runApiScenario(context: BenchContext): Promise<ApiScenario
 async function measure(
   context: BenchContext,
   service: ServiceHandle,
-  load: { connections: number; seconds: number },
+  load: { connections: number; seconds: number; authorization: string },
 ): Promise<ApiMeasurement> {
   if (context.options.warmupSeconds > 0) {
     await runApiLoad({ baseUrl: service.url, ...load, seconds: context.options.warmupSeconds });

@@ -5,6 +5,7 @@ import { sharedMeteredProcesses, type BenchContext } from '../context.js';
 import { startCpuMeter, type PhaseCpu } from '../cpu-meter.js';
 import { endToEndLatency, latencyClock, outboxHighWater, type LatencyClock } from '../e2e-latency.js';
 import { ORDER_API, RELAY, SUBSCRIBERS } from '../entry-points.js';
+import { operatorAuthorization } from '../../test/e2e/support/operator-authorization.js';
 import { placeOrdersAtRate, type FixedRateResult } from '../fixed-rate-load.js';
 import { waitForInboxes, type InboxTable } from '../inbox-progress.js';
 import type { Distribution } from '../percentiles.js';
@@ -64,6 +65,7 @@ async function runOnce(context: BenchContext, wakeUp: WakeUp, rate: number): Pro
   });
   try {
     const baseUrl = system.service(ORDER_API.name).url;
+    const authorization = await operatorAuthorization();
     const drainTimeoutMs = options.drainTimeoutSeconds * 1000;
     let placedSoFar = 0;
     const waitUntilDelivered = () =>
@@ -72,7 +74,12 @@ async function runOnce(context: BenchContext, wakeUp: WakeUp, rate: number): Pro
       });
 
     if (options.warmupSeconds > 0) {
-      const warmup = await placeOrdersAtRate({ baseUrl, rate, seconds: options.warmupSeconds });
+      const warmup = await placeOrdersAtRate({
+        baseUrl,
+        authorization,
+        rate,
+        seconds: options.warmupSeconds,
+      });
       placedSoFar += warmup.ordersPlaced;
       await waitUntilDelivered();
     }
@@ -81,7 +88,7 @@ async function runOnce(context: BenchContext, wakeUp: WakeUp, rate: number): Pro
       ...Object.values(system.services).map((service) => ({ name: service.name, pid: service.pid })),
       ...sharedMeteredProcesses(context),
     ]);
-    const load = await placeOrdersAtRate({ baseUrl, rate, seconds: options.e2eSeconds });
+    const load = await placeOrdersAtRate({ baseUrl, authorization, rate, seconds: options.e2eSeconds });
     placedSoFar += load.ordersPlaced;
     await waitUntilDelivered();
     const cpu = meter.stop('events', load.ordersPlaced);

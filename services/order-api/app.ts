@@ -1,6 +1,8 @@
 import type { Express } from 'express';
 import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
+import type { AuthConfig } from '../common/auth/auth-config.js';
+import { authenticate } from '../common/auth/authenticate.js';
 import type { DB } from '../common/db/database.js';
 import { isDatabaseReachable } from '../common/db/is-reachable.js';
 import { createHttpApp } from '../common/http/create-app.js';
@@ -21,6 +23,8 @@ export type OrderApiOptions = {
   idempotencyRetentionMs: number;
   /** Wakes the relay after commands that appended events; the caller drains it on shutdown. */
   notifier: OutboxNotifier;
+  /** Who may call: bearer tokens checked against it, or AUTH_MODE=off (see docs/api.md). */
+  auth: AuthConfig;
   registry?: Registry;
 };
 
@@ -40,6 +44,8 @@ export function createOrderApiApp(options: OrderApiOptions): Express {
         if (correlationId) res.set('X-Correlation-Id', correlationId);
         next();
       });
+      // After the open routes createHttpApp mounted (health, readiness, metrics, the document).
+      app.use(authenticate(options.auth, { realm: 'order-api', logger: options.logger }));
       mountQueryRoutes(app, options.db);
       mountCommandRoutes(app, {
         db: options.db,

@@ -1,3 +1,4 @@
+import { authConfigShape, toAuthConfig, type AuthConfig } from '../common/auth/auth-config.js';
 import {
   commonConfigShape,
   envTypes,
@@ -8,6 +9,7 @@ import {
 
 const orderApiShape = {
   ...commonConfigShape,
+  ...authConfigShape,
   ORDER_API_PORT: envTypes.port(3000),
   IDEMPOTENCY_RETENTION: envTypes.duration('24h').refine((ms) => ms > 0, 'must be longer than 0'),
   IDEMPOTENCY_PURGE_SCHEDULE: envTypes.cronSchedule('*/15 * * * *'),
@@ -17,6 +19,7 @@ export type OrderApiConfig = CommonConfig & {
   port: number;
   idempotencyRetentionMs: number;
   idempotencyPurgeSchedule: string;
+  auth: AuthConfig;
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): OrderApiConfig {
@@ -26,5 +29,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: vars.ORDER_API_PORT,
     idempotencyRetentionMs: vars.IDEMPOTENCY_RETENTION,
     idempotencyPurgeSchedule: vars.IDEMPOTENCY_PURGE_SCHEDULE,
+    auth: toAuthConfig(vars),
   };
 }

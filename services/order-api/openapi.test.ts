@@ -2,15 +2,17 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { anOrder, createOrderVia, useApiHarness } from '../../test/support/order-api-harness.js';
+import { customerToken } from '../../test/support/test-tokens.js';
 
 const api = useApiHarness();
+type Operation = {
+  security?: Record<string, string[]>[];
+  responses: Record<string, { content?: Record<string, { schema: object }>; headers?: object }>;
+};
 let document: {
   openapi: string;
-  paths: Record<
-    string,
-    Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>
-  >;
-  components: object;
+  paths: Record<string, Record<string, Operation>>;
+  components: { securitySchemes?: Record<string, { type: string; scheme: string; 'x-scopes'?: object }> };
 };
 let ajv: Ajv2020;
 
@@ -95,6 +97,46 @@ describe('GET /openapi.json', () => {
   it('documents 503 (outcome unknown, database out of reach) on every command', () => {
     const commands = ['/orders', ...['place', 'ship', 'deliver', 'cancel'].map((a) => `/orders/{id}/${a}`)];
     for (const path of commands) expect(document.paths[path]!.post!.responses['503']).toBeDefined();
+  });
+
+  it('describes the refusals of a request without a token and of a token without the scope', async () => {
+    await expectDocumented(await api.as(null).get('/orders'), '/orders', 'get');
+    const customer = api.as(await customerToken('customer-openapi'));
+    const id = await createOrderVia(customer, { ...anOrder, customerId: 'customer-openapi' });
+    await expectDocumented(await customer.post(`/orders/${id}/ship`), '/orders/{id}/ship', 'post');
+    await expectDocumented(await customer.post('/orders', anOrder), '/orders', 'post');
+  });
+
+  it('declares the bearer scheme, with every scope it uses and what each allows', () => {
+    const schemes = document.components.securitySchemes ?? {};
+    expect(Object.keys(schemes)).toEqual(['bearerAuth']);
+    expect(schemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+    expect(Object.keys(schemes.bearerAuth!['x-scopes'] ?? {}).sort()).toEqual(
+      ['orders:admin', 'orders:cancel', 'orders:create', 'orders:fulfil', 'orders:read'].sort(),
+    );
+  });
+
+  it('declares security on every operation: a scope behind a token, or none on the open routes', () => {
+    const open = ['/healthz', '/readyz', '/metrics', '/openapi.json'];
+    const scopes = Object.keys(document.components.securitySchemes?.bearerAuth?.['x-scopes'] ?? {});
+    for (const [path, item] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        const where = `${method} ${path}`;
+        if (open.includes(path)) {
+          expect([where, operation.security]).toEqual([where, []]);
+          continue;
+        }
+        expect([where, operation.security]).toEqual([where, [{ bearerAuth: [expect.any(String)] }]]);
+        expect(scopes).toContain(operation.security![0]!.bearerAuth![0]);
+        for (const status of ['401', '403']) {
+          expect([where, status, operation.responses[status]?.headers]).toEqual([
+            where,
+            status,
+            { 'WWW-Authenticate': expect.any(Object) },
+          ]);
+        }
+      }
+    }
   });
 
   it('would catch a response that does not match', () => {

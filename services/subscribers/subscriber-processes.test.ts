@@ -12,6 +12,7 @@ import {
 } from '../../test/support/subscriber-delivery.js';
 import { readMetric } from '../../test/support/read-metric.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
+import { testAuthEnv } from '../../test/support/test-tokens.js';
 import { waitFor } from '../../test/support/wait-for.js';
 
 /**
@@ -31,10 +32,12 @@ afterAll(async () => {
 
 type Started = { child: ChildProcess; port: number; exited: Promise<number | null>; output: string[] };
 
-function startService(name: string, env: Record<string, string>): Promise<Started> {
+async function startService(name: string, env: Record<string, string>): Promise<Started> {
+  // Configured with the test key, the way `npm start` configures its children with the local one.
+  const authEnv = await testAuthEnv();
   const child = spawn(process.execPath, ['--import', 'tsx', `services/subscribers/${name}/main.ts`], {
     cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, LOG_LEVEL: 'info', ...authEnv, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

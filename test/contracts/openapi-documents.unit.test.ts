@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import type { OpenApiDocument } from '../../services/common/http/openapi/build-document.js';
+import { isScope } from '../../services/common/auth/scopes.js';
 import { documentedRoutes, expressRoutes } from '../../services/common/http/openapi/express-routes.js';
 import { contractDocuments } from '../../scripts/contract-documents.js';
 import { everyServiceApp } from './service-apps.js';
@@ -57,6 +58,36 @@ describe.each(apps.map((service) => [service.name, service] as const))('%s', (_n
             ['application/problem+json'],
           ]);
         }
+      }
+    }
+  });
+});
+
+/** What every service answers without a token; signed deliveries carry none either. */
+const OPEN_ROUTES = ['GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /openapi.json', 'POST /events'];
+const SUBSCRIBERS = ['email', 'inventory', 'warehouse', 'billing'];
+
+describe.each(SUBSCRIBERS)('the %s subscriber document', (name) => {
+  it('declares the bearer scheme, no token on the open routes, and one scope and 401/403 on every other operation', async () => {
+    const document = await apps.find((service) => service.name === name)!.document();
+    expect(document.components.securitySchemes).toEqual({
+      bearerAuth: expect.objectContaining({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }),
+    });
+    type Operation = { security?: Record<string, string[]>[]; responses: Record<string, unknown> };
+    for (const [path, item] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(item as Record<string, Operation>)) {
+        const route = `${method.toUpperCase()} ${path}`;
+        if (OPEN_ROUTES.includes(route)) {
+          expect([route, operation.security]).toEqual([route, []]);
+          continue;
+        }
+        expect([route, operation.security]).toEqual([route, [{ bearerAuth: [expect.any(String)] }]]);
+        const scope = operation.security![0]!.bearerAuth![0]!;
+        expect([route, scope, isScope(scope)]).toEqual([route, scope, true]);
+        expect([route, Object.keys(operation.responses)]).toEqual([
+          route,
+          expect.arrayContaining(['401', '403']),
+        ]);
       }
     }
   });

@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import { Registry } from 'prom-client';
+import type { AuthConfig } from '../../services/common/auth/auth-config.js';
 import { createOrderApiApp } from '../../services/order-api/app.js';
 import { createOutboxNotifier } from '../../services/order-api/store/outbox-notifier.js';
 import { createRelayAdminApp } from '../../services/relay/admin-app.js';
@@ -25,13 +26,17 @@ export type ServiceApp = {
 
 /**
  * Every service's express app as main.ts builds it, for reading its routes and its document. No
- * request reaches a route that queries, so the pool never connects: no database is needed.
+ * request reaches a route that queries, so the pool never connects: no database is needed. `auth`
+ * is what the token-guarded routes check (off unless a test asks for tokens).
  */
-export function everyServiceApp(): { apps: ServiceApp[]; close: () => Promise<void> } {
+export function everyServiceApp(auth: AuthConfig = { mode: 'off' }): {
+  apps: ServiceApp[];
+  close: () => Promise<void>;
+} {
   const db = createDb({ connectionString: 'postgres://nobody@127.0.0.1:1/unused' });
   const logger = createLogger('contracts', 'silent');
   const common = { db, logger, bodyLimit: '1mb', clock: () => new Date() };
-  const subscriber = { ...common, webhookSecret: generateWebhookSecret() };
+  const subscriber = { ...common, webhookSecret: generateWebhookSecret(), auth };
   const relay: Relay = {
     instanceId: 'contract-test',
     ownedStreams: () => [],
@@ -43,6 +48,7 @@ export function everyServiceApp(): { apps: ServiceApp[]; close: () => Promise<vo
     'order-api': createOrderApiApp({
       ...common,
       idempotencyRetentionMs: 24 * 3_600_000,
+      auth,
       notifier: createOutboxNotifier(db, logger),
     }),
     relay: createRelayAdminApp({ relay, db, logger, bodyLimit: '1mb', registry: new Registry() }),

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../services/common/auth/local-signing-key.js';
 import { SERVICES } from '../../services/launcher/service-list.js';
 import { DEFAULT_SUBSCRIBERS } from '../../services/common/events/default-subscribers.js';
 import { isWebhookSecret } from '../../services/common/events/webhook-signature.js';
@@ -23,10 +24,14 @@ type ComposeService = {
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
   ports?: string[];
+  volumes?: string[];
 };
 
 const text = readFileSync(join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8');
-const compose = parse(text, { merge: true }) as { services: Record<string, ComposeService> };
+const compose = parse(text, { merge: true }) as {
+  services: Record<string, ComposeService>;
+  volumes: Record<string, unknown>;
+};
 const services = compose.services;
 const service = (name: string): ComposeService => {
   const found = services[name];
@@ -37,9 +42,9 @@ const portOf = (name: string) => SERVICES.find((entry) => entry.name === name)!.
 const required = (variable: string) => new RegExp(`^\\$\\{${variable}:\\?[^}]+\\}$`);
 
 describe('docker-compose.yml', () => {
-  it('has PostgreSQL, the migration and every service the launcher runs', () => {
+  it('has PostgreSQL, the migration, the token signing key and every service the launcher runs', () => {
     expect(Object.keys(services).sort()).toEqual(
-      ['postgres', 'migrate', ...SERVICES.map((entry) => entry.name)].sort(),
+      ['postgres', 'migrate', 'keys', ...SERVICES.map((entry) => entry.name)].sort(),
     );
     expect(service('postgres').image).toBe('postgres:17');
     expect(service('postgres').healthcheck?.test.join(' ')).toMatch(/pg_isready/);
@@ -53,6 +58,37 @@ describe('docker-compose.yml', () => {
     // No subscriber URL: `outbox migrate` then creates each one's database by its convention.
     for (const subscriber of DEFAULT_SUBSCRIBERS)
       expect(migrate.environment?.[subscriberDatabaseVariable(subscriber.name)]).toBeUndefined();
+  });
+
+  it('makes the token signing key once, into a named volume, with the built key script', () => {
+    const keys = service('keys');
+    expect(keys.image).toBe('order-outbox:local');
+    expect(keys.command).toEqual(['node', 'dist/scripts/auth-keys.js']);
+    expect(keys.environment?.DATA_DIR).toBe('/app/.data');
+    // localSigningKey writes DATA_DIR/auth: the volume is that folder, kept across restarts
+    expect(keys.volumes).toEqual(['auth-keys:/app/.data/auth']);
+    expect(Object.keys(compose.volumes)).toContain('auth-keys');
+  });
+
+  it('turns auth on in the Order API and every subscriber, trusting only the public half of that key', () => {
+    for (const name of ['order-api', ...DEFAULT_SUBSCRIBERS.map((subscriber) => subscriber.name)]) {
+      const container = service(name);
+      expect({ name, env: container.environment }).toMatchObject({
+        name,
+        env: {
+          AUTH_MODE: 'jwt',
+          AUTH_PUBLIC_KEY_FILE: '/app/.data/auth/jwks.json',
+          AUTH_ISSUER: LOCAL_ISSUER,
+          AUTH_AUDIENCE: LOCAL_AUDIENCE,
+        },
+      });
+      expect(container.environment?.AUTH_JWKS_URL).toBeUndefined();
+      expect(container.volumes).toEqual(['auth-keys:/app/.data/auth:ro']);
+      expect(container.depends_on?.keys).toEqual({ condition: 'service_completed_successfully' });
+    }
+    // The relay serves no API that takes tokens, and needs no key
+    expect(service('relay').volumes).toBeUndefined();
+    expect(text).not.toMatch(/AUTH_MODE: *'?off/);
   });
 
   it('gives each subscriber its own database, the one the migration creates, and not the main one', () => {
@@ -125,6 +161,9 @@ describe('the Dockerfile', () => {
     expect(dockerfile).toMatch(/^RUN npm ci --omit=dev/m);
     expect(dockerfile).toMatch(/^COPY --from=build \/app\/dist \.\/dist$/m);
     expect(dockerfile).toMatch(/^USER node$/m);
+    // DATA_DIR belongs to that user, so the auth-keys volume mounted under it is writable
+    expect(dockerfile).toMatch(/^RUN mkdir -p \/app\/\.data\/auth && chown -R node:node \/app\/\.data$/m);
+    expect(dockerfile.indexOf('chown -R node:node /app/.data')).toBeLessThan(dockerfile.indexOf('USER node'));
   });
 
   it('keeps local state, dependencies and secrets out of the build context', () => {

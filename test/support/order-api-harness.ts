@@ -7,30 +7,47 @@ import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { serve, type Served } from './serve.js';
 import { createDb } from '../../services/common/db/create-db.js';
 import type { Logger } from '../../services/common/logger.js';
+import type { AuthConfig } from '../../services/common/auth/auth-config.js';
 import { createOrderApiApp } from '../../services/order-api/app.js';
 import { createOutboxNotifier } from '../../services/order-api/store/outbox-notifier.js';
 import type { Clock } from '../../services/common/clock.js';
+import { operatorToken, testAuthConfig } from './test-tokens.js';
+
+/** Requests to the API as one caller; a header given (Authorization too) wins over the default. */
+export type ApiClient = {
+  post: (path: string, body?: unknown, headers?: Record<string, string>) => Promise<Response>;
+  get: (path: string, headers?: Record<string, string>) => Promise<Response>;
+};
 
 /**
  * A real Order API for a spec file: its own migrated database, the app served over real HTTP on a
- * free port, and the log lines it wrote. With `throughProxy`, the app reaches PostgreSQL through a
- * proxy that cuts its connections on cue, while `database.db` (counts, checks) connects directly.
- * Test support only.
+ * free port, and the log lines it wrote. It trusts the test token fixture (testAuthConfig, unless
+ * `auth` says otherwise), and `post` and `get` send an operator's token (every scope); `as` sends
+ * another token, or none. With `throughProxy`, the app reaches PostgreSQL through a proxy that cuts
+ * its connections on cue, while `database.db` (counts, checks) connects directly. Test support only.
  */
-export type ApiHarness = {
+export type ApiHarness = ApiClient & {
   database: TestDatabase;
   /** Set with `throughProxy`. */
   proxy: ConnectionCuttingProxy | undefined;
   baseUrl: string;
   logLines: Record<string, unknown>[];
-  post(path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
-  get(path: string): Promise<Response>;
+  /** The operator's bearer token `post` and `get` send. */
+  token: string;
+  /** The same requests with `token` as the bearer instead; null sends no Authorization header. */
+  as(token: string | null): ApiClient;
   counts(): Promise<{ orders: number; outbox: number; idempotencyKeys: number }>;
   close(): Promise<void>;
 };
 
 export async function startApiHarness(
-  options: { clock?: Clock; poolMax?: number; idempotencyRetentionMs?: number; throughProxy?: boolean } = {},
+  options: {
+    clock?: Clock;
+    poolMax?: number;
+    idempotencyRetentionMs?: number;
+    throughProxy?: boolean;
+    auth?: AuthConfig;
+  } = {},
 ): Promise<ApiHarness> {
   const database = await createTestDatabase({ poolMax: options.poolMax ?? 10 });
   const proxy = options.throughProxy ? await startConnectionCuttingProxy(database.url) : undefined;
@@ -53,21 +70,39 @@ export async function startApiHarness(
     logger,
     bodyLimit: '16kb',
     idempotencyRetentionMs: options.idempotencyRetentionMs ?? 86_400_000,
+    auth: options.auth ?? (await testAuthConfig()),
   });
   const served: Served = await serve(app);
   const baseUrl = served.baseUrl;
+  const as = (token: string | null): ApiClient => {
+    // An Authorization header the test gives (in any case) replaces the token's, never joins it.
+    const withBearer = (headers: Record<string, string>) =>
+      token === null || Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')
+        ? headers
+        : { authorization: `Bearer ${token}`, ...headers };
+    return {
+      post: (path, body, headers = {}) =>
+        fetch(`${baseUrl}${path}`, {
+          method: 'POST',
+          headers: withBearer(
+            body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+          ),
+          body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body),
+        }),
+      get: (path, headers = {}) => fetch(`${baseUrl}${path}`, { headers: withBearer(headers) }),
+    };
+  };
+  const token = await operatorToken();
+  const operator = as(token);
   return {
     database,
     proxy,
     baseUrl,
     logLines,
-    post: (path, body, headers = {}) =>
-      fetch(`${baseUrl}${path}`, {
-        method: 'POST',
-        headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-        body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body),
-      }),
-    get: (path) => fetch(`${baseUrl}${path}`),
+    token,
+    as,
+    post: operator.post,
+    get: operator.get,
     counts: async () => {
       const { rows } = await sql<{ orders: string; outbox: string; idempotency_keys: string }>`
         select (select count(*) from orders) as orders, (select count(*) from outbox) as outbox,
@@ -93,8 +128,8 @@ export async function startApiHarness(
 
 export const anOrder = { customerId: 'customer-1', items: ['SKU-MUG', { sku: 'SKU-TEA', quantity: 3 }] };
 
-/** Creates an order over HTTP and returns its id. */
-export async function createOrderVia(api: ApiHarness, body: unknown = anOrder): Promise<string> {
+/** Creates an order over HTTP (as the operator, or as `api.as(token)`) and returns its id. */
+export async function createOrderVia(api: ApiClient, body: unknown = anOrder): Promise<string> {
   const response = await api.post('/orders', body);
   if (response.status !== 201) throw new Error(`create failed: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { id: string }).id;

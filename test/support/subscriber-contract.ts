@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Express } from 'express';
+import type { AuthConfig } from '../../services/common/auth/auth-config.js';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../services/common/db/database.js';
 import type { OutboxEvent } from '../../services/common/events/outbox-event.js';
@@ -14,6 +15,7 @@ import {
   type DeliveryOptions,
 } from './subscriber-delivery.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { testAuthConfig } from './test-tokens.js';
 import type { Clock } from '../../services/common/clock.js';
 
 export type SubscriberUnderTest = {
@@ -25,6 +27,7 @@ export type SubscriberUnderTest = {
 export type AppFactoryOptions = {
   db: Kysely<DB>;
   webhookSecret: string;
+  auth: AuthConfig;
   clock: Clock;
   logger: ReturnType<typeof createLogger>;
   bodyLimit: string;
@@ -45,6 +48,7 @@ export function serveSubscriber(
     const app = createApp({
       db: database.db,
       webhookSecret: secret,
+      auth: await testAuthConfig(),
       clock: () => new Date(),
       logger: createLogger('test-subscriber', 'silent'),
       bodyLimit: '4mb',
@@ -94,6 +98,14 @@ export function itHonoursTheDeliveryContract(options: ContractOptions): void {
     deliver(subscriber().baseUrl, subscriber().secret, events, delivery);
 
   describe('the delivery contract', () => {
+    it('applies a signed batch that carries no bearer token: deliveries are signed, not token-authenticated', async () => {
+      const orderId = newOrderId();
+      await options.prepare?.(orderId);
+      const delivered = await send(options.lifecycle(orderId));
+      expect(delivered.status).toBe(200);
+      await options.expectLifecycleApplied(orderId);
+    });
+
     it('applies a batch delivered three times once, answering duplicates after the first', async () => {
       const orderId = newOrderId();
       await options.prepare?.(orderId);

@@ -4,6 +4,7 @@ import { CLOUDEVENTS_BATCH_CONTENT_TYPE, toCloudEvent } from '../../services/com
 import { FIRST_EVENT_VERSION, type OrderItem } from '../../services/common/events/order-events.js';
 import type { OutboxEvent } from '../../services/common/events/outbox-event.js';
 import { generateWebhookSecret } from '../../services/common/events/webhook-signature.js';
+import { operatorToken } from './test-tokens.js';
 
 /**
  * What the relay would send, built in tests: order events as outbox rows, mapped to CloudEvents and
@@ -120,8 +121,20 @@ export async function deliverRaw(
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
 
-export async function getJson<Body = Json>(url: string): Promise<{ status: number; body: Body }> {
-  const response = await fetch(url);
+/**
+ * The Authorization header for `token`: an operator's token (every scope) when none is given, no
+ * header at all with `null` (the subscribers' own routes need a token; POST /events does not).
+ */
+async function authorization(token: string | null | undefined): Promise<Record<string, string>> {
+  if (token === null) return {};
+  return { authorization: `Bearer ${token ?? (await operatorToken())}` };
+}
+
+export async function getJson<Body = Json>(
+  url: string,
+  token?: string | null,
+): Promise<{ status: number; body: Body }> {
+  const response = await fetch(url, { headers: await authorization(token) });
   return { status: response.status, body: (await response.json()) as Body };
 }
 
@@ -129,10 +142,11 @@ export async function sendJson(
   method: 'PUT' | 'POST',
   url: string,
   body: unknown,
+  token?: string | null,
 ): Promise<{ status: number; body: Json }> {
   const response = await fetch(url, {
     method,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(await authorization(token)) },
     body: JSON.stringify(body),
   });
   return { status: response.status, body: await response.json() };

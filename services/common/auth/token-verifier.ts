@@ -47,9 +47,11 @@ export function createTokenVerifier(config: Extract<AuthConfig, { mode: 'jwt' }>
         clockTolerance: Math.round(config.clockToleranceMs / 1000),
         requiredClaims: ['sub', 'exp'],
       });
-      return { subject: payload.sub!, scopes: scopesOf(payload), authenticated: true };
+      // requiredClaims accepts "sub": "", which would act for a customer with an empty id.
+      if (!payload.sub) throw new InvalidTokenError('the token has no subject');
+      return { subject: payload.sub, scopes: scopesOf(payload), authenticated: true };
     } catch (error) {
-      if (error instanceof InvalidTokenError) throw error;
+      if (error instanceof InvalidTokenError || error instanceof KeysUnavailableError) throw error;
       if (error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError)) {
         throw new KeysUnavailableError(error);
       }
@@ -60,11 +62,24 @@ export function createTokenVerifier(config: Extract<AuthConfig, { mode: 'jwt' }>
 
 function keySource(config: Extract<AuthConfig, { mode: 'jwt' }>): JWTVerifyGetKey {
   if (config.jwksUrl) {
-    return createRemoteJWKSet(new URL(config.jwksUrl), {
+    const remote = createRemoteJWKSet(new URL(config.jwksUrl), {
       timeoutDuration: 5_000,
       cooldownDuration: 30_000,
       cacheMaxAge: 10 * 60_000,
     });
+    return async (header, token) => {
+      try {
+        return await remote(header, token);
+      } catch (error) {
+        // jose reports a JWKS answered with another status than 200, or with a body that is not a
+        // key set, as a plain JOSEError (or JWKSInvalid): the keys are out of reach, not the token
+        // at fault, so 503 rather than 401.
+        if (error instanceof errors.JWKSInvalid || error?.constructor === errors.JOSEError) {
+          throw new KeysUnavailableError(error);
+        }
+        throw error;
+      }
+    };
   }
   const text = readFileSync(config.publicKeyFile!, 'utf8').trim();
   if (text.startsWith('{')) return createLocalJWKSet(JSON.parse(text) as JSONWebKeySet);

@@ -174,3 +174,54 @@ describe('the app factory', () => {
     expect(metrics).toMatch(/process_cpu_user_seconds_total/);
   });
 });
+
+describe('the security headers', () => {
+  const expectSecurityHeaders = (response: Response) => {
+    const header = (name: string) => [name, response.headers.get(name)];
+    expect(header('content-security-policy')).toEqual([
+      'content-security-policy',
+      "default-src 'self';base-uri 'self';form-action 'self';frame-ancestors 'none';img-src 'self' data:;" +
+        "object-src 'none';script-src 'self';script-src-attr 'none';style-src 'self'",
+    ]);
+    expect(header('x-content-type-options')).toEqual(['x-content-type-options', 'nosniff']);
+    expect(header('x-frame-options')).toEqual(['x-frame-options', 'DENY']);
+    expect(header('referrer-policy')).toEqual(['referrer-policy', 'no-referrer']);
+    expect(header('cross-origin-opener-policy')).toEqual(['cross-origin-opener-policy', 'same-origin']);
+    expect(header('cross-origin-resource-policy')).toEqual(['cross-origin-resource-policy', 'same-origin']);
+    // Plain HTTP behind a TLS-terminating proxy: HSTS is the proxy's to send.
+    expect(header('strict-transport-security')).toEqual(['strict-transport-security', null]);
+    expect(header('x-powered-by')).toEqual(['x-powered-by', null]);
+  };
+
+  it('are on a JSON response', async () => {
+    const response = await fetch(`${served.baseUrl}/things/42`);
+    expect(response.status).toBe(200);
+    expectSecurityHeaders(response);
+  });
+
+  it('are on a problem+json response, from a route and from the 404 and malformed-path handlers', async () => {
+    for (const path of ['/teapot', '/no-such-route', '/things/%ZZ']) {
+      const response = await fetch(`${served.baseUrl}${path}`);
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expectSecurityHeaders(response);
+    }
+  });
+
+  it('are on /healthz, /metrics and /openapi.json', async () => {
+    for (const path of ['/healthz', '/metrics', '/openapi.json']) {
+      const response = await fetch(`${served.baseUrl}${path}`);
+      expect([path, response.status]).toEqual([path, 200]);
+      expectSecurityHeaders(response);
+    }
+  });
+
+  it("refuses request headers over node's default 16 KiB with 431 before the app sees them", async () => {
+    const response = await fetch(`${served.baseUrl}/healthz`, {
+      headers: { 'x-padding': 'a'.repeat(17_000) },
+    });
+    expect(response.status).toBe(431);
+    expect(
+      (await fetch(`${served.baseUrl}/healthz`, { headers: { 'x-padding': 'a'.repeat(8_000) } })).status,
+    ).toBe(200);
+  });
+});

@@ -6,6 +6,7 @@ import type { OpenApiDocument } from './openapi/build-document.js';
 import { createHttpMetrics } from './metrics.js';
 import { JSON_MEDIA_TYPES, requireJsonBody } from './require-json.js';
 import { requireValidPath } from './require-valid-path.js';
+import { securityHeaders } from './security-headers.js';
 
 export type HttpAppOptions = {
   service: string;
@@ -28,10 +29,10 @@ export type HttpAppOptions = {
 };
 
 /**
- * Every service's HTTP edge: paths that decode (400 otherwise), JSON bodies within a limit,
+ * Every service's HTTP edge: security headers on every response, paths that decode (400
+ * otherwise), JSON bodies within a limit (headers within node's default 16 KiB, 431 beyond),
  * problem+json for every error, health, readiness, Prometheus metrics and the service's OpenAPI
- * document. Routes come in through
- * `routes` so the 404 and error handlers are always last.
+ * document. Routes come in through `routes` so the 404 and error handlers are always last.
  */
 export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
@@ -39,6 +40,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.set('etag', false);
   const metrics = createHttpMetrics(options.service, options.registry);
 
+  app.use(securityHeaders());
   app.use(metrics.middleware);
   app.use(requireValidPath);
   options.rawBodyRoutes?.(app, metrics.registry);

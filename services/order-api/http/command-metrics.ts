@@ -4,6 +4,8 @@ export type CommandOutcome =
   | 'ok'
   | 'replayed'
   | 'invalid'
+  /** Validated, but not the caller's to ask for (creating an order for another customer). */
+  | 'forbidden'
   | 'not_found'
   | 'refused'
   | 'precondition_failed'

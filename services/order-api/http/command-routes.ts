@@ -1,5 +1,8 @@
 import type { Express, Request } from 'express';
 import { v7 as uuidv7 } from 'uuid';
+import { callerOf } from '../../common/auth/caller.js';
+import { requireScope } from '../../common/auth/require-scope.js';
+import type { Scope } from '../../common/auth/scopes.js';
 import { HttpProblem } from '../../common/http/problem.js';
 import { createOrder, type Order, type OrderAction, type OrderActionName } from '../order.js';
 import { reserveEventIds } from '../store/event-ids.js';
@@ -8,6 +11,7 @@ import { findOrderAsCreated } from '../store/find-order-as-created.js';
 import { changeOrder, saveNewOrder, type ChangeOrderOutcome } from '../store/order-commands.js';
 import { eventMetadataFrom } from './event-metadata.js';
 import { etagOf, parseIfMatch } from './if-match.js';
+import { notYourCustomer, ordersOwnedBy } from './order-access.js';
 import { toOrderJson } from './order-json.js';
 import { runCommand, type CommandDeps, type CommandReply } from './run-command.js';
 import {
@@ -20,16 +24,34 @@ import {
 import { parseAt, type FieldError } from './validation.js';
 
 /**
+ * The scope each action needs, and whether it is limited to the caller's own orders: ship and
+ * deliver are done by staff or a fulfilment service, for any customer's order.
+ */
+const ACTIONS: Record<OrderActionName, { scope: Scope; ownOrdersOnly: boolean }> = {
+  place: { scope: 'orders:create', ownOrdersOnly: true },
+  cancel: { scope: 'orders:cancel', ownOrdersOnly: true },
+  ship: { scope: 'orders:fulfil', ownOrdersOnly: false },
+  deliver: { scope: 'orders:fulfil', ownOrdersOnly: false },
+};
+
+/**
  * POST /orders and POST /orders/:id/{place,ship,deliver,cancel}. Each request chooses its order id
  * (create) or event ids (actions) once, before its first attempt: every attempt writes the same ones,
- * so after a lost connection the command can find its own commit by them.
+ * so after a lost connection the command can find its own commit by them. The scope is checked
+ * before the body is read, whose customer before anything is written.
  */
 export function mountCommandRoutes(app: Express, deps: CommandDeps): void {
-  app.post('/orders', async (req, res) => {
+  app.post('/orders', requireScope('orders:create'), async (req, res) => {
     const id = uuidv7();
+    const owner = ordersOwnedBy(callerOf(res));
     await runCommand(deps, req, res, {
       action: 'create',
       scope: 'POST /orders',
+      ownedBy: owner,
+      forbidden: (input) =>
+        owner !== undefined && input.customerId !== owner
+          ? notYourCustomer(input.customerId, owner)
+          : undefined,
       parse: () => {
         const errors = headerErrors(req);
         // A POST without a body is an empty order: report its missing fields, not "expected object".
@@ -53,11 +75,13 @@ export function mountCommandRoutes(app: Express, deps: CommandDeps): void {
   });
 
   for (const action of ['place', 'ship', 'deliver', 'cancel'] as const) {
-    app.post(`/orders/:id/${action}`, async (req, res) => {
+    const { scope, ownOrdersOnly } = ACTIONS[action];
+    app.post(`/orders/:id/${action}`, requireScope(scope), async (req, res) => {
       const eventIds = reserveEventIds();
       await runCommand(deps, req, res, {
         action,
         scope: `POST /orders/:id/${action}`,
+        ownedBy: ownOrdersOnly ? ordersOwnedBy(callerOf(res)) : undefined,
         orderId: typeof req.params.id === 'string' ? req.params.id : undefined,
         parse: () => parseActionRequest(req, action),
         execute: async (store, input, now) =>

@@ -9,7 +9,9 @@ import {
   problem,
   tracingParameters,
 } from '../../common/http/openapi/responses.js';
+import { authProblems, bearerSecuritySchemes, requiresScope } from '../../common/http/openapi/security.js';
 import { PROBLEM_CONTENT_TYPE } from '../../common/http/problem.js';
+import type { Scope } from '../../common/auth/scopes.js';
 // Registers the ids (`.meta({ id })`) of the request and response schemas referenced below.
 import './schemas.js';
 
@@ -81,6 +83,24 @@ const ifMatchParameter = {
 
 const commonParameters = [correlationIdParameter, ...tracingParameters];
 
+const keysUnavailable =
+  'or the token signing keys could not be fetched from AUTH_JWKS_URL to check the token';
+
+/** The Order API's scopes, as the security scheme lists them. */
+const ORDER_SCOPES: Scope[] = [
+  'orders:create',
+  'orders:read',
+  'orders:cancel',
+  'orders:fulfil',
+  'orders:admin',
+];
+
+const ownOrdersOnly = "Without orders:admin, only the caller's own orders (customerId = the token's subject)";
+
+/** 401 and 403 for an operation needing `scope`; `also` adds the other reason for a 403, if any. */
+const tokenProblems = (scope: Scope, also = '') =>
+  authProblems(`The token lacks ${scope} (type /problems/insufficient-scope, requiredScope)${also}`);
+
 const commandProblems = {
   ...commonProblems,
   ...bodyProblems,
@@ -91,8 +111,9 @@ const commandProblems = {
   '422': problem('The Idempotency-Key was used with a different request'),
   '503': {
     ...problem(
-      'The database could not be reached to finish the command or to learn whether it took effect; ' +
-        'retry after Retry-After seconds, with the same Idempotency-Key to be sure it applies once',
+      'The database could not be reached to finish the command or to learn whether it took effect ' +
+        '(retry after Retry-After seconds, with the same Idempotency-Key to be sure it applies once), ' +
+        keysUnavailable,
     ),
     headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } },
   },
@@ -101,20 +122,34 @@ const commandProblems = {
 const queryProblems = {
   ...commonProblems,
   '400': validationProblem('Invalid input: one entry per bad field in `errors`'),
+  '503': {
+    ...problem('The token could not be checked: its signing keys could not be fetched from AUTH_JWKS_URL'),
+    headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } },
+  },
 };
 
-function actionOperation(action: string, summary: string, bodySchema: string) {
+function actionOperation(
+  action: string,
+  summary: string,
+  bodySchema: string,
+  access: { scope: Scope; ownOrdersOnly: boolean },
+) {
   return {
     post: {
       operationId: `${action}Order`,
       tags: ['orders'],
       summary,
+      description: access.ownOrdersOnly
+        ? `Needs ${access.scope}. ${ownOrdersOnly}: another customer's order is 404, as if it did not exist.`
+        : `Needs ${access.scope}, which acts on any customer's order (staff, fulfilment services).`,
+      ...requiresScope(access.scope),
       parameters: [orderIdParameter, idempotencyKeyParameter, ifMatchParameter, ...commonParameters],
       requestBody: { required: false, content: { 'application/json': { schema: ref(bodySchema) } } },
       responses: {
         ...orderResponse('200', 'The order after the transition', idempotentReplayedHeader),
         ...commandProblems,
-        '404': problem('No such order'),
+        ...tokenProblems(access.scope),
+        '404': problem(access.ownOrdersOnly ? "No such order (or another customer's)" : 'No such order'),
         '412': problem('If-Match does not match the current version'),
       },
     },
@@ -126,13 +161,20 @@ export function buildOpenApiDocument(): OpenApiDocument {
   return buildServiceDocument({
     title: 'Order API',
     description:
-      'Orders and their lifecycle (Pending -> Processing -> Shipped -> Delivered, or Cancelled). Every change is saved with its domain event in one transaction (transactional outbox).',
+      'Orders and their lifecycle (Pending -> Processing -> Shipped -> Delivered, or Cancelled). Every change is saved with its domain event in one transaction (transactional outbox).\n\n' +
+      'Every /orders operation needs a bearer token (JWT) with the scope it names; the scopes are listed, with what each allows, ' +
+      'under `x-scopes` of the bearerAuth security scheme. A token without orders:admin acts for one customer, its subject: ' +
+      "another customer's order answers 404 exactly like a missing one, and creating or listing for another customer is 403 " +
+      '(type /problems/not-your-customer). Idempotency-Keys are kept per caller. Health, readiness, metrics and this document need no token.',
+    securitySchemes: bearerSecuritySchemes(ORDER_SCOPES),
     paths: {
       '/orders': {
         post: {
           operationId: 'createOrder',
           tags: ['orders'],
           summary: 'Create a Pending order',
+          description: `Needs orders:create. ${ownOrdersOnly}: customerId must be the subject, else 403.`,
+          ...requiresScope('orders:create'),
           parameters: [idempotencyKeyParameter, ...commonParameters],
           requestBody: {
             required: true,
@@ -144,6 +186,10 @@ export function buildOpenApiDocument(): OpenApiDocument {
               Location: { description: 'The new order', schema: { type: 'string' } },
             }),
             ...commandProblems,
+            ...tokenProblems(
+              'orders:create',
+              ', or customerId is not its subject and it lacks orders:admin (type /problems/not-your-customer)',
+            ),
             '409': problem('The Idempotency-Key is in flight'),
           },
         },
@@ -151,6 +197,8 @@ export function buildOpenApiDocument(): OpenApiDocument {
           operationId: 'listOrders',
           tags: ['orders'],
           summary: 'List orders, newest first, cursor-paginated',
+          description: `Needs orders:read. ${ownOrdersOnly}: without customerId the list is the caller's own; naming another customer is 403.`,
+          ...requiresScope('orders:read'),
           parameters: [...queryParametersOf('ListOrdersQuery'), ...commonParameters],
           responses: {
             '200': {
@@ -159,6 +207,10 @@ export function buildOpenApiDocument(): OpenApiDocument {
               content: { 'application/json': { schema: ref('OrderPage') } },
             },
             ...queryProblems,
+            ...tokenProblems(
+              'orders:read',
+              ', or customerId names another customer and it lacks orders:admin (type /problems/not-your-customer)',
+            ),
           },
         },
       },
@@ -167,11 +219,14 @@ export function buildOpenApiDocument(): OpenApiDocument {
           operationId: 'getOrder',
           tags: ['orders'],
           summary: 'Read one order',
+          description: `Needs orders:read. ${ownOrdersOnly}: another customer's order is 404, as if it did not exist.`,
+          ...requiresScope('orders:read'),
           parameters: [orderIdParameter, ...commonParameters],
           responses: {
             ...orderResponse('200', 'The order'),
             ...queryProblems,
-            '404': problem('No such order'),
+            ...tokenProblems('orders:read'),
+            '404': problem("No such order (or another customer's)"),
           },
         },
       },
@@ -179,27 +234,33 @@ export function buildOpenApiDocument(): OpenApiDocument {
         'place',
         'Place a Pending order (records OrderPlaced)',
         'EmptyRequest',
+        { scope: 'orders:create', ownOrdersOnly: true },
       ),
       '/orders/{id}/ship': actionOperation(
         'ship',
         'Ship a Processing order (records OrderShipped)',
         'EmptyRequest',
+        { scope: 'orders:fulfil', ownOrdersOnly: false },
       ),
       '/orders/{id}/deliver': actionOperation(
         'deliver',
         'Deliver a Shipped order (records OrderDelivered)',
         'EmptyRequest',
+        { scope: 'orders:fulfil', ownOrdersOnly: false },
       ),
       '/orders/{id}/cancel': actionOperation(
         'cancel',
         'Cancel a Pending or Processing order (records OrderCancelled)',
         'CancelOrderRequest',
+        { scope: 'orders:cancel', ownOrdersOnly: true },
       ),
       '/orders/{id}/events': {
         get: {
           operationId: 'listOrderEvents',
           tags: ['orders'],
           summary: "The order's events, oldest first, as CloudEvents 1.0",
+          description: `Needs orders:read. ${ownOrdersOnly}: another customer's order is 404, as if it did not exist.`,
+          ...requiresScope('orders:read'),
           parameters: [orderIdParameter, ...commonParameters],
           responses: {
             '200': {
@@ -212,7 +273,8 @@ export function buildOpenApiDocument(): OpenApiDocument {
               },
             },
             ...queryProblems,
-            '404': problem('No such order'),
+            ...tokenProblems('orders:read'),
+            '404': problem("No such order (or another customer's)"),
           },
         },
       },

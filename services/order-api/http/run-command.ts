@@ -1,11 +1,13 @@
 import type { Request, Response } from 'express';
 import type { Kysely } from 'kysely';
+import { callerOf } from '../../common/auth/caller.js';
 import type { DB } from '../../common/db/database.js';
 import { isTransientDatabaseError } from '../../common/db/transient.js';
 import { HttpProblem } from '../../common/http/problem.js';
 import type { Logger } from '../../common/logger.js';
 import type { Clock } from '../../common/clock.js';
 import { requestFingerprint } from '../idempotency/fingerprint.js';
+import { idempotencyKeyScope } from '../idempotency/key-scope.js';
 import type { StoredResponse } from '../idempotency/stored-response.js';
 import { commandStore, type CommandStore } from '../store/command-store.js';
 import type { OutboxNotifier } from '../store/outbox-notifier.js';
@@ -34,11 +36,18 @@ export type CommandReply =
 
 export type CommandSpec<Input> = {
   action: string;
-  /** Method and route template: an Idempotency-Key means one thing per route. */
+  /** Method and route template: an Idempotency-Key means one thing per route (and per caller). */
   scope: string;
   orderId?: string | undefined;
+  /**
+   * The customer whose orders the command may act on (see ordersOwnedBy), or undefined for any: the
+   * store it runs through finds no other order, so another customer's order is not found (404).
+   */
+  ownedBy: string | undefined;
   /** Validates everything the request carries; errors from every location at once. */
   parse: () => { ok: true; input: Input } | { ok: false; errors: FieldError[] };
+  /** Whether the caller may ask for this input (403 otherwise); checked before anything is written. */
+  forbidden?: (input: Input) => HttpProblem | undefined;
   /**
    * Runs the command through `store`, whose every write is one statement: over the pool, or over
    * the transaction an Idempotency-Key record commits with. The command never gets the pool itself.
@@ -77,7 +86,13 @@ export async function runCommand<Input>(
     finish('invalid');
     throw validationProblem(parsed.errors);
   }
+  const refusal = spec.forbidden?.(parsed.input);
+  if (refusal) {
+    finish('forbidden');
+    throw refusal;
+  }
   const key = req.get('idempotency-key');
+  const store = (db: Kysely<DB>) => commandStore(db, spec.ownedBy);
 
   let result: KeyedResult;
   let recovered = false;
@@ -86,14 +101,15 @@ export async function runCommand<Input>(
       // Without a key the command is all there is to commit, and its writes are single
       // statements: no BEGIN/COMMIT round trips.
       const ran = await runAtMostOnce({
-        execute: () => spec.execute(commandStore(deps.db), parsed.input, deps.clock()),
+        execute: () => spec.execute(store(deps.db), parsed.input, deps.clock()),
         findCommitted: () => spec.findCommitted(deps.db, parsed.input),
       });
       result = { kind: 'reply', reply: ran.reply };
       recovered = ran.recovered;
     } else {
       const fingerprint = requestFingerprint(req.method, req.path, req.body);
-      result = await runWithIdempotencyKey(deps, spec, parsed.input, key, fingerprint);
+      const scope = idempotencyKeyScope(spec.scope, callerOf(res).subject);
+      result = await runWithIdempotencyKey(deps, spec, store, parsed.input, { scope, key, fingerprint });
     }
   } catch (error) {
     if (isTransientDatabaseError(error) || error instanceof KeyHeldByLostAttempt) {

@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../common/db/database.js';
 import { isTransientDatabaseError, withTransientRetry } from '../../common/db/transient.js';
 import { findIdempotencyRecord } from '../idempotency/find-idempotency-record.js';
@@ -6,8 +6,11 @@ import { tryLockIdempotencyKey } from '../idempotency/lock-idempotency-key.js';
 import { idempotencyCutoff } from '../idempotency/purge-idempotency-records.js';
 import { saveIdempotencyRecord } from '../idempotency/save-idempotency-record.js';
 import type { StoredResponse } from '../idempotency/stored-response.js';
-import { commandStore } from '../store/command-store.js';
+import type { CommandStore } from '../store/command-store.js';
 import type { CommandDeps, CommandReply, CommandSpec } from './run-command.js';
+
+/** The key's scope (route and caller, see idempotencyKeyScope), the key, and the request's fingerprint. */
+export type IdempotencyClaim = { scope: string; key: string; fingerprint: string };
 
 export type KeyedResult =
   | { kind: 'reply'; reply: CommandReply }
@@ -37,9 +40,9 @@ export class KeyHeldByLostAttempt extends Error {
 export async function runWithIdempotencyKey<Input>(
   deps: CommandDeps,
   spec: CommandSpec<Input>,
+  store: (db: Kysely<DB>) => CommandStore,
   input: Input,
-  key: string,
-  fingerprint: string,
+  claim: IdempotencyClaim,
 ): Promise<KeyedResult> {
   let connectionLost = false;
   return withTransientRetry(
@@ -47,7 +50,7 @@ export async function runWithIdempotencyKey<Input>(
       try {
         const result = await deps.db
           .transaction()
-          .execute((trx) => runInTransaction(deps, trx, spec, input, key, fingerprint));
+          .execute((trx) => runInTransaction(deps, trx, spec, store(trx), input, claim));
         // After a lost connection the key's holder is likely the lost attempt itself, still
         // ending on the server: wait for it to end rather than call this request a duplicate.
         if (result.kind === 'in-flight' && connectionLost) throw new KeyHeldByLostAttempt();
@@ -65,24 +68,24 @@ async function runInTransaction<Input>(
   deps: CommandDeps,
   trx: Transaction<DB>,
   spec: CommandSpec<Input>,
+  store: CommandStore,
   input: Input,
-  key: string,
-  fingerprint: string,
+  { scope, key, fingerprint }: IdempotencyClaim,
 ): Promise<KeyedResult> {
   const now = deps.clock();
-  if (!(await tryLockIdempotencyKey(trx, spec.scope, key))) return { kind: 'in-flight' };
-  const existing = await findIdempotencyRecord(trx, spec.scope, key);
+  if (!(await tryLockIdempotencyKey(trx, scope, key))) return { kind: 'in-flight' };
+  const existing = await findIdempotencyRecord(trx, scope, key);
   // An expired record the purge job has not reached yet counts as gone.
   if (existing && existing.createdAt >= idempotencyCutoff(now, deps.idempotencyRetentionMs)) {
     return existing.fingerprint === fingerprint
       ? { kind: 'replay', response: existing.response }
       : { kind: 'key-reused' };
   }
-  const reply = await spec.execute(commandStore(trx), input, now);
+  const reply = await spec.execute(store, input, now);
   // Only successes are stored: a refused request wrote nothing, so its retry is judged afresh.
   if (reply.ok) {
     await saveIdempotencyRecord(trx, {
-      scope: spec.scope,
+      scope,
       key,
       fingerprint,
       response: reply.response,

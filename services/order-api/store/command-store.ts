@@ -28,10 +28,14 @@ export type CommandStore = {
   }): Promise<WrittenChange>;
 };
 
-/** The store over `db`: the pool, or the transaction that also holds an Idempotency-Key record. */
-export function commandStore(db: Kysely<DB>): CommandStore {
+/**
+ * The store over `db`: the pool, or the transaction that also holds an Idempotency-Key record.
+ * With `ownedBy`, it finds only that customer's orders: a command on anyone else's order finds none
+ * (not found), and so cannot write to it either.
+ */
+export function commandStore(db: Kysely<DB>, ownedBy?: string): CommandStore {
   return {
-    findOrder: (id) => findOrder(db, id),
+    findOrder: (id) => findOrder(db, id, ownedBy),
     insertOrder: (order) => insertOrder(db, order),
     writeChange: (change) =>
       writeChange(

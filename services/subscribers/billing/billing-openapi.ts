@@ -1,3 +1,4 @@
+import { needsScope } from '../../common/http/openapi/bearer-security.js';
 import { bodyProblems, commonProblems, json } from '../../common/http/openapi/responses.js';
 import { nullable, orderIdQuery, skuPath } from '../inbox/openapi-parameters.js';
 
@@ -26,7 +27,7 @@ const chargeLine = {
 /** The billing service's own routes, for its OpenAPI document. */
 export const billingPaths = {
   '/prices': {
-    get: {
+    get: needsScope('billing:read', {
       operationId: 'listPrices',
       tags: ['billing'],
       summary: 'The catalog: currency, default unit price and every price set',
@@ -42,10 +43,10 @@ export const billingPaths = {
         }),
         ...commonProblems,
       },
-    },
+    }),
   },
   '/prices/{sku}': {
-    put: {
+    put: needsScope('billing:write', {
       operationId: 'setPrice',
       tags: ['billing'],
       summary: "Set a SKU's unit price (orders placed later are charged at it)",
@@ -64,10 +65,10 @@ export const billingPaths = {
         },
       },
       responses: { '200': json('The price as saved', price), ...commonProblems, ...bodyProblems },
-    },
+    }),
   },
   '/charges': {
-    get: {
+    get: needsScope('billing:read', {
       operationId: 'listCharges',
       tags: ['billing'],
       summary: "An order's charges",
@@ -99,6 +100,6 @@ export const billingPaths = {
         }),
         ...commonProblems,
       },
-    },
+    }),
   },
 };

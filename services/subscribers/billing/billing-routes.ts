@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import type { Kysely } from 'kysely';
+import { requireScope } from '../../common/auth/require-scope.js';
 import { z } from 'zod';
 import type { DB } from '../../common/db/database.js';
 import { orderItemSchema } from '../../common/events/order-events.js';
@@ -16,7 +17,7 @@ const priceBodySchema = z.object({ unitPriceCents: z.number().int().min(0).max(1
 const skuSchema = orderItemSchema.shape.sku;
 
 export function mountBillingRoutes(app: Express, db: Kysely<DB>, catalog: Catalog, clock: Clock): void {
-  app.get('/prices', async (_req, res) => {
+  app.get('/prices', requireScope('billing:read'), async (_req, res) => {
     res.json({
       currency: catalog.currency,
       defaultUnitPriceCents: catalog.defaultPriceCents,
@@ -24,7 +25,7 @@ export function mountBillingRoutes(app: Express, db: Kysely<DB>, catalog: Catalo
     });
   });
 
-  app.put('/prices/:sku', async (req, res) => {
+  app.put('/prices/:sku', requireScope('billing:write'), async (req, res) => {
     const sku = readInput(skuSchema, req.params.sku, 'sku');
     const { unitPriceCents } = readInput(priceBodySchema, req.body, 'price');
     const price = { sku, unitPriceCents, currency: catalog.currency, updatedAt: clock() };
@@ -32,7 +33,7 @@ export function mountBillingRoutes(app: Express, db: Kysely<DB>, catalog: Catalo
     res.json(price);
   });
 
-  app.get('/charges', async (req, res) => {
+  app.get('/charges', requireScope('billing:read'), async (req, res) => {
     const orderId = readOrderId(req.query.orderId, 'orderId');
     res.json({ charges: await findCharges(db, orderId) });
   });

@@ -12,6 +12,7 @@ import {
   orderEvents,
   sendJson,
 } from '../../../test/support/subscriber-delivery.js';
+import { itRefusesCallersWithoutTheScope } from '../../../test/support/subscriber-token-checks.js';
 import { createBillingApp } from './create-billing-app.js';
 
 const catalog = { currency: 'EUR', defaultPriceCents: 1000 };
@@ -153,5 +154,37 @@ describe('billing', () => {
   it('answers 400 for GET /charges without a valid orderId', async () => {
     expect((await getJson(`${subscriber().baseUrl}/charges`)).status).toBe(400);
     expect((await getJson(`${subscriber().baseUrl}/charges?orderId=42`)).status).toBe(400);
+  });
+});
+
+describe('tokens on the billing routes', () => {
+  describe('PUT /prices/:sku', () => {
+    itRefusesCallersWithoutTheScope({
+      name: 'billing',
+      subscriber,
+      route: () => ({
+        method: 'PUT',
+        path: '/prices/GUARDED-SKU',
+        body: { unitPriceCents: 1 },
+        scope: 'billing:write',
+      }),
+      readState: async (): Promise<unknown> => {
+        type Price = { sku: string; unitPriceCents: number };
+        const listed = async () =>
+          (await getJson<{ prices: Price[] }>(`${subscriber().baseUrl}/prices`)).body.prices;
+        // Set once, by an operator: a refused PUT must leave exactly this price.
+        if (!(await listed()).some((price) => price.sku === 'GUARDED-SKU')) {
+          await putPrice('GUARDED-SKU', { unitPriceCents: 777 });
+        }
+        return (await listed()).find((price) => price.sku === 'GUARDED-SKU');
+      },
+    });
+  });
+  describe.each([['/prices'], [`/charges?orderId=${newOrderId()}`]])('GET %s', (path) => {
+    itRefusesCallersWithoutTheScope({
+      name: 'billing',
+      subscriber,
+      route: () => ({ method: 'GET', path, scope: 'billing:read' }),
+    });
   });
 });

@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import type { Kysely } from 'kysely';
+import type { AuthConfig } from '../../common/auth/auth-config.js';
 import type { DB } from '../../common/db/database.js';
 import type { Logger } from '../../common/logger.js';
 import { createSubscriberApp } from '../inbox/create-subscriber-app.js';
@@ -12,6 +13,7 @@ import type { Clock } from '../../common/clock.js';
 export type BillingAppOptions = {
   db: Kysely<DB>;
   webhookSecret: string;
+  auth: AuthConfig;
   clock: Clock;
   logger: Logger;
   bodyLimit: string;

@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import type { Kysely } from 'kysely';
+import type { AuthConfig } from '../../common/auth/auth-config.js';
 import type { Registry } from 'prom-client';
 import type { DB } from '../../common/db/database.js';
 import type { Logger } from '../../common/logger.js';
@@ -14,6 +15,7 @@ import type { Clock } from '../../common/clock.js';
 export type EmailAppOptions = {
   db: Kysely<DB>;
   webhookSecret: string;
+  auth: AuthConfig;
   clock: Clock;
   logger: Logger;
   bodyLimit: string;

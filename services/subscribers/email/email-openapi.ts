@@ -1,3 +1,4 @@
+import { needsScope } from '../../common/http/openapi/bearer-security.js';
 import { commonProblems, json } from '../../common/http/openapi/responses.js';
 import { orderIdQuery, timestamp } from '../inbox/openapi-parameters.js';
 
@@ -6,7 +7,7 @@ const kind = { enum: ['OrderPlaced', 'OrderShipped', 'OrderDelivered', 'OrderCan
 /** The email service's own routes, for its OpenAPI document. */
 export const emailPaths = {
   '/emails': {
-    get: {
+    get: needsScope('email:read', {
       operationId: 'listEmails',
       tags: ['email'],
       summary: "An order's notifications: those sent (oldest first) and those held for its OrderPlaced",
@@ -50,6 +51,6 @@ export const emailPaths = {
         }),
         ...commonProblems,
       },
-    },
+    }),
   },
 };

@@ -11,6 +11,7 @@ import {
   orderEvents,
   type Json,
 } from '../../../test/support/subscriber-delivery.js';
+import { itRefusesCallersWithoutTheScope } from '../../../test/support/subscriber-token-checks.js';
 import { createEmailApp } from './create-email-app.js';
 
 const subscriber = serveSubscriber(createEmailApp);
@@ -114,5 +115,13 @@ describe('the email service', () => {
     const refused = await getJson(`${subscriber().baseUrl}/emails?orderId=abc`);
     expect(refused.status).toBe(400);
     expect(refused.body.detail).toMatch(/orderId/);
+  });
+});
+
+describe('tokens on the email routes', () => {
+  itRefusesCallersWithoutTheScope({
+    name: 'email',
+    subscriber,
+    route: () => ({ method: 'GET', path: `/emails?orderId=${newOrderId()}`, scope: 'email:read' }),
   });
 });

@@ -13,6 +13,7 @@ import {
   type Json,
 } from '../../../test/support/subscriber-delivery.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { testAuthConfig } from '../../../test/support/test-tokens.js';
 import { createEmailApp } from './create-email-app.js';
 import { heldNotificationExpiry } from './held-notification-expiry.js';
 
@@ -42,7 +43,15 @@ let expire: () => Promise<number>;
 beforeAll(async () => {
   database = await createTestDatabase({ poolMax: 4 });
   served = await serve(
-    createEmailApp({ db: database.db, webhookSecret: secret, clock, logger, bodyLimit: '1mb', registry }),
+    createEmailApp({
+      db: database.db,
+      webhookSecret: secret,
+      auth: await testAuthConfig(),
+      clock,
+      logger,
+      bodyLimit: '1mb',
+      registry,
+    }),
   );
   expire = heldNotificationExpiry({ db: database.db, clock, retentionMs: 3 * DAY, logger, registry });
 });

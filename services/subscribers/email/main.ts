@@ -26,6 +26,7 @@ await startSubscriber({
     createEmailApp({
       db,
       webhookSecret: config.webhookSecret,
+      auth: config.auth,
       clock: systemClock,
       logger,
       bodyLimit: config.eventsBodyLimit,

@@ -1,6 +1,8 @@
 import type { Express } from 'express';
 import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
+import type { AuthConfig } from '../../common/auth/auth-config.js';
+import { authenticate } from '../../common/auth/authenticate.js';
 import type { DB } from '../../common/db/database.js';
 import { isDatabaseReachable } from '../../common/db/is-reachable.js';
 import { createHttpApp } from '../../common/http/create-app.js';
@@ -15,11 +17,13 @@ export type SubscriberAppOptions = {
   db: Kysely<DB>;
   effects: SubscriberEffects;
   webhookSecret: string;
+  /** Bearer tokens for the service's own routes; POST /events checks its signature instead. */
+  auth: AuthConfig;
   clock: Clock;
   logger: Logger;
   /** Must hold the relay's largest batch; a 413 would only be narrowed down to smaller batches. */
   bodyLimit: string;
-  /** The service's own read (and admin) routes. */
+  /** The service's own read (and admin) routes, mounted behind `authenticate`: each checks its scope. */
   routes: (app: Express) => void;
   /** Those routes as OpenAPI paths; the contract tests hold them to the routes mounted. */
   paths: Record<string, Record<string, unknown>>;
@@ -28,8 +32,8 @@ export type SubscriberAppOptions = {
 };
 
 /**
- * A subscriber's HTTP edge: the common app (health, metrics, problem+json, /openapi.json) with
- * POST /events.
+ * A subscriber's HTTP edge: the common app (health, metrics, problem+json, /openapi.json, all open)
+ * with POST /events (signed, no token) and the service's own routes (bearer token required).
  */
 export function createSubscriberApp(options: SubscriberAppOptions): Express {
   return createHttpApp({
@@ -51,6 +55,11 @@ export function createSubscriberApp(options: SubscriberAppOptions): Express {
         metrics: createInboxMetrics(registry),
       });
     },
-    routes: (app) => options.routes(app),
+    routes: (app) => {
+      // After the open routes and POST /events: from here on, no token, no answer (a path that
+      // does not exist answers 401 too, so routes cannot be probed without one).
+      app.use(authenticate(options.auth, { realm: options.effects.name, logger: options.logger }));
+      options.routes(app);
+    },
   });
 }

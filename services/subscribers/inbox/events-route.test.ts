@@ -8,6 +8,7 @@ import {
   orderEvents,
 } from '../../../test/support/subscriber-delivery.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { testAuthConfig } from '../../../test/support/test-tokens.js';
 import { createLogger } from '../../common/logger.js';
 import { openShipments } from '../warehouse/open-shipments.js';
 import { createSubscriberApp } from './create-subscriber-app.js';
@@ -48,6 +49,7 @@ beforeAll(async () => {
       db: database.db,
       effects,
       webhookSecret: secret,
+      auth: await testAuthConfig(),
       clock: () => new Date(),
       logger: createLogger('test', 'silent'),
       bodyLimit: '1mb',

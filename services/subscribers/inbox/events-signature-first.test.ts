@@ -10,6 +10,7 @@ import {
   orderEvents,
 } from '../../../test/support/subscriber-delivery.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { testAuthConfig } from '../../../test/support/test-tokens.js';
 import { CLOUDEVENTS_BATCH_CONTENT_TYPE } from '../../common/events/cloud-event.js';
 import { createLogger } from '../../common/logger.js';
 import { warehouseEffects } from '../warehouse/warehouse-effects.js';
@@ -32,6 +33,7 @@ beforeAll(async () => {
       db: database.db,
       effects: warehouseEffects,
       webhookSecret: secret,
+      auth: await testAuthConfig(),
       clock: () => new Date(),
       logger: createLogger('test', 'silent'),
       bodyLimit: '4mb',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { authConfigShape, toAuthConfig, type AuthConfig } from '../../common/auth/auth-config.js';
 import {
   commonConfigShape,
   envTypes,
@@ -20,6 +21,8 @@ export type SubscriberConfig = CommonConfig & {
   inboxRetentionMs: number;
   inboxPurgeSchedule: string;
   eventsBodyLimit: string;
+  /** Who may call the service's own routes (POST /events is signed instead). */
+  auth: AuthConfig;
 };
 
 /** Required, with no default: a deployment must never run on a secret everybody knows. */
@@ -30,8 +33,8 @@ export const webhookSecretType = () =>
 
 /**
  * A subscriber's configuration: the common variables plus its port, its signing secret and its
- * database (all named after it, as DEFAULT_SUBSCRIBERS says), the inbox retention, and `extra`
- * variables of its own.
+ * database (all named after it, as DEFAULT_SUBSCRIBERS says), the inbox retention, the AUTH_*
+ * variables of the tokens its own routes take, and `extra` variables of its own.
  */
 export function loadSubscriberConfig<Extra extends z.ZodRawShape>(
   name: SubscriberName,
@@ -49,7 +52,7 @@ export function loadSubscriberConfig<Extra extends z.ZodRawShape>(
     INBOX_PURGE_SCHEDULE: envTypes.cronSchedule('17 * * * *'),
     SUBSCRIBER_BODY_LIMIT: envTypes.byteSize('4mb'),
   };
-  const vars = parseConfig({ ...commonConfigShape, ...own, ...extra }, env);
+  const vars = parseConfig({ ...commonConfigShape, ...authConfigShape, ...own, ...extra }, env);
   const read = vars as Record<string, unknown>;
   const common = toCommonConfig(vars as z.infer<z.ZodObject<typeof commonConfigShape>>);
   return {
@@ -60,6 +63,7 @@ export function loadSubscriberConfig<Extra extends z.ZodRawShape>(
     inboxRetentionMs: read.INBOX_RETENTION as number,
     inboxPurgeSchedule: read.INBOX_PURGE_SCHEDULE as string,
     eventsBodyLimit: read.SUBSCRIBER_BODY_LIMIT as string,
+    auth: toAuthConfig(vars as z.infer<z.ZodObject<typeof authConfigShape>>),
     extra: vars as z.infer<z.ZodObject<Extra>>,
   };
 }

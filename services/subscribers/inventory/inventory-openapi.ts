@@ -1,3 +1,4 @@
+import { needsScope } from '../../common/http/openapi/bearer-security.js';
 import { bodyProblems, commonProblems, json, problem } from '../../common/http/openapi/responses.js';
 import { orderIdQuery, skuPath } from '../inbox/openapi-parameters.js';
 
@@ -15,7 +16,7 @@ const stock = {
 /** The inventory service's own routes, for its OpenAPI document. */
 export const inventoryPaths = {
   '/stock/{sku}': {
-    get: {
+    get: needsScope('inventory:read', {
       operationId: 'getStock',
       tags: ['inventory'],
       summary: "A SKU's stock: on hand, reserved by orders, available",
@@ -25,8 +26,8 @@ export const inventoryPaths = {
         ...commonProblems,
         '404': problem('No stock recorded for this SKU'),
       },
-    },
-    put: {
+    }),
+    put: needsScope('inventory:write', {
       operationId: 'restock',
       tags: ['inventory'],
       summary: 'Set the units on hand of a SKU',
@@ -50,10 +51,10 @@ export const inventoryPaths = {
         ...bodyProblems,
         '409': problem('On hand would go below the units already reserved (the problem carries `stock`)'),
       },
-    },
+    }),
   },
   '/reservations': {
-    get: {
+    get: needsScope('inventory:read', {
       operationId: 'listReservations',
       tags: ['inventory'],
       summary: "An order's reservations, line by line",
@@ -84,6 +85,6 @@ export const inventoryPaths = {
         }),
         ...commonProblems,
       },
-    },
+    }),
   },
 };

@@ -12,6 +12,7 @@ import {
   sendJson,
   type Json,
 } from '../../../test/support/subscriber-delivery.js';
+import { itRefusesCallersWithoutTheScope } from '../../../test/support/subscriber-token-checks.js';
 import { createInventoryApp } from './create-inventory-app.js';
 import type { OrderReservations } from './find-reservations.js';
 
@@ -204,5 +205,39 @@ describe('inventory', () => {
   it('answers 404 for a SKU never stocked and 400 for reservations without a valid orderId', async () => {
     expect((await getJson(`${subscriber().baseUrl}/stock/${freshSku()}`)).status).toBe(404);
     expect((await getJson(`${subscriber().baseUrl}/reservations?orderId=x`)).status).toBe(400);
+  });
+});
+
+describe('tokens on the inventory routes', () => {
+  const sku = 'GUARDED-SKU';
+  describe('PUT /stock/:sku', () => {
+    itRefusesCallersWithoutTheScope({
+      name: 'inventory',
+      subscriber,
+      route: () => ({ method: 'PUT', path: `/stock/${sku}`, body: { onHand: 99 }, scope: 'inventory:write' }),
+      readState: async (): Promise<unknown> => {
+        // Recorded once, by an operator: a refused PUT must leave exactly this.
+        if ((await getJson(`${subscriber().baseUrl}/stock/${sku}`)).status === 404) await restock(sku, 7);
+        return stock(sku);
+      },
+    });
+  });
+  describe('GET /stock/:sku', () => {
+    itRefusesCallersWithoutTheScope({
+      name: 'inventory',
+      subscriber,
+      route: () => ({ method: 'GET', path: `/stock/${sku}`, scope: 'inventory:read' }),
+    });
+  });
+  describe('GET /reservations', () => {
+    itRefusesCallersWithoutTheScope({
+      name: 'inventory',
+      subscriber,
+      route: () => ({
+        method: 'GET',
+        path: `/reservations?orderId=${newOrderId()}`,
+        scope: 'inventory:read',
+      }),
+    });
   });
 });

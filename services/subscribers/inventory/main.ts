@@ -19,6 +19,7 @@ await startSubscriber({
     createInventoryApp({
       db,
       webhookSecret: config.webhookSecret,
+      auth: config.auth,
       clock: systemClock,
       logger,
       bodyLimit: config.eventsBodyLimit,

@@ -1,10 +1,11 @@
+import { needsScope } from '../../common/http/openapi/bearer-security.js';
 import { commonProblems, json, problem } from '../../common/http/openapi/responses.js';
 import { nullable, timestamp } from '../inbox/openapi-parameters.js';
 
 /** The warehouse service's own routes, for its OpenAPI document. */
 export const warehousePaths = {
   '/shipments/{orderId}': {
-    get: {
+    get: needsScope('warehouse:read', {
       operationId: 'getShipment',
       tags: ['warehouse'],
       summary: "An order's shipment",
@@ -37,6 +38,6 @@ export const warehousePaths = {
         ...commonProblems,
         '404': problem('No shipment for this order'),
       },
-    },
+    }),
   },
 };

@@ -6,6 +6,7 @@ import {
   serveSubscriber,
 } from '../../../test/support/subscriber-contract.js';
 import { deliver, getJson, newOrderId, orderEvents } from '../../../test/support/subscriber-delivery.js';
+import { itRefusesCallersWithoutTheScope } from '../../../test/support/subscriber-token-checks.js';
 import { createWarehouseApp } from './create-warehouse-app.js';
 
 const subscriber = serveSubscriber(createWarehouseApp);
@@ -117,5 +118,13 @@ describe('the warehouse', () => {
 describe('the warehouse, given a path that is not valid percent-encoding', () => {
   it.each(MALFORMED_PATH_SEGMENTS)('answers 400, not 500, for %s', async (segment) => {
     await expectMalformedPathProblem(await fetch(`${subscriber().baseUrl}/shipments/${segment}`));
+  });
+});
+
+describe('tokens on the warehouse routes', () => {
+  itRefusesCallersWithoutTheScope({
+    name: 'warehouse',
+    subscriber,
+    route: () => ({ method: 'GET', path: `/shipments/${newOrderId()}`, scope: 'warehouse:read' }),
   });
 });

@@ -1,5 +1,6 @@
 import { expect } from '@jest/globals';
 import { eventSchemaValidator } from '../../support/event-schema-validator.js';
+import { operatorAuthorization } from './operator-authorization.js';
 import type { RunningSystem } from './system.js';
 import { EVENTS_OF, type PlacedOrder } from './workload.js';
 
@@ -19,7 +20,10 @@ export async function expectEventsMatchContract(system: RunningSystem, orders: P
   for (let start = 0; start < orders.length; start += CONCURRENCY) {
     await Promise.all(
       orders.slice(start, start + CONCURRENCY).map(async (order) => {
-        const response = await fetch(`${orderApi}/orders/${order.id}/events`);
+        const response = await fetch(`${orderApi}/orders/${order.id}/events`, {
+          headers: { authorization: await operatorAuthorization() },
+        });
+        expect(response.status).toBe(200);
         const events = (await response.json()) as unknown[];
         for (const event of events)
           problems.push(...validate(event).map((problem) => `${order.id}: ${problem}`));

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { OrderItem } from '../../../services/common/events/order-events.js';
+import { operatorAuthorization } from './operator-authorization.js';
 
 export type Order = { id: string; customerId: string; items: OrderItem[]; status: string; version: number };
 
@@ -16,7 +17,8 @@ export class OrderApiError extends Error {
 /**
  * The Order API as a careful client uses it: every command carries an Idempotency-Key and is retried
  * with the same key while the API is unreachable or answers 5xx (a PostgreSQL restart, say), so a
- * retried command never runs twice. Client mistakes (4xx) are not retried.
+ * retried command never runs twice. Client mistakes (4xx) are not retried. It acts as staff, with
+ * an operator's token: it creates orders for many customers, and ships and delivers them.
  */
 export class OrderClient {
   constructor(
@@ -52,7 +54,11 @@ export class OrderClient {
       try {
         const response = await fetch(`${this.baseUrl}${path}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'idempotency-key': key },
+          headers: {
+            'content-type': 'application/json',
+            'idempotency-key': key,
+            authorization: await operatorAuthorization(),
+          },
           body: JSON.stringify(body),
           signal: AbortSignal.timeout(15_000),
         });

@@ -2,12 +2,18 @@
  * Reads the subscribers' effects over their HTTP endpoints and brings each answer to one
  * small shape. The readers accept the plausible variants of a response (a bare array or one wrapped
  * in an object; amount or total; status or kind) so the checks state what must hold, not how a
- * service spells it. This file is the one place to adjust if a service's shape differs.
+ * service spells it. This file is the one place to adjust if a service's shape differs. Every call
+ * carries an operator's token (the subscribers' own routes need one).
  */
+import { operatorAuthorization } from './operator-authorization.js';
+
 export type Json = Record<string, unknown>;
 
 async function getJson(url: string): Promise<unknown> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  const response = await fetch(url, {
+    headers: { authorization: await operatorAuthorization() },
+    signal: AbortSignal.timeout(10_000),
+  });
   if (response.status === 404) return undefined;
   if (!response.ok) throw new Error(`GET ${url} answered ${response.status}: ${await response.text()}`);
   return response.json();
@@ -120,7 +126,7 @@ export async function billingOf(baseUrl: string, orderId: string): Promise<Billi
 async function put(url: string, body: unknown): Promise<void> {
   const response = await fetch(url, {
     method: 'PUT',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: await operatorAuthorization() },
     body: JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`PUT ${url} answered ${response.status}: ${await response.text()}`);

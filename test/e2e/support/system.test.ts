@@ -11,6 +11,7 @@ import {
 } from '../../../services/common/postgres/database-admin.js';
 import { isWebhookSecret } from '../../../services/common/events/webhook-signature.js';
 import { createTestDatabase } from '../../support/test-database.js';
+import { testAuthEnv } from '../../support/test-tokens.js';
 import { waitFor } from '../../support/wait-for.js';
 import { LogSink } from './log-sink.js';
 import { startSystem, type RunningSystem } from './system.js';
@@ -50,6 +51,8 @@ describe('the e2e harness', () => {
     expect(system.env.STEADY_PORT).toBe(String(steady.port));
     expect((await fetch(`${steady.url}/healthz`)).status).toBe(200);
     expect(system.env.DATABASE_URL).toBe(system.databaseUrl);
+    // Auth on, trusting the test key the scenarios' clients sign with
+    expect(system.env).toMatchObject({ AUTH_MODE: 'jwt', ...(await testAuthEnv()) });
     // Each subscriber gets a database of its own next to the main one, as npm start gives it
     const main = databaseNameOf(system.databaseUrl);
     for (const { name } of DEFAULT_SUBSCRIBERS) {

@@ -18,6 +18,7 @@ import {
   subscriberDatabaseVariable,
 } from '../../../services/common/postgres/subscriber-databases.js';
 import { PROJECT_ROOT } from '../../support/fixture-process.js';
+import { testAuthEnv } from '../../support/test-tokens.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 import { FaultProxy, type FaultProxyOptions } from './fault-proxy.js';
 import { LogSink } from './log-sink.js';
@@ -99,7 +100,7 @@ export type RunningSystem = {
 /**
  * The whole system (or the services asked for) as real child processes, as `npm start` runs it but
  * on free ports, a database of its own (and one per subscriber beside it, as in production), fresh
- * webhook secrets and a fast relay poll, so a scenario can drive it over HTTP and break it: kill and
+ * webhook secrets, auth on with the test signing key and a fast relay poll, so a scenario can drive it over HTTP and break it: kill and
  * restart any service, put a FaultProxy in front of a subscriber. The benchmark starts its systems
  * here too, on its own databases and log, with the options that keep its figures comparable.
  */
@@ -167,6 +168,11 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     ),
     ...Object.fromEntries(DEFAULT_SUBSCRIBERS.map((s) => [s.secretVariable, generateWebhookSecret()])),
     ...eventsUrls,
+    // Auth on, as in production, trusting the one test key: clients sign their tokens with it
+    // (operator-authorization.ts). `env: { AUTH_MODE: 'off' }` turns it off for a run.
+    AUTH_MODE: 'jwt',
+    AUTH_JWKS_URL: '',
+    ...(await testAuthEnv()),
     ...options.env,
   };
 

@@ -6,7 +6,7 @@ export type OpenApiDocument = {
   info: { title: string; version: string; description: string };
   paths: Record<string, Record<string, unknown>>;
   webhooks?: Record<string, Record<string, unknown>>;
-  components: { schemas: Record<string, unknown> };
+  components: { schemas: Record<string, unknown>; securitySchemes?: Record<string, unknown> };
 };
 
 export type ServiceDocumentSpec = {
@@ -15,6 +15,8 @@ export type ServiceDocumentSpec = {
   /** The service's own routes; the common ones (health, metrics, this document) are added. */
   paths: Record<string, Record<string, unknown>>;
   webhooks?: Record<string, Record<string, unknown>>;
+  /** How callers authenticate (see bearer-security.ts); operations name the scheme in `security`. */
+  securitySchemes?: Record<string, unknown>;
 };
 
 /** A service's OpenAPI 3.1 document, with exactly the component schemas its operations reference. */
@@ -25,6 +27,9 @@ export function buildServiceDocument(spec: ServiceDocumentSpec): OpenApiDocument
     info: { title: spec.title, version: '1.0.0', description: spec.description },
     paths,
     ...(spec.webhooks ? { webhooks: spec.webhooks } : {}),
-    components: { schemas: componentSchemasFor([paths, spec.webhooks]) },
+    components: {
+      schemas: componentSchemasFor([paths, spec.webhooks]),
+      ...(spec.securitySchemes ? { securitySchemes: spec.securitySchemes } : {}),
+    },
   };
 }

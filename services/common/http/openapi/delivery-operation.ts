@@ -1,6 +1,7 @@
 import { CLOUDEVENTS_BATCH_CONTENT_TYPE } from '../../events/cloud-event.js';
 // Registers the OrderCloudEvent schema the batch body references.
 import '../../events/cloud-event-schema.js';
+import { noToken } from './bearer-security.js';
 import { ref } from './component-schemas.js';
 import { bodyProblems, commonProblems, json, problem } from './responses.js';
 
@@ -21,6 +22,8 @@ export function deliveryOperation(operationId: string) {
     post: {
       operationId,
       tags: ['delivery'],
+      // Signed per Standard Webhooks instead: a delivery carries no bearer token.
+      ...noToken,
       summary: 'A batch of order events, oldest first, signed per Standard Webhooks',
       description:
         "The relay delivers each subscription's events in commit order, in batches. A 200 means every " +

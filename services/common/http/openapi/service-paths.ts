@@ -1,8 +1,9 @@
+import { noToken } from './bearer-security.js';
 import { json, problem } from './responses.js';
 
 /**
  * The routes createHttpApp gives every service: liveness, readiness, Prometheus metrics and the
- * service's own OpenAPI document.
+ * service's own OpenAPI document. All open: no token (they carry no customer data).
  */
 export function servicePaths(): Record<string, unknown> {
   const status = (values: string[]) => ({
@@ -14,6 +15,7 @@ export function servicePaths(): Record<string, unknown> {
     '/healthz': {
       get: {
         operationId: 'health',
+        ...noToken,
         tags: ['operations'],
         summary: 'Liveness: the process answers',
         responses: { '200': json('Alive', status(['ok'])) },
@@ -22,6 +24,7 @@ export function servicePaths(): Record<string, unknown> {
     '/readyz': {
       get: {
         operationId: 'readiness',
+        ...noToken,
         tags: ['operations'],
         summary: 'Readiness: PostgreSQL answers',
         responses: {
@@ -33,6 +36,7 @@ export function servicePaths(): Record<string, unknown> {
     '/metrics': {
       get: {
         operationId: 'metrics',
+        ...noToken,
         tags: ['operations'],
         summary: 'Prometheus metrics (text exposition format)',
         responses: {
@@ -44,6 +48,7 @@ export function servicePaths(): Record<string, unknown> {
     '/openapi.json': {
       get: {
         operationId: 'openApiDocument',
+        ...noToken,
         tags: ['operations'],
         summary: 'This document',
         responses: { '200': json('OpenAPI 3.1', { type: 'object' }) },
