@@ -1,4 +1,4 @@
-import { needsScope } from '../../common/http/openapi/bearer-security.js';
+import { needsScope } from '../../common/http/openapi/security.js';
 import { bodyProblems, commonProblems, json } from '../../common/http/openapi/responses.js';
 import { nullable, orderIdQuery, skuPath } from '../inbox/openapi-parameters.js';
 

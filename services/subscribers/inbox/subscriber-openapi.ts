@@ -1,4 +1,5 @@
-import { bearerSecuritySchemes } from '../../common/http/openapi/bearer-security.js';
+import { ALL_SCOPES } from '../../common/auth/scopes.js';
+import { bearerSecuritySchemes } from '../../common/http/openapi/security.js';
 import { buildServiceDocument, type OpenApiDocument } from '../../common/http/openapi/build-document.js';
 import { deliveryOperation } from '../../common/http/openapi/delivery-operation.js';
 
@@ -17,6 +18,7 @@ export function buildSubscriberDocument(
       'Deliveries are signed per Standard Webhooks; every other route except health, readiness, ' +
       'metrics and this document needs a bearer token carrying the scope its operation names.',
     paths: { '/events': deliveryOperation('receiveOrderEvents'), ...paths },
-    securitySchemes: bearerSecuritySchemes,
+    // The scopes named after the service are the ones its operations ask for.
+    securitySchemes: bearerSecuritySchemes(ALL_SCOPES.filter((scope) => scope.startsWith(`${name}:`))),
   });
 }

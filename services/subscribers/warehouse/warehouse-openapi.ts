@@ -1,4 +1,4 @@
-import { needsScope } from '../../common/http/openapi/bearer-security.js';
+import { needsScope } from '../../common/http/openapi/security.js';
 import { commonProblems, json, problem } from '../../common/http/openapi/responses.js';
 import { nullable, timestamp } from '../inbox/openapi-parameters.js';
 

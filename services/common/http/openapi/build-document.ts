@@ -15,7 +15,7 @@ export type ServiceDocumentSpec = {
   /** The service's own routes; the common ones (health, metrics, this document) are added. */
   paths: Record<string, Record<string, unknown>>;
   webhooks?: Record<string, Record<string, unknown>>;
-  /** How callers authenticate (see bearer-security.ts); operations name the scheme in `security`. */
+  /** How callers authenticate (see security.ts); operations name the scheme in `security`. */
   securitySchemes?: Record<string, unknown>;
 };
 

@@ -1,7 +1,7 @@
 import { CLOUDEVENTS_BATCH_CONTENT_TYPE } from '../../events/cloud-event.js';
 // Registers the OrderCloudEvent schema the batch body references.
 import '../../events/cloud-event-schema.js';
-import { noToken } from './bearer-security.js';
+import { noToken } from './security.js';
 import { ref } from './component-schemas.js';
 import { bodyProblems, commonProblems, json, problem } from './responses.js';
 

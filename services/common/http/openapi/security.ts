@@ -29,8 +29,8 @@ export function requiresScope(scope: Scope): { security: Record<string, string[]
   return { security: [{ [BEARER_SCHEME]: [scope] }] };
 }
 
-/** An operation anyone may call, without a token. */
-export const OPEN = { security: [] as Record<string, string[]>[] };
+/** Open routes (health, readiness, metrics, the document itself) and signed deliveries take no token. */
+export const noToken = { security: [] as Record<string, string[]>[] };
 
 const challengeHeader = {
   'WWW-Authenticate': {
@@ -51,5 +51,23 @@ export function authProblems(forbidden: string): Record<string, unknown> {
       headers: challengeHeader,
     },
     '403': { ...problem(forbidden), headers: challengeHeader },
+  };
+}
+
+/**
+ * An operation that needs a bearer token carrying `scope`: its `security` requirement, and the 401
+ * and 403 it can answer added to its responses.
+ */
+export function needsScope<Operation extends { responses: Record<string, unknown> }>(
+  scope: Scope,
+  operation: Operation,
+): Operation & { security: Record<string, string[]>[] } {
+  return {
+    ...operation,
+    ...requiresScope(scope),
+    responses: {
+      ...operation.responses,
+      ...authProblems(`The token lacks ${scope} (type /problems/insufficient-scope)`),
+    },
   };
 }

@@ -1,4 +1,4 @@
-import { noToken } from './bearer-security.js';
+import { noToken } from './security.js';
 import { json, problem } from './responses.js';
 
 /**
