@@ -38,7 +38,11 @@ export class LogSink extends Writable {
     const text = chunk.toString();
     for (const line of text.split('\n')) if (line) this.recent.push(line);
     if (this.recent.length > this.keep) this.recent.splice(0, this.recent.length - this.keep);
-    this.file.write(chunk, done);
+    // Done at once, not when the file write lands: the next line (a harness note right after a
+    // signal, say) reaches `recent` synchronously, so a tail read just after it is never short.
+    // The file stream keeps the order and buffers on its own.
+    this.file.write(chunk);
+    done();
   }
 
   override _final(done: (error?: Error | null) => void): void {
