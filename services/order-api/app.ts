@@ -12,6 +12,7 @@ import { mountCommandRoutes } from './http/command-routes.js';
 import { correlationIdFrom } from './http/event-metadata.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { mountQueryRoutes } from './http/query-routes.js';
+import { rateLimitWrites, type WriteRateLimit } from './http/rate-limit-writes.js';
 
 export type OrderApiOptions = {
   db: Kysely<DB>;
@@ -22,6 +23,8 @@ export type OrderApiOptions = {
   /** Wakes the relay after commands that appended events; the caller drains it on shutdown. */
   notifier: OutboxNotifier;
   registry?: Registry;
+  /** Writes per caller per window (ORDER_API_WRITE_RATE_LIMIT/_WINDOW); unset or 0: no limit. */
+  writeRateLimit?: WriteRateLimit;
 };
 
 /** The Order API as an express app: main.ts serves it, tests serve it on a free port. */
@@ -40,6 +43,8 @@ export function createOrderApiApp(options: OrderApiOptions): Express {
         if (correlationId) res.set('X-Correlation-Id', correlationId);
         next();
       });
+      // Behind authentication, so that writes are counted per token subject.
+      app.use('/orders', rateLimitWrites({ rate: options.writeRateLimit, logger: options.logger }));
       mountQueryRoutes(app, options.db);
       mountCommandRoutes(app, {
         db: options.db,

@@ -50,6 +50,7 @@ const app = createOrderApiApp({
   logger,
   bodyLimit: config.httpBodyLimit,
   idempotencyRetentionMs: config.idempotencyRetentionMs,
+  writeRateLimit: config.writeRateLimit,
 });
 const server = await listen(app, config.port);
 const stopPurge = scheduleIdempotencyPurge({

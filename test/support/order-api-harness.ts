@@ -10,6 +10,7 @@ import type { Logger } from '../../services/common/logger.js';
 import { createOrderApiApp } from '../../services/order-api/app.js';
 import { createOutboxNotifier } from '../../services/order-api/store/outbox-notifier.js';
 import type { Clock } from '../../services/common/clock.js';
+import type { WriteRateLimit } from '../../services/order-api/http/rate-limit-writes.js';
 
 /**
  * A real Order API for a spec file: its own migrated database, the app served over real HTTP on a
@@ -30,7 +31,14 @@ export type ApiHarness = {
 };
 
 export async function startApiHarness(
-  options: { clock?: Clock; poolMax?: number; idempotencyRetentionMs?: number; throughProxy?: boolean } = {},
+  options: {
+    clock?: Clock;
+    poolMax?: number;
+    idempotencyRetentionMs?: number;
+    throughProxy?: boolean;
+    /** Off unless given (the spec files of other concerns send many writes from one address). */
+    writeRateLimit?: WriteRateLimit;
+  } = {},
 ): Promise<ApiHarness> {
   const database = await createTestDatabase({ poolMax: options.poolMax ?? 10 });
   const proxy = options.throughProxy ? await startConnectionCuttingProxy(database.url) : undefined;
@@ -53,6 +61,7 @@ export async function startApiHarness(
     logger,
     bodyLimit: '16kb',
     idempotencyRetentionMs: options.idempotencyRetentionMs ?? 86_400_000,
+    writeRateLimit: options.writeRateLimit,
   });
   const served: Served = await serve(app);
   const baseUrl = served.baseUrl;
