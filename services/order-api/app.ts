@@ -14,6 +14,7 @@ import { mountCommandRoutes } from './http/command-routes.js';
 import { correlationIdFrom } from './http/event-metadata.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { mountQueryRoutes } from './http/query-routes.js';
+import { rateLimitWrites, type WriteRateLimit } from './http/rate-limit-writes.js';
 
 export type OrderApiOptions = {
   db: Kysely<DB>;
@@ -26,6 +27,8 @@ export type OrderApiOptions = {
   /** Who may call: bearer tokens checked against it, or AUTH_MODE=off (see docs/api.md). */
   auth: AuthConfig;
   registry?: Registry;
+  /** Writes per caller per window (ORDER_API_WRITE_RATE_LIMIT/_WINDOW); unset or 0: no limit. */
+  writeRateLimit?: WriteRateLimit;
 };
 
 /** The Order API as an express app: main.ts serves it, tests serve it on a free port. */
@@ -46,6 +49,8 @@ export function createOrderApiApp(options: OrderApiOptions): Express {
       });
       // After the open routes createHttpApp mounted (health, readiness, metrics, the document).
       app.use(authenticate(options.auth, { realm: 'order-api', logger: options.logger }));
+      // Behind authentication, so that writes are counted per token subject.
+      app.use('/orders', rateLimitWrites({ rate: options.writeRateLimit, logger: options.logger }));
       mountQueryRoutes(app, options.db);
       mountCommandRoutes(app, {
         db: options.db,

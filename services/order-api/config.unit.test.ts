@@ -123,4 +123,21 @@ describe('the Order API auth configuration', () => {
   ])('fails naming %s when it is %j', (name, value) => {
     expect(() => loadConfig({ ...auth, [name]: value })).toThrow(new RegExp(name));
   });
+
+  it('limits writes to 600 a minute per caller unless ORDER_API_WRITE_RATE_LIMIT/_WINDOW say otherwise (0: off)', () => {
+    // AUTH_MODE=off only so that no key variables are needed here.
+    expect(loadConfig({ AUTH_MODE: 'off' }).writeRateLimit).toEqual({ limit: 600, windowMs: 60_000 });
+    expect(
+      loadConfig({ AUTH_MODE: 'off', ORDER_API_WRITE_RATE_LIMIT: '0', ORDER_API_WRITE_RATE_WINDOW: '15s' })
+        .writeRateLimit,
+    ).toEqual({ limit: 0, windowMs: 15_000 });
+    for (const [name, value] of [
+      ['ORDER_API_WRITE_RATE_LIMIT', '-1'],
+      ['ORDER_API_WRITE_RATE_LIMIT', 'lots'],
+      ['ORDER_API_WRITE_RATE_WINDOW', 'a minute'],
+      ['ORDER_API_WRITE_RATE_WINDOW', '500ms'],
+    ]) {
+      expect(() => loadConfig({ AUTH_MODE: 'off', [name!]: value })).toThrow(new RegExp(name!));
+    }
+  });
 });

@@ -51,6 +51,7 @@ const app = createOrderApiApp({
   bodyLimit: config.httpBodyLimit,
   idempotencyRetentionMs: config.idempotencyRetentionMs,
   auth: config.auth,
+  writeRateLimit: config.writeRateLimit,
 });
 const server = await listen(app, config.port);
 const stopPurge = scheduleIdempotencyPurge({

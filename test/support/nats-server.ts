@@ -82,7 +82,7 @@ function spawnReady(binary: string, port: number, storeDir: string): Promise<Chi
       child.kill('SIGKILL');
       reject(new Error(`nats-server did not become ready within 15 s:\n${log}`));
     }, 15_000);
-    child.stderr!.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => {
       log += chunk.toString();
       if (log.includes('Server is ready')) {
         clearTimeout(timer);

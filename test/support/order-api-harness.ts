@@ -18,6 +18,7 @@ export type ApiClient = {
   post: (path: string, body?: unknown, headers?: Record<string, string>) => Promise<Response>;
   get: (path: string, headers?: Record<string, string>) => Promise<Response>;
 };
+import type { WriteRateLimit } from '../../services/order-api/http/rate-limit-writes.js';
 
 /**
  * A real Order API for a spec file: its own migrated database, the app served over real HTTP on a
@@ -47,6 +48,8 @@ export async function startApiHarness(
     idempotencyRetentionMs?: number;
     throughProxy?: boolean;
     auth?: AuthConfig;
+    /** Off unless given (the spec files of other concerns send many writes from one address). */
+    writeRateLimit?: WriteRateLimit;
   } = {},
 ): Promise<ApiHarness> {
   const database = await createTestDatabase({ poolMax: options.poolMax ?? 10 });
@@ -71,6 +74,7 @@ export async function startApiHarness(
     bodyLimit: '16kb',
     idempotencyRetentionMs: options.idempotencyRetentionMs ?? 86_400_000,
     auth: options.auth ?? (await testAuthConfig()),
+    writeRateLimit: options.writeRateLimit,
   });
   const served: Served = await serve(app);
   const baseUrl = served.baseUrl;

@@ -30,3 +30,8 @@ export function callerOf(res: Response): Caller {
 export function setCaller(res: Response, caller: Caller): void {
   (res.locals as { caller?: Caller }).caller = caller;
 }
+
+/** The caller, when `authenticate` ran before (middleware that also serves unauthenticated paths). */
+export function findCaller(res: Response): Caller | undefined {
+  return (res.locals as { caller?: Caller }).caller;
+}

@@ -109,6 +109,20 @@ const commandProblems = {
     'The transition is refused (detail and currentStatus name the current status), or the Idempotency-Key is in flight',
   ),
   '422': problem('The Idempotency-Key was used with a different request'),
+  '429': {
+    ...problem('More writes from this caller (token subject) than ORDER_API_WRITE_RATE_LIMIT per window'),
+    headers: {
+      'Retry-After': { description: 'Seconds until the window resets', schema: { type: 'integer' } },
+      RateLimit: {
+        description: 'IETF draft 8: `"writes"; r=<remaining>; t=<seconds>`',
+        schema: { type: 'string' },
+      },
+      'RateLimit-Policy': {
+        description: 'IETF draft 8: `"writes"; q=<limit>; w=<window seconds>; pk=<partition key>`',
+        schema: { type: 'string' },
+      },
+    },
+  },
   '503': {
     ...problem(
       'The database could not be reached to finish the command or to learn whether it took effect ' +
