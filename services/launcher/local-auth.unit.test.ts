@@ -45,10 +45,10 @@ describe('npm start’s auth', () => {
       algorithms: ['ES256'],
       clockToleranceMs: 0,
     });
-    const customer = await verify(auth.customer.token);
+    const { caller: customer } = await verify(auth.customer.token);
     expect(customer.subject).toBe('customer-1');
     expect([...customer.scopes].sort()).toEqual([...CUSTOMER_SCOPES].sort());
-    const operator = await verify(auth.operator.token);
+    const { caller: operator } = await verify(auth.operator.token);
     expect([...operator.scopes].sort()).toEqual([...OPERATOR_SCOPES].sort());
     const [, payload] = auth.operator.token.split('.');
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as { iat: number; exp: number };

@@ -62,7 +62,7 @@ describe('npm run token', () => {
 
     expect(run).toEqual({ code: 0, stdout: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+\n$/), stderr: '' });
     expect(existsSync(join(dataDir, 'auth', 'signing-key.pem'))).toBe(true);
-    const caller = await verifier()(run.stdout.trim());
+    const { caller } = await verifier()(run.stdout.trim());
     expect(caller.subject).toBe('clerk-7');
     expect([...caller.scopes].sort()).toEqual(['inventory:read', 'orders:read']);
     expect(lifetimeOf(run.stdout.trim())).toBe(30 * 60);
@@ -73,10 +73,12 @@ describe('npm run token', () => {
     const operator = await token('--operator');
 
     const verify = verifier();
-    const asCustomer = await verify(customer.stdout.trim());
+    const { caller: asCustomer } = await verify(customer.stdout.trim());
     expect(asCustomer.subject).toBe('ada');
     expect([...asCustomer.scopes].sort()).toEqual([...CUSTOMER_SCOPES].sort());
-    expect([...(await verify(operator.stdout.trim())).scopes].sort()).toEqual([...OPERATOR_SCOPES].sort());
+    expect([...(await verify(operator.stdout.trim())).caller.scopes].sort()).toEqual(
+      [...OPERATOR_SCOPES].sort(),
+    );
     expect(lifetimeOf(operator.stdout.trim())).toBe(24 * 3600);
   });
 

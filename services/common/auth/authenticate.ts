@@ -3,6 +3,8 @@ import { HttpProblem } from '../http/problem.js';
 import type { Logger } from '../logger.js';
 import type { AuthConfig } from './auth-config.js';
 import { UNAUTHENTICATED_CALLER, setCaller } from './caller.js';
+import { systemClock } from '../clock.js';
+import { cacheVerifiedTokens } from './cache-verified-tokens.js';
 import { createTokenVerifier, InvalidTokenError, KeysUnavailableError } from './token-verifier.js';
 
 /**
@@ -23,7 +25,7 @@ export function authenticate(config: AuthConfig, options: { realm: string; logge
       next();
     };
   }
-  const verify = createTokenVerifier(config);
+  const verify = cacheVerifiedTokens(createTokenVerifier(config), { clock: systemClock });
   const challenge = (error?: string) =>
     `Bearer realm="${options.realm}"${error ? `, error="invalid_token", error_description="${error}"` : ''}`;
   return (req, res, next) => {
@@ -43,7 +45,7 @@ export function authenticate(config: AuthConfig, options: { realm: string; logge
       return;
     }
     verify(match[1]!).then(
-      (caller) => {
+      ({ caller }) => {
         setCaller(res, caller);
         next();
       },

@@ -28,7 +28,10 @@ export class KeysUnavailableError extends Error {
   }
 }
 
-export type TokenVerifier = (token: string) => Promise<Caller>;
+/** The caller a token names, and when the token expires (from its "exp"). */
+export type VerifiedToken = { caller: Caller; expiresAt: Date };
+
+export type TokenVerifier = (token: string) => Promise<VerifiedToken>;
 
 /**
  * Verifies a compact JWS against the configured keys: signature, algorithm (from the allowed list,
@@ -49,7 +52,10 @@ export function createTokenVerifier(config: Extract<AuthConfig, { mode: 'jwt' }>
       });
       // requiredClaims accepts "sub": "", which would act for a customer with an empty id.
       if (!payload.sub) throw new InvalidTokenError('the token has no subject');
-      return { subject: payload.sub, scopes: scopesOf(payload), authenticated: true };
+      return {
+        caller: { subject: payload.sub, scopes: scopesOf(payload), authenticated: true },
+        expiresAt: new Date(payload.exp! * 1000),
+      };
     } catch (error) {
       if (error instanceof InvalidTokenError || error instanceof KeysUnavailableError) throw error;
       if (error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError)) {
