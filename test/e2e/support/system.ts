@@ -173,6 +173,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     AUTH_MODE: 'jwt',
     AUTH_JWKS_URL: '',
     ...(await testAuthEnv()),
+    // Every workload here is one caller (the operator's token) writing far faster than any real
+    // client: the per-caller write limit would turn its writes into 429s. The limit has tests of
+    // its own (services/order-api/api-rate-limit.test.ts).
+    ORDER_API_WRITE_RATE_LIMIT: '0',
     ...options.env,
   };
 
