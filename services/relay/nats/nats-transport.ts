@@ -52,7 +52,8 @@ export function createNatsTransport(options: { timeoutMs: number; logger: Logger
 
   function prepare(subscription: string, endpointUrl: string): Promise<Prepared> {
     const parsed = parseNatsEndpoint(endpointUrl);
-    if (!parsed.ok) return Promise.resolve({ ok: false, error: redactEndpointUrl(parsed.error) });
+    if (!parsed.ok)
+      return Promise.resolve({ ok: false, error: parsed.error.replaceAll(endpointUrl, redactEndpointUrl(endpointUrl)) });
     const { endpoint } = parsed;
     const key = [endpoint.servers, endpoint.user, endpoint.password, endpoint.stream, endpoint.subjectPrefix].join('|');
     let prepared = streams.get(key);
