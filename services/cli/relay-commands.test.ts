@@ -87,9 +87,15 @@ describe('outbox subscriptions', () => {
   });
 
   it.each([
-    ['nats://127.0.0.1:4222/orders?partitions=4', 'url: a nats:// endpoint takes no partitions= option: use --partitions'],
+    [
+      'nats://127.0.0.1:4222/orders?partitions=4',
+      'url: a nats:// endpoint takes no partitions= option: use --partitions',
+    ],
     ['nats://127.0.0.1:4222', 'url: nats://127.0.0.1:4222: the path must be the subject prefix'],
-    ['nats://u:pw@127.0.0.1:4222/orders?retention=forever', 'url: nats://u:***@127.0.0.1:4222/orders?retention=forever: retention must be'],
+    [
+      'nats://u:pw@127.0.0.1:4222/orders?retention=forever',
+      'url: nats://u:***@127.0.0.1:4222/orders?retention=forever: retention must be',
+    ],
   ])('refuses the NATS endpoint %s, saying why, and writes nothing', async (url, message) => {
     const run = await cli('subscriptions', 'add', 'stream', url, '--events', 'OrderPlaced');
     expect(run.code).toBe(1);

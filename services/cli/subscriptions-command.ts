@@ -22,7 +22,7 @@ function addCommand(): Command {
     .argument(
       '<url>',
       'the endpoint the relay POSTs batches to (http or https), or the JetStream stream it publishes ' +
-        "to (nats://[user:pass@]host:4222/<subject prefix>?stream=...; see operations.md)",
+        'to (nats://[user:pass@]host:4222/<subject prefix>?stream=...; see operations.md)',
     )
     .requiredOption('--events <types>', `comma-separated event types (${ORDER_EVENT_TYPES.join(', ')})`)
     .option('--secret <whsec>', 'the Standard Webhooks signing secret (whsec_...); generated when omitted')
@@ -77,7 +77,9 @@ function addCommand(): Command {
       // A NATS subscription is not signed (NATS authenticates the relay by the URL's credentials):
       // its generated secret is stored like any other (the column requires one) and never used.
       if (isNatsUrl(input.endpointUrl))
-        console.log('No signing secret needed: NATS authenticates the relay with the credentials in the URL.');
+        console.log(
+          'No signing secret needed: NATS authenticates the relay with the credentials in the URL.',
+        );
       else if (!options.secret)
         console.log(`Signing secret (shown once; configure the subscriber with it): ${input.secret}`);
     });

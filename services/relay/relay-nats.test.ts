@@ -56,10 +56,17 @@ async function lastOutboxPosition(): Promise<string> {
   return String(last.rows[0]!.position);
 }
 
-async function createStream(config: { name: string; subjects: string[]; duplicateWindowMs?: number; maxAgeMs?: number }) {
+async function createStream(config: {
+  name: string;
+  subjects: string[];
+  duplicateWindowMs?: number;
+  maxAgeMs?: number;
+}) {
   const connection = await connect({ servers: nats.url });
   try {
-    await (await jetstreamManager(connection)).streams.add({
+    await (
+      await jetstreamManager(connection)
+    ).streams.add({
       name: config.name,
       subjects: config.subjects,
       storage: StorageType.File,
@@ -101,7 +108,9 @@ describe('a NATS subscription', () => {
       .orderBy(sql`tx_id`)
       .orderBy('position')
       .execute();
-    expect(messages.map((message) => message.headers['Nats-Msg-Id'])).toEqual(outboxOrder.map((row) => row.event_id));
+    expect(messages.map((message) => message.headers['Nats-Msg-Id'])).toEqual(
+      outboxOrder.map((row) => row.event_id),
+    );
     for (const message of messages) {
       const event = events.find((candidate) => candidate.eventId === message.headers['Nats-Msg-Id'])!;
       expect(message.subject).toBe(`${target.prefix}.0.${event.type}`);
@@ -141,7 +150,11 @@ describe('a NATS subscription', () => {
       }
     })();
     await nats.restart();
-    await waitFor('every event stored', async () => (await storedCount(target.stream)) === events.length, 40_000);
+    await waitFor(
+      'every event stored',
+      async () => (await storedCount(target.stream)) === events.length,
+      40_000,
+    );
     const last = await lastOutboxPosition();
     await waitFor(
       'the checkpoint at the end',
@@ -191,7 +204,11 @@ describe('a NATS subscription', () => {
 
   it('uses an existing stream whose settings differ harmlessly from the URL', async () => {
     const target = natsTarget('&max-age=7d');
-    await createStream({ name: target.stream, subjects: [`${target.prefix}.>`, 'elsewhere.>'], maxAgeMs: 3_600_000 });
+    await createStream({
+      name: target.stream,
+      subjects: [`${target.prefix}.>`, 'elsewhere.>'],
+      maxAgeMs: 3_600_000,
+    });
     await subscribeNats('existing', target.url, ['OrderPlaced']);
     const events = orderEvents(5, 2);
     await insertOutboxEvents(bed.database.db, events);
@@ -212,7 +229,10 @@ describe('a NATS subscription', () => {
     await bed.database.db
       .insertInto('outbox')
       .values([
-        { ...outboxRow(bigPlaced!), payload: JSON.stringify({ orderId: bigPlaced!.orderId, note: 'x'.repeat(4_000) }) },
+        {
+          ...outboxRow(bigPlaced!),
+          payload: JSON.stringify({ orderId: bigPlaced!.orderId, note: 'x'.repeat(4_000) }),
+        },
         outboxRow(otherPlaced!),
         outboxRow(bigShipped!),
         outboxRow(otherShipped!),
@@ -242,7 +262,10 @@ describe('a NATS subscription', () => {
     ]);
     expect(letters[0]!.error).toContain('bytes as a NATS message');
     const { messages } = await readJetStream(nats.url, target.stream);
-    expect(messages.map((message) => message.headers['Nats-Msg-Id'])).toEqual([otherPlaced!.eventId, otherShipped!.eventId]);
+    expect(messages.map((message) => message.headers['Nats-Msg-Id'])).toEqual([
+      otherPlaced!.eventId,
+      otherShipped!.eventId,
+    ]);
   });
 
   it('added while the relay runs, shows why it cannot reach its server as the stream error, and retries', async () => {
@@ -255,7 +278,10 @@ describe('a NATS subscription', () => {
         .select(['last_error', 'failed_attempts'])
         .where('subscription_name', '=', 'nowhere')
         .executeTakeFirst();
-      return (stream?.failed_attempts ?? 0) >= 2 && (stream?.last_error ?? '').includes('cannot reach the NATS server');
+      return (
+        (stream?.failed_attempts ?? 0) >= 2 &&
+        (stream?.last_error ?? '').includes('cannot reach the NATS server')
+      );
     });
   });
 });
@@ -275,12 +301,22 @@ describe('a relay with NATS subscriptions it cannot deliver to', () => {
 
     expect(exit.code).toBe(1);
     const output = relay.output();
-    expect(output).toContain('subscription "unreachable" (nats://relay:***@127.0.0.1:9/orders?stream=ORDERS): cannot reach the NATS server');
+    expect(output).toContain(
+      'subscription "unreachable" (nats://relay:***@127.0.0.1:9/orders?stream=ORDERS): cannot reach the NATS server',
+    );
     expect(output).not.toContain('hunter2');
-    expect(output).toContain(`subscription "narrow" (${narrow.url}): JetStream stream ${narrow.stream} exists but its subjects (somewhere.else.>) do not cover ${narrow.prefix}.>`);
-    expect(output).toContain(`subscription "short" (${short.url}): JetStream stream ${short.stream} drops duplicates for 1m, less than the duplicate-window of 10m`);
+    expect(output).toContain(
+      `subscription "narrow" (${narrow.url}): JetStream stream ${narrow.stream} exists but its subjects (somewhere.else.>) do not cover ${narrow.prefix}.>`,
+    );
+    expect(output).toContain(
+      `subscription "short" (${short.url}): JetStream stream ${short.stream} drops duplicates for 1m, less than the duplicate-window of 10m`,
+    );
     // Nothing was delivered, no stream taken
-    const leased = await bed.database.db.selectFrom('relay_streams').select('lease_owner').where('lease_owner', 'is not', null).execute();
+    const leased = await bed.database.db
+      .selectFrom('relay_streams')
+      .select('lease_owner')
+      .where('lease_owner', 'is not', null)
+      .execute();
     expect(leased).toEqual([]);
   });
 });

@@ -78,8 +78,7 @@ export function startRelay(options: RelayOptions): Relay {
   const clock = options.clock ?? systemClock;
   const transport = routeByScheme({
     http: createHttpDelivery(createHttpTransport({ timeoutMs: config.httpTimeoutMs }), clock),
-    nats:
-      options.nats ?? createNatsTransport({ timeoutMs: config.natsTimeoutMs, logger: log }),
+    nats: options.nats ?? createNatsTransport({ timeoutMs: config.natsTimeoutMs, logger: log }),
   });
   const workers = new Map<string, StreamWorker>();
   let stopping = false;

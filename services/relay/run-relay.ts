@@ -42,7 +42,10 @@ export async function runRelayProcess(env: NodeJS.ProcessEnv = process.env): Pro
     }
     const natsCheck = await checkNatsSubscriptions(db, nats);
     if (!natsCheck.ok) {
-      logger.error({ error: natsCheck.error }, 'relay not started: a NATS subscription cannot be delivered to');
+      logger.error(
+        { error: natsCheck.error },
+        'relay not started: a NATS subscription cannot be delivered to',
+      );
       throw new StartRefusedError(natsCheck.error);
     }
     if (natsCheck.checked.length > 0)

@@ -23,8 +23,13 @@ export async function readJetStream(
       const message = await manager.streams.getMessage(stream, { seq });
       if (!message) continue;
       const headers: Record<string, string> = {};
-      for (const key of message.header?.keys() ?? []) headers[key] = message.header!.get(key);
-      messages.push({ seq, subject: message.subject, headers, data: message.json<Record<string, unknown>>() });
+      for (const key of message.header?.keys() ?? []) headers[key] = message.header.get(key);
+      messages.push({
+        seq,
+        subject: message.subject,
+        headers,
+        data: message.json<Record<string, unknown>>(),
+      });
     }
     return { info, messages };
   } finally {

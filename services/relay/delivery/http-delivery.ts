@@ -28,6 +28,9 @@ export function createHttpDelivery(http: HttpTransport, clock: Clock): Transport
         retryAfterMs: parseRetryAfter(result.retryAfter, clock()),
       };
     },
-    close: async () => http.close(),
+    close: () => {
+      http.close();
+      return Promise.resolve();
+    },
   };
 }

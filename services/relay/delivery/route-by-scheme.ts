@@ -5,9 +5,7 @@ import type { Transport } from './transport.js';
 export function routeByScheme(transports: { http: Transport; nats: Transport }): Transport {
   return {
     deliver: (delivery) =>
-      isNatsUrl(delivery.endpointUrl)
-        ? transports.nats.deliver(delivery)
-        : transports.http.deliver(delivery),
+      isNatsUrl(delivery.endpointUrl) ? transports.nats.deliver(delivery) : transports.http.deliver(delivery),
     close: async () => {
       await Promise.all([transports.http.close(), transports.nats.close()]);
     },

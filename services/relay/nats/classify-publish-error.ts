@@ -24,7 +24,11 @@ export function classifyPublishError(error: unknown): PublishFailure {
   if (error instanceof JetStreamApiError && error.code === MESSAGE_TOO_LARGE)
     return { failure: 'refused', error: `JetStream refused the message: ${message}`, streamGone: false };
   if (error instanceof errors.InvalidArgumentError && message.includes('max_payload'))
-    return { failure: 'refused', error: `larger than the server's max_payload: ${message}`, streamGone: false };
+    return {
+      failure: 'refused',
+      error: `larger than the server's max_payload: ${message}`,
+      streamGone: false,
+    };
   const noStream =
     // What the client makes of a no-responders answer to a publish (its class is not exported).
     (error instanceof Error && error.name === 'JetStreamNotEnabled') ||

@@ -32,7 +32,10 @@ const RETENTION = {
  * retention, max age and duplicate window, file storage), or checks the one that does
  * (stream-verdict.ts). Never throws: a server error comes back as the refusal's message.
  */
-export async function ensureJetStreamStream(jsm: JetStreamManager, endpoint: NatsEndpoint): Promise<EnsuredStream> {
+export async function ensureJetStreamStream(
+  jsm: JetStreamManager,
+  endpoint: NatsEndpoint,
+): Promise<EnsuredStream> {
   try {
     const info = await jsm.streams.info(endpoint.stream);
     const verdict = judgeExistingStream(
@@ -47,7 +50,12 @@ export async function ensureJetStreamStream(jsm: JetStreamManager, endpoint: Nat
       endpoint,
     );
     if (!verdict.ok) return verdict;
-    return { ok: true, created: false, maxMessageBytes: info.config.max_msg_size, warnings: verdict.warnings };
+    return {
+      ok: true,
+      created: false,
+      maxMessageBytes: info.config.max_msg_size,
+      warnings: verdict.warnings,
+    };
   } catch (error) {
     const notFound = error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound;
     if (!notFound)

@@ -70,9 +70,7 @@ export function createNatsConnections(options: { timeoutMs: number; logger: Logg
     close: async () => {
       const opened = await Promise.allSettled(links.values());
       links.clear();
-      await Promise.all(
-        opened.map((result) => (result.status === 'fulfilled' ? result.value.connection.close() : undefined)),
-      );
+      for (const result of opened) if (result.status === 'fulfilled') await result.value.connection.close();
     },
   };
 }

@@ -51,7 +51,13 @@ describe('the NATS transport', () => {
     };
     const batch = events(1_000);
     try {
-      const outcome = await transport.deliver({ subscription: 'pipeline', endpointUrl, secret: '', partition: 0, events: batch });
+      const outcome = await transport.deliver({
+        subscription: 'pipeline',
+        endpointUrl,
+        secret: '',
+        partition: 0,
+        events: batch,
+      });
       expect(outcome).toEqual({ kind: 'delivered' });
     } finally {
       js.publish = publish;
@@ -61,10 +67,18 @@ describe('the NATS transport', () => {
 
     // Delivered again (a crash before the checkpoint): the duplicate window drops all of it
     expect(
-      await transport.deliver({ subscription: 'pipeline', endpointUrl, secret: '', partition: 0, events: batch }),
+      await transport.deliver({
+        subscription: 'pipeline',
+        endpointUrl,
+        secret: '',
+        partition: 0,
+        events: batch,
+      }),
     ).toEqual({ kind: 'delivered' });
     const { messages } = await readJetStream(nats.url, prepared.endpoint.stream);
-    expect(messages.map((message) => message.headers['Nats-Msg-Id'])).toEqual(batch.map((event) => event.eventId));
+    expect(messages.map((message) => message.headers['Nats-Msg-Id'])).toEqual(
+      batch.map((event) => event.eventId),
+    );
   });
 
   it('refuses an event larger than the stream takes before it sends anything of the batch', async () => {
@@ -78,9 +92,15 @@ describe('the NATS transport', () => {
     try {
       const batch = events(3);
       batch[1] = { ...batch[1]!, payload: { blob: 'x'.repeat(2_000) } };
-      const outcome = await fresh.deliver({ subscription: 'small', endpointUrl, secret: '', partition: 0, events: batch });
+      const outcome = await fresh.deliver({
+        subscription: 'small',
+        endpointUrl,
+        secret: '',
+        partition: 0,
+        events: batch,
+      });
       expect(outcome).toMatchObject({ kind: 'failed', failure: 'refused', statusCode: null });
-      expect(outcome.kind === 'failed' && outcome.error).toContain(`event ${batch[1]!.eventId} is`);
+      expect(outcome.kind === 'failed' && outcome.error).toContain(`event ${batch[1].eventId} is`);
       expect((await readJetStream(nats.url, stream)).messages).toEqual([]);
     } finally {
       await fresh.close();

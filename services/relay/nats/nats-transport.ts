@@ -32,7 +32,11 @@ export function createNatsTransport(options: { timeoutMs: number; logger: Logger
   const connections = createNatsConnections({ timeoutMs: options.timeoutMs, logger });
   const streams = new Map<string, Promise<Prepared>>();
 
-  async function prepareStream(subscription: string, endpointUrl: string, endpoint: NatsEndpoint): Promise<Prepared> {
+  async function prepareStream(
+    subscription: string,
+    endpointUrl: string,
+    endpoint: NatsEndpoint,
+  ): Promise<Prepared> {
     const where = redactEndpointUrl(endpointUrl);
     let link: NatsLink;
     try {
@@ -53,9 +57,18 @@ export function createNatsTransport(options: { timeoutMs: number; logger: Logger
   function prepare(subscription: string, endpointUrl: string): Promise<Prepared> {
     const parsed = parseNatsEndpoint(endpointUrl);
     if (!parsed.ok)
-      return Promise.resolve({ ok: false, error: parsed.error.replaceAll(endpointUrl, redactEndpointUrl(endpointUrl)) });
+      return Promise.resolve({
+        ok: false,
+        error: parsed.error.replaceAll(endpointUrl, redactEndpointUrl(endpointUrl)),
+      });
     const { endpoint } = parsed;
-    const key = [endpoint.servers, endpoint.user, endpoint.password, endpoint.stream, endpoint.subjectPrefix].join('|');
+    const key = [
+      endpoint.servers,
+      endpoint.user,
+      endpoint.password,
+      endpoint.stream,
+      endpoint.subjectPrefix,
+    ].join('|');
     let prepared = streams.get(key);
     if (!prepared) {
       prepared = prepareStream(subscription, endpointUrl, endpoint);
@@ -72,7 +85,9 @@ export function createNatsTransport(options: { timeoutMs: number; logger: Logger
     const parsed = parseNatsEndpoint(endpointUrl);
     if (!parsed.ok) return;
     const { endpoint } = parsed;
-    streams.delete([endpoint.servers, endpoint.user, endpoint.password, endpoint.stream, endpoint.subjectPrefix].join('|'));
+    streams.delete(
+      [endpoint.servers, endpoint.user, endpoint.password, endpoint.stream, endpoint.subjectPrefix].join('|'),
+    );
   }
 
   async function deliver(delivery: Delivery): Promise<DeliveryOutcome> {
@@ -89,9 +104,14 @@ export function createNatsTransport(options: { timeoutMs: number; logger: Logger
     // Published now, they would wait in the client's buffer and be resent after the reconnect,
     // behind whatever of the batch the lost socket swallowed: fail at once and retry the batch.
     if (!link.isConnected())
-      return failed('unavailable', `the connection to ${endpoint.servers} is down; the client is reconnecting`);
+      return failed(
+        'unavailable',
+        `the connection to ${endpoint.servers} is down; the client is reconnecting`,
+      );
 
-    const messages = delivery.events.map((event) => buildNatsMessage(endpoint.subjectPrefix, delivery.partition, event));
+    const messages = delivery.events.map((event) =>
+      buildNatsMessage(endpoint.subjectPrefix, delivery.partition, event),
+    );
     // An event too large for the server or the stream is refused before anything is sent, so that
     // no later event of the batch (maybe of the same order) is stored ahead of it.
     const limit = Math.min(

@@ -47,7 +47,11 @@ describe('an existing JetStream stream', () => {
     );
     expect(verdict).toEqual({
       ok: true,
-      warnings: ['retention is interest, not limits', 'max age is unlimited, not 7d', 'storage is memory, not file'],
+      warnings: [
+        'retention is interest, not limits',
+        'max age is unlimited, not 7d',
+        'storage is memory, not file',
+      ],
     });
   });
 
@@ -64,6 +68,8 @@ describe('an existing JetStream stream', () => {
   it('is refused when it drops duplicates for less time than asked', () => {
     const verdict = judgeExistingStream({ ...matching, duplicateWindowMs: 30_000 }, wanted);
     expect(verdict.ok).toBe(false);
-    expect(!verdict.ok && verdict.error).toContain('drops duplicates for 30s, less than the duplicate-window of 2m');
+    expect(!verdict.ok && verdict.error).toContain(
+      'drops duplicates for 30s, less than the duplicate-window of 2m',
+    );
   });
 });

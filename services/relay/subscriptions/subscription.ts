@@ -35,7 +35,8 @@ function endpointProblem(text: string): string | undefined {
     return undefined;
   }
   const protocol = URL.canParse(text) ? new URL(text).protocol : undefined;
-  if (protocol !== 'http:' && protocol !== 'https:') return 'must be an http:// or https:// URL, or a nats:// URL';
+  if (protocol !== 'http:' && protocol !== 'https:')
+    return 'must be an http:// or https:// URL, or a nats:// URL';
   return undefined;
 }
 
