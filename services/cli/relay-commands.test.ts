@@ -71,6 +71,39 @@ describe('outbox subscriptions', () => {
     expect((await subscriptionRows()).map((row) => row.name)).toEqual(['audit']);
   });
 
+  it('adds a NATS subscription without printing a secret, and never prints the password of its URL', async () => {
+    const url = 'nats://relay:s3cret@127.0.0.1:4222/orders?stream=ORDER_EVENTS&duplicate-window=5m';
+    const run = await cli('subscriptions', 'add', 'stream', url, '--events', 'OrderPlaced');
+    expect(run).toMatchObject({ code: 0 });
+    expect(run.stdout).toContain('No signing secret needed');
+    expect(run.stdout).not.toContain('s3cret');
+    expect(run.stdout).not.toContain('Signing secret');
+    const row = (await subscriptionRows()).find((candidate) => candidate.name === 'stream');
+    expect(row).toMatchObject({ endpoint_url: url });
+    const listed = await cli('subscriptions', 'list', '--json');
+    expect(listed.stdout).toContain('nats://relay:***@127.0.0.1:4222/orders');
+    expect(listed.stdout).not.toContain('s3cret');
+    await bed.database.db.deleteFrom('subscriptions').where('name', '=', 'stream').execute();
+  });
+
+  it.each([
+    [
+      'nats://127.0.0.1:4222/orders?partitions=4',
+      'url: a nats:// endpoint takes no partitions= option: use --partitions',
+    ],
+    ['nats://127.0.0.1:4222', 'url: nats://127.0.0.1:4222: the path must be the subject prefix'],
+    [
+      'nats://u:pw@127.0.0.1:4222/orders?retention=forever',
+      'url: nats://u:***@127.0.0.1:4222/orders?retention=forever: retention must be',
+    ],
+  ])('refuses the NATS endpoint %s, saying why, and writes nothing', async (url, message) => {
+    const run = await cli('subscriptions', 'add', 'stream', url, '--events', 'OrderPlaced');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(message);
+    expect(run.stderr).not.toContain(':pw@');
+    expect((await subscriptionRows()).map((row) => row.name)).not.toContain('stream');
+  });
+
   it('takes a given secret, starts from now when asked, lists, disables, enables and removes', async () => {
     const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
     await insertOutboxEvents(bed.database.db, orderEvents(2, 1));

@@ -7,6 +7,8 @@ import { deleteSubscription } from '../relay/subscriptions/delete-subscription.j
 import { listSubscriptions } from '../relay/subscriptions/list-subscriptions.js';
 import { setSubscriptionEnabled } from '../relay/subscriptions/set-subscription-enabled.js';
 import { DEFAULT_DEDUPE_WINDOW, subscriptionInputSchema } from '../relay/subscriptions/subscription.js';
+import { isNatsUrl } from '../common/nats/nats-endpoint.js';
+import { redactEndpointUrl } from '../relay/nats/redact-endpoint.js';
 import { notifyRelay } from '../relay/wake/notify-relay.js';
 import { createTable, formatTime, truncate } from './format.js';
 import { withDatabase } from './with-database.js';
@@ -17,7 +19,11 @@ function addCommand(): Command {
   return new Command('add')
     .description('add a subscription; prints the generated signing secret when --secret is not given')
     .argument('<name>', 'lowercase letters, digits, - and _')
-    .argument('<url>', 'the endpoint the relay POSTs batches to (http or https)')
+    .argument(
+      '<url>',
+      'the endpoint the relay POSTs batches to (http or https), or the JetStream stream it publishes ' +
+        'to (nats://[user:pass@]host:4222/<subject prefix>?stream=...; see operations.md)',
+    )
     .requiredOption('--events <types>', `comma-separated event types (${ORDER_EVENT_TYPES.join(', ')})`)
     .option('--secret <whsec>', 'the Standard Webhooks signing secret (whsec_...); generated when omitted')
     .addOption(
@@ -64,11 +70,17 @@ function addCommand(): Command {
       });
       if (!result.ok) throw new Error(`subscription "${name}" already exists`);
       console.log(
-        `Added subscription "${input.name}" -> ${input.endpointUrl} (${input.eventTypes.join(', ')}), ` +
+        `Added subscription "${input.name}" -> ${redactEndpointUrl(input.endpointUrl)} (${input.eventTypes.join(', ')}), ` +
           `from ${input.from === 'now' ? 'now' : 'the beginning'}, ` +
           `dedupe window ${options.dedupeWindow.trim()}.`,
       );
-      if (!options.secret)
+      // A NATS subscription is not signed (NATS authenticates the relay by the URL's credentials):
+      // its generated secret is stored like any other (the column requires one) and never used.
+      if (isNatsUrl(input.endpointUrl))
+        console.log(
+          'No signing secret needed: NATS authenticates the relay with the credentials in the URL.',
+        );
+      else if (!options.secret)
         console.log(`Signing secret (shown once; configure the subscriber with it): ${input.secret}`);
     });
 }
@@ -78,7 +90,11 @@ function listCommand(): Command {
     .description('list subscriptions')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const subscriptions = await withDatabase((db) => listSubscriptions(db));
+      // A NATS URL may hold a password: never printed.
+      const subscriptions = (await withDatabase((db) => listSubscriptions(db))).map((s) => ({
+        ...s,
+        endpointUrl: redactEndpointUrl(s.endpointUrl),
+      }));
       if (options.json) {
         console.log(JSON.stringify(subscriptions, null, 2));
         return;

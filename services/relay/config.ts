@@ -23,6 +23,7 @@ const relayShape = {
   RELAY_RETRY_MAX_ATTEMPTS: envTypes.positiveInt(8),
   RELAY_RETRY_AFTER_MAX_MS: envTypes.positiveInt(3_600_000),
   RELAY_HTTP_TIMEOUT_MS: envTypes.positiveInt(10_000),
+  RELAY_NATS_TIMEOUT_MS: envTypes.positiveInt(5_000),
   // Unset (the default): an outage never parks an event, however long it lasts.
   RELAY_PARK_AFTER: envTypes.optionalDuration(),
   RELAY_LEASE_TTL_MS: envTypes.positiveInt(5_000),
@@ -42,6 +43,8 @@ export type RelayConfig = CommonConfig & {
   batchSize: number;
   retry: FailurePolicy;
   httpTimeoutMs: number;
+  /** NATS subscriptions: connecting, stream set-up, and the wait for a batch's publish acks. */
+  natsTimeoutMs: number;
   lease: { ttlMs: number; renewMs: number };
   instanceId: string | undefined;
   createDefaultSubscriptions: boolean;
@@ -74,6 +77,7 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
       parkAfterMs: vars.RELAY_PARK_AFTER ?? null,
     },
     httpTimeoutMs: vars.RELAY_HTTP_TIMEOUT_MS,
+    natsTimeoutMs: vars.RELAY_NATS_TIMEOUT_MS,
     lease: { ttlMs: vars.RELAY_LEASE_TTL_MS, renewMs: vars.RELAY_LEASE_RENEW_MS },
     instanceId: vars.RELAY_INSTANCE_ID,
     createDefaultSubscriptions: vars.RELAY_DEFAULT_SUBSCRIPTIONS,

@@ -5,7 +5,10 @@ import type { DB } from '../common/db/database.js';
 import type { Logger } from '../common/logger.js';
 import { systemClock, type Clock } from '../common/clock.js';
 import type { RelayConfig } from './config.js';
+import { createHttpDelivery } from './delivery/http-delivery.js';
 import { createHttpTransport } from './delivery/http-transport.js';
+import { routeByScheme } from './delivery/route-by-scheme.js';
+import { createNatsTransport, type NatsTransport } from './nats/nats-transport.js';
 import { startFenceWatch } from './fence-watch.js';
 import { startMaintenanceJobs, type MaintenanceJobs } from './maintenance/maintenance-jobs.js';
 import { noMetrics, type RelayMetrics } from './relay-metrics.js';
@@ -31,6 +34,7 @@ export type RelayOptions = {
     | 'listen'
     | 'retry'
     | 'httpTimeoutMs'
+    | 'natsTimeoutMs'
     | 'lease'
     | 'instanceId'
     | 'purgeSchedule'
@@ -41,6 +45,12 @@ export type RelayOptions = {
   clock?: Clock;
   random?: () => number;
   metrics?: RelayMetrics;
+  /**
+   * The NATS transport, when the caller already used it (run-relay checks every NATS subscription's
+   * stream before starting, on the connections the streams then share); else one is made here.
+   * Closed by stop() either way.
+   */
+  nats?: NatsTransport;
   /** Off in tests that drive the purge themselves. */
   maintenance?: boolean;
 };
@@ -65,7 +75,11 @@ export function startRelay(options: RelayOptions): Relay {
   const { db, config, logger } = options;
   const instanceId = config.instanceId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const log = logger.child({ instanceId });
-  const transport = createHttpTransport({ timeoutMs: config.httpTimeoutMs });
+  const clock = options.clock ?? systemClock;
+  const transport = routeByScheme({
+    http: createHttpDelivery(createHttpTransport({ timeoutMs: config.httpTimeoutMs }), clock),
+    nats: options.nats ?? createNatsTransport({ timeoutMs: config.natsTimeoutMs, logger: log }),
+  });
   const workers = new Map<string, StreamWorker>();
   let stopping = false;
 
@@ -76,7 +90,7 @@ export function startRelay(options: RelayOptions): Relay {
     pollMs: config.pollMs,
     retry: config.retry,
     transport,
-    clock: options.clock ?? systemClock,
+    clock,
     random: options.random ?? Math.random,
     logger: log,
     metrics: options.metrics ?? noMetrics,
@@ -197,7 +211,7 @@ export function startRelay(options: RelayOptions): Relay {
       workers.clear();
       await releaseLeases(db, instanceId);
       await removeInstance(db, instanceId);
-      transport.close();
+      await transport.close();
       log.info('relay stopped; leases released');
     },
   };

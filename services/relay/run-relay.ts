@@ -8,6 +8,8 @@ import { installGracefulShutdown } from '../common/shutdown.js';
 import { createRelayAdminApp } from './admin-app.js';
 import { systemClock } from '../common/clock.js';
 import { loadRelayConfig } from './config.js';
+import { checkNatsSubscriptions, StartRefusedError } from './nats/check-nats-subscriptions.js';
+import { createNatsTransport } from './nats/nats-transport.js';
 import { createRelayMetrics } from './relay-metrics.js';
 import { startRelay } from './relay.js';
 import { ensureDefaultSubscriptions } from './subscriptions/ensure-default-subscriptions.js';
@@ -23,6 +25,7 @@ export async function runRelayProcess(env: NodeJS.ProcessEnv = process.env): Pro
   const config = loadRelayConfig(env);
   const logger = createLogger('relay', config.logLevel);
   const database = await provisionDatabase(config, logger);
+  const nats = createNatsTransport({ timeoutMs: config.natsTimeoutMs, logger });
   const db = createDb({
     connectionString: database.url,
     max: config.pgPoolMax,
@@ -37,8 +40,19 @@ export async function runRelayProcess(env: NodeJS.ProcessEnv = process.env): Pro
       const created = await ensureDefaultSubscriptions(db, env);
       if (created.length > 0) logger.info({ created }, 'default subscriptions created');
     }
+    const natsCheck = await checkNatsSubscriptions(db, nats);
+    if (!natsCheck.ok) {
+      logger.error(
+        { error: natsCheck.error },
+        'relay not started: a NATS subscription cannot be delivered to',
+      );
+      throw new StartRefusedError(natsCheck.error);
+    }
+    if (natsCheck.checked.length > 0)
+      logger.info({ subscriptions: natsCheck.checked }, 'NATS subscriptions: servers reached, streams ready');
   } catch (error) {
-    // Fail fast, but let the process end: an open pool would keep it alive after the error.
+    // Fail fast, but let the process end: an open pool or NATS connection would keep it alive.
+    await nats.close();
     await db.destroy();
     await database.stop();
     throw error;
@@ -53,6 +67,7 @@ export async function runRelayProcess(env: NodeJS.ProcessEnv = process.env): Pro
     logger,
     clock: systemClock,
     metrics,
+    nats,
   });
   const app = createRelayAdminApp({ relay, db, registry, logger, bodyLimit: config.httpBodyLimit });
   const server = await listen(app, config.adminPort);

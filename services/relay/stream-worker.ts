@@ -12,15 +12,13 @@ import {
   recordReplayRefusal,
   recordReplayRetry,
 } from './dead-letters/record-replay-outcome.js';
-import { classifyFailure, type FailureClass } from './delivery/classify-failure.js';
 import {
   decideAfterFailure,
   unauthorizedDelayMs,
   type FailurePolicy,
 } from './delivery/decide-after-failure.js';
-import { buildDeliveryRequest } from './delivery/delivery-request.js';
-import type { HttpTransport } from './delivery/http-transport.js';
-import { parseRetryAfter, retryDelayMs } from './delivery/retry-policy.js';
+import { retryDelayMs } from './delivery/retry-policy.js';
+import type { DeliveryOutcome, Transport } from './delivery/transport.js';
 import { nextFenceWait, type FenceWait } from './fence-wait.js';
 import type { RelayMetrics } from './relay-metrics.js';
 import { advanceCheckpoint } from './streams/advance-checkpoint.js';
@@ -37,7 +35,8 @@ export type StreamWorkerDeps = {
   batchSize: number;
   pollMs: number;
   retry: FailurePolicy;
-  transport: HttpTransport;
+  /** Chooses HTTP or NATS by the subscription's endpoint (route-by-scheme.ts). */
+  transport: Transport;
   clock: Clock;
   random: () => number;
   logger: Logger;
@@ -55,15 +54,7 @@ export type StreamWorker = {
 
 type Step = { kind: 'continue' } | { kind: 'wait'; ms: number } | { kind: 'lost'; why: string };
 
-type Outcome =
-  | { kind: 'delivered' }
-  | {
-      kind: 'failed';
-      failure: FailureClass;
-      error: string;
-      statusCode: number | null;
-      retryAfterMs: number | undefined;
-    };
+type Outcome = DeliveryOutcome;
 
 type Failed = Extract<Outcome, { kind: 'failed' }>;
 
@@ -89,25 +80,14 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
   /** Set while rows sit behind the fence: how long to wait before looking again (see fence-wait.ts). */
   let fenceWait: FenceWait | undefined;
 
-  async function deliver(stream: StreamState, events: readonly StreamEvent[]): Promise<Outcome> {
-    const request = buildDeliveryRequest(stream.endpointUrl, stream.secret, events, clock());
-    const result = await deps.transport.post(request);
-    if (result.kind === 'network-error')
-      return {
-        kind: 'failed',
-        failure: classifyFailure(result),
-        error: result.error,
-        statusCode: null,
-        retryAfterMs: undefined,
-      };
-    if (result.status >= 200 && result.status < 300) return { kind: 'delivered' };
-    return {
-      kind: 'failed',
-      failure: classifyFailure(result),
-      error: `HTTP ${result.status}${result.bodyExcerpt ? `: ${result.bodyExcerpt}` : ''}`,
-      statusCode: result.status,
-      retryAfterMs: parseRetryAfter(result.retryAfter, clock()),
-    };
+  function deliver(stream: StreamState, events: readonly StreamEvent[]): Promise<Outcome> {
+    return deps.transport.deliver({
+      subscription: name,
+      endpointUrl: stream.endpointUrl,
+      secret: stream.secret,
+      partition: stream.partition,
+      events,
+    });
   }
 
   async function disable(error: string): Promise<Step> {

@@ -48,6 +48,15 @@ describe('the AsyncAPI document of the order events', () => {
     expect(await problemsOf(document)).toEqual([]);
   });
 
+  it('has a message for every event type on the NATS subjects too, with the nats binding', () => {
+    const channel = (document.channels as Record<string, { address: string; messages: object }>)
+      .orderEventsNats!;
+    expect(channel.address).toBe('{prefix}.{partition}.{eventType}');
+    expect(Object.keys(channel.messages).sort()).toEqual([...ORDER_EVENT_TYPES].sort());
+    const operations = document.operations as Record<string, { bindings: object }>;
+    expect(operations.publishOrderEvents!.bindings).toEqual({ nats: { bindingVersion: '0.1.0' } });
+  });
+
   it('has a message for every event type, on the channel the relay sends to', () => {
     const channel = (document.channels as Record<string, { messages: object }>).orderEvents!;
     expect(Object.keys(channel.messages).sort()).toEqual([...ORDER_EVENT_TYPES].sort());

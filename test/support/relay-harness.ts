@@ -22,6 +22,7 @@ export function testRelayConfig(overrides: Partial<TestRelayConfig> = {}): TestR
     listen: true,
     retry: { baseMs: 10, capMs: 50, maxAttempts: 3, retryAfterMaxMs: 3_600_000, parkAfterMs: null },
     httpTimeoutMs: 5_000,
+    natsTimeoutMs: 2_000,
     lease: { ttlMs: 2_000, renewMs: 300 },
     instanceId: undefined,
     purgeSchedule: '0 0 1 1 *',

@@ -6,6 +6,8 @@ import { dataSchemaUri } from './data-schema.js';
 import { ORDER_EVENT_TYPES, type OrderEventType } from './order-events.js';
 
 export const ASYNCAPI_CHANNEL = 'orderEvents';
+/** The same events published to NATS JetStream, one per message, for a nats:// subscription. */
+export const ASYNCAPI_NATS_CHANNEL = 'orderEventsNats';
 
 /** The component that describes one event type's whole CloudEvent, and the one of its data. */
 export const cloudEventComponent = (type: OrderEventType) => `${type}CloudEvent`;
@@ -52,7 +54,9 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
         `CloudEvents 1.0, in batches (a JSON array, ${CLOUDEVENTS_BATCH_CONTENT_TYPE}) POSTed to the ` +
         "subscription's endpoint and signed per Standard Webhooks (webhook-id, webhook-timestamp, " +
         'webhook-signature). Events come in commit order per subscription, at least once: subscribers ' +
-        'deduplicate by event id. The relay admin API documents the HTTP side as its orderEvents webhook.',
+        'deduplicate by event id. The relay admin API documents the HTTP side as its orderEvents webhook. ' +
+        'A subscription whose endpoint is a nats:// URL gets the same CloudEvents published to NATS ' +
+        'JetStream instead, one per message (orderEventsNats).',
     },
     defaultContentType: 'application/cloudevents+json',
     channels: {
@@ -62,6 +66,23 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
         description:
           'The path of each subscriber service (the subscription records the full URL). Each message ' +
           'is one event of the batch.',
+        messages: Object.fromEntries(
+          ORDER_EVENT_TYPES.map((type) => [type, { $ref: `#/components/messages/${type}` }]),
+        ),
+      },
+      [ASYNCAPI_NATS_CHANNEL]: {
+        address: '{prefix}.{partition}.{eventType}',
+        title: "A NATS subscription's subjects",
+        description:
+          'One message per event: its data is one CloudEvent as JSON (structured content mode, ' +
+          'Content-Type application/cloudevents+json; charset=utf-8), with the headers Nats-Msg-Id ' +
+          '(the event id: JetStream drops a republish within its duplicate window) and traceparent. ' +
+          'No webhook signature: NATS authenticates the publisher. In outbox order on each subject.',
+        parameters: {
+          prefix: { description: "The subject prefix, the path of the subscription's nats:// URL" },
+          partition: { description: "The order's partition of the subscription (0 when it has one)" },
+          eventType: { enum: [...ORDER_EVENT_TYPES], description: 'The CloudEvent type' },
+        },
         messages: Object.fromEntries(
           ORDER_EVENT_TYPES.map((type) => [type, { $ref: `#/components/messages/${type}` }]),
         ),
@@ -76,6 +97,15 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
           $ref: `#/channels/${ASYNCAPI_CHANNEL}/messages/${type}`,
         })),
         bindings: { http: { method: 'POST', bindingVersion: '0.3.0' } },
+      },
+      publishOrderEvents: {
+        action: 'send',
+        title: 'The relay publishes a batch to JetStream, one message per event',
+        channel: { $ref: `#/channels/${ASYNCAPI_NATS_CHANNEL}` },
+        messages: ORDER_EVENT_TYPES.map((type) => ({
+          $ref: `#/channels/${ASYNCAPI_NATS_CHANNEL}/messages/${type}`,
+        })),
+        bindings: { nats: { bindingVersion: '0.1.0' } },
       },
     },
     components: { messages, schemas },

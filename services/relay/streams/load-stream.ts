@@ -8,6 +8,8 @@ import { prepared } from '../../common/db/prepared-statements.js';
 export type StreamState = {
   name: string;
   endpointUrl: string;
+  /** The partition of its subscription this stream carries (a NATS subject names it). */
+  partition: number;
   eventTypes: string[];
   secret: string;
   enabled: boolean;
@@ -71,6 +73,8 @@ export async function loadStream(db: Kysely<DB>, name: string): Promise<StreamSt
   return {
     name: row.name,
     endpointUrl: row.endpoint_url,
+    // Every subscription is one stream today, so every stream is partition 0.
+    partition: 0,
     eventTypes: row.event_types,
     secret: row.secret,
     enabled: row.enabled,

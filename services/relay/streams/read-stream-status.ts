@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { redactEndpointUrl } from '../nats/redact-endpoint.js';
 import type { DB } from '../../common/db/database.js';
 import { isUnauthorizedStatus } from '../delivery/classify-failure.js';
 import type { Checkpoint } from './checkpoint.js';
@@ -93,7 +94,8 @@ export async function readStreamStatus(db: Kysely<DB>, now: Date, name?: string)
     order by s.name`.execute(db);
   return rows.map((row) => ({
     name: row.name,
-    endpointUrl: row.endpoint_url,
+    // A nats:// URL may hold a password: status (CLI and admin API) shows it as ***.
+    endpointUrl: redactEndpointUrl(row.endpoint_url),
     eventTypes: row.event_types,
     enabled: row.enabled,
     disabledReason: row.disabled_reason,

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { ORDER_EVENT_TYPES } from '../../common/events/order-events.js';
 import { isWebhookSecret } from '../../common/events/webhook-signature.js';
 import { parseDuration } from '../../common/duration.js';
+import { isNatsUrl, parseNatsEndpoint } from '../../common/nats/nats-endpoint.js';
+import { redactEndpointUrl } from '../nats/redact-endpoint.js';
 
 export type Subscription = {
   name: string;
@@ -20,6 +22,24 @@ export const DEFAULT_DEDUPE_WINDOW = '7d';
 /** Where a new subscription's stream starts: every retained event, or only those committed from now. */
 export type StartFrom = 'beginning' | 'now';
 
+/**
+ * An endpoint is a webhook (http, https) or a JetStream stream (nats://, see nats-endpoint.ts). A
+ * subscription's partition count is its own option, so the URL may not carry one as well.
+ */
+function endpointProblem(text: string): string | undefined {
+  if (isNatsUrl(text)) {
+    const parsed = parseNatsEndpoint(text);
+    if (!parsed.ok) return parsed.error.replaceAll(text, redactEndpointUrl(text));
+    if (new URL(text).searchParams.has('partitions'))
+      return 'a nats:// endpoint takes no partitions= option: use --partitions';
+    return undefined;
+  }
+  const protocol = URL.canParse(text) ? new URL(text).protocol : undefined;
+  if (protocol !== 'http:' && protocol !== 'https:')
+    return 'must be an http:// or https:// URL, or a nats:// URL';
+  return undefined;
+}
+
 export const subscriptionInputSchema = z.object({
   name: z
     .string()
@@ -27,7 +47,10 @@ export const subscriptionInputSchema = z.object({
       /^[a-z0-9][a-z0-9_-]{0,62}$/,
       'must be 1-63 lowercase letters, digits, "-" or "_", starting with a letter or digit',
     ),
-  endpointUrl: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
+  endpointUrl: z.string().superRefine((text, context) => {
+    const problem = endpointProblem(text);
+    if (problem) context.addIssue({ code: 'custom', message: problem });
+  }),
   eventTypes: z
     .array(
       z.string().refine((type) => (ORDER_EVENT_TYPES as string[]).includes(type), {

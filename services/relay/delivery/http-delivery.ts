@@ -1,0 +1,36 @@
+import type { Clock } from '../../common/clock.js';
+import { classifyFailure } from './classify-failure.js';
+import { buildDeliveryRequest } from './delivery-request.js';
+import type { HttpTransport } from './http-transport.js';
+import { parseRetryAfter } from './retry-policy.js';
+import type { Delivery, DeliveryOutcome, Transport } from './transport.js';
+
+/** The webhook transport: one signed POST per batch, its answer classified. */
+export function createHttpDelivery(http: HttpTransport, clock: Clock): Transport {
+  return {
+    deliver: async (delivery: Delivery): Promise<DeliveryOutcome> => {
+      const request = buildDeliveryRequest(delivery.endpointUrl, delivery.secret, delivery.events, clock());
+      const result = await http.post(request);
+      if (result.kind === 'network-error')
+        return {
+          kind: 'failed',
+          failure: classifyFailure(result),
+          error: result.error,
+          statusCode: null,
+          retryAfterMs: undefined,
+        };
+      if (result.status >= 200 && result.status < 300) return { kind: 'delivered' };
+      return {
+        kind: 'failed',
+        failure: classifyFailure(result),
+        error: `HTTP ${result.status}${result.bodyExcerpt ? `: ${result.bodyExcerpt}` : ''}`,
+        statusCode: result.status,
+        retryAfterMs: parseRetryAfter(result.retryAfter, clock()),
+      };
+    },
+    close: () => {
+      http.close();
+      return Promise.resolve();
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import { formatDuration } from '../../common/duration.js';
+import type { NatsEndpoint } from '../../common/nats/nats-endpoint.js';
+import { allEventSubjects } from '../../common/nats/subjects.js';
+
+/** The settings of an existing JetStream stream that matter to the relay (durations in ms). */
+export type ExistingStream = {
+  name: string;
+  subjects: readonly string[];
+  retention: string;
+  storage: string;
+  maxAgeMs: number;
+  duplicateWindowMs: number;
+};
+
+export type StreamVerdict = { ok: true; warnings: string[] } | { ok: false; error: string };
+
+/**
+ * Whether a stream subject matches every subject the relay publishes on under the prefix,
+ * `<prefix>.<partition>.<type>`: token by token, `>` takes the rest, `*` any one token.
+ */
+export function subjectCoversPrefix(streamSubject: string, prefix: string): boolean {
+  const wanted = [...prefix.split('.'), '*', '*'];
+  const tokens = streamSubject.split('.');
+  for (const [index, token] of tokens.entries()) {
+    if (token === '>') return true;
+    const want = wanted[index];
+    if (want === undefined) return false;
+    if (token === '*') continue;
+    if (want === '*' || token !== want) return false;
+  }
+  return tokens.length === wanted.length;
+}
+
+/**
+ * An existing stream is used when it stores every subject the relay publishes on and drops
+ * republishes for at least as long as asked (the duplicate window is what makes a republished
+ * batch store nothing twice). Anything else that differs from the URL is the operator's choice:
+ * used as is, with a warning each.
+ */
+export function judgeExistingStream(existing: ExistingStream, wanted: NatsEndpoint): StreamVerdict {
+  const subjects = allEventSubjects(wanted.subjectPrefix);
+  if (!existing.subjects.some((subject) => subjectCoversPrefix(subject, wanted.subjectPrefix)))
+    return {
+      ok: false,
+      error:
+        `JetStream stream ${existing.name} exists but its subjects (${existing.subjects.join(', ') || 'none'}) ` +
+        `do not cover ${subjects}: add ${subjects} to it, or name another stream with ?stream=`,
+    };
+  if (existing.duplicateWindowMs < wanted.duplicateWindowMs)
+    return {
+      ok: false,
+      error:
+        `JetStream stream ${existing.name} drops duplicates for ${formatDuration(existing.duplicateWindowMs)}, ` +
+        `less than the duplicate-window of ${formatDuration(wanted.duplicateWindowMs)} asked: a republished ` +
+        'batch could be stored twice. Raise its duplicate window, or ask for less with ?duplicate-window=',
+    };
+  const warnings: string[] = [];
+  if (existing.retention !== wanted.retention)
+    warnings.push(`retention is ${existing.retention}, not ${wanted.retention}`);
+  if (existing.maxAgeMs !== wanted.maxAgeMs)
+    warnings.push(
+      `max age is ${existing.maxAgeMs === 0 ? 'unlimited' : formatDuration(existing.maxAgeMs)}, not ${formatDuration(wanted.maxAgeMs)}`,
+    );
+  if (existing.storage !== 'file') warnings.push(`storage is ${existing.storage}, not file`);
+  return { ok: true, warnings };
+}
