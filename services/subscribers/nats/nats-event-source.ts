@@ -175,25 +175,23 @@ export function startNatsEventSource(options: NatsEventSourceOptions): NatsEvent
       return;
     }
     if (!entry) logger.info({ partition: lease.partition }, 'partition lease taken; consuming it');
-    const fresh: { deadline: number; worker: PartitionWorker } = {
-      deadline,
-      worker: startPartitionWorker({
-        nc: nc!,
-        db,
-        effects: options.effects,
-        clock: options.clock,
-        logger,
-        metrics,
-        natsMetrics,
-        stream: endpoint.stream,
-        consumer: consumerName(schema, lease.partition),
-        partition: lease.partition,
-        instanceId,
-        batchSize: options.batchSize,
-        pullWaitMs: timing.pullWaitMs,
-        pullableUntil: () => fresh.deadline - timing.pullMarginMs,
-      }),
-    };
+    const fresh = { deadline } as { deadline: number; worker: PartitionWorker };
+    fresh.worker = startPartitionWorker({
+      nc: nc!,
+      db,
+      effects: options.effects,
+      clock: options.clock,
+      logger,
+      metrics,
+      natsMetrics,
+      stream: endpoint.stream,
+      consumer: consumerName(schema, lease.partition),
+      partition: lease.partition,
+      instanceId,
+      batchSize: options.batchSize,
+      pullWaitMs: timing.pullWaitMs,
+      pullableUntil: () => fresh.deadline - timing.pullMarginMs,
+    });
     workers.set(lease.partition, fresh);
   }
 

@@ -27,9 +27,8 @@ export async function pullMessages(
 }
 
 /**
- * One pull request, read until the server ends it with a status (404 no messages, 408 expired, 409
- * e.g. when the consumer is deleted) or the batch is full. `timeoutMs` only guards against a server
- * that never answers.
+ * One pull request, read until the server ends it (404 no messages, 408 expired) or the batch is
+ * full; any other answer throws. `timeoutMs` only guards against a server that never answers.
  */
 async function pullRequest(
   nc: NatsConnection,
@@ -44,7 +43,15 @@ async function pullRequest(
   try {
     nc.publish(subject, JSON.stringify(request), { reply: inbox });
     for await (const msg of subscription) {
-      if (msg.headers && msg.headers.code > 0 && msg.data.length === 0) break;
+      const code = msg.headers?.code ?? 0;
+      if (code === 404 || code === 408) break; // no messages, or the request expired: done
+      if (code !== 0 || !msg.reply) {
+        // Another status (409: the consumer was deleted, leadership changed...) or an API error
+        // answered instead of messages: the caller backs off before pulling again.
+        throw new Error(
+          `pull from ${subject} refused: ${code || ''} ${msg.headers?.description ?? msg.string()}`,
+        );
+      }
       pulled.push({ msg, ...readReplySubject(msg.reply ?? '') });
       if (pulled.length >= request.batch) break;
     }
