@@ -71,8 +71,12 @@ describe('the partition lease timing', () => {
 });
 
 describe('the event source variable', () => {
+  // Token keys are required while AUTH_MODE is jwt (the default).
   const env = (source?: string) => ({
     EMAIL_WEBHOOK_SECRET: generateWebhookSecret(),
+    AUTH_PUBLIC_KEY_FILE: 'keys/jwks.json',
+    AUTH_ISSUER: 'https://id.example',
+    AUTH_AUDIENCE: 'order-outbox',
     EMAIL_EVENT_SOURCE: source,
   });
 
