@@ -16,6 +16,7 @@ import * as createBillingTables from './billing/20261127T120300_create_billing_t
 import * as createEmailTables from './email/20261127T120000_create_email_tables.js';
 import * as createInventoryTables from './inventory/20261127T120100_create_inventory_tables.js';
 import * as createWarehouseTables from './warehouse/20261127T120200_create_warehouse_tables.js';
+import { createPartitionLeases } from './shared/20261130T100000_create_partition_leases.js';
 
 /**
  * Every migration of the core schema (orders, outbox, relay), by name. Listed here rather than read
@@ -42,11 +43,25 @@ export const coreMigrations: Record<string, Migration> = {
  * migrations are listed here.
  */
 export const subscriberMigrations: Record<SubscriberName, Record<string, Migration>> = {
-  email: { '20261127T120000_create_email_tables': createEmailTables },
-  inventory: { '20261127T120100_create_inventory_tables': createInventoryTables },
-  warehouse: { '20261127T120200_create_warehouse_tables': createWarehouseTables },
-  billing: { '20261127T120300_create_billing_tables': createBillingTables },
+  email: { '20261127T120000_create_email_tables': createEmailTables, ...sharedMigrations('email') },
+  inventory: {
+    '20261127T120100_create_inventory_tables': createInventoryTables,
+    ...sharedMigrations('inventory'),
+  },
+  warehouse: {
+    '20261127T120200_create_warehouse_tables': createWarehouseTables,
+    ...sharedMigrations('warehouse'),
+  },
+  billing: { '20261127T120300_create_billing_tables': createBillingTables, ...sharedMigrations('billing') },
 };
+
+/**
+ * Migrations every subscriber applies into its own schema (files in migrations/shared/, each a
+ * function of the schema): the partition leases of consuming from NATS.
+ */
+export function sharedMigrations(schema: SubscriberName): Record<string, Migration> {
+  return { '20261130T100000_create_partition_leases': createPartitionLeases(schema) };
+}
 
 /** Every migration set, in the order they apply. Subscribers add theirs here (own schema each). */
 export const migrationSets: MigrationSet[] = [

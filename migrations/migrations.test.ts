@@ -46,9 +46,11 @@ describe('migrations', () => {
   });
 
   it.each(DEFAULT_SUBSCRIBERS.map((subscriber) => subscriber.name))(
-    "lists every migration file of the %s subscriber's folder in its set, applied in its own schema",
+    "lists every migration file of the %s subscriber's folder and of the shared folder in its set, applied in its own schema",
     (service) => {
-      expect(Object.keys(subscriberMigrations[service]).sort()).toEqual(migrationFiles(`./${service}/`));
+      expect(Object.keys(subscriberMigrations[service]).sort()).toEqual(
+        [...migrationFiles(`./${service}/`), ...migrationFiles('./shared/')].sort(),
+      );
       expect(migrationSets.find((set) => set.name === service)?.schema).toBe(service);
     },
   );

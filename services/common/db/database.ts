@@ -38,10 +38,21 @@ export interface BillingCharges {
   updated_at: Timestamp;
 }
 
+export interface BillingConsumerInstances {
+  expires_at: Timestamp;
+  instance_id: string;
+}
+
 export interface BillingInbox {
   event_id: string;
   event_type: string;
   processed_at: Timestamp;
+}
+
+export interface BillingPartitionLeases {
+  expires_at: Timestamp | null;
+  owner: string | null;
+  partition: number;
 }
 
 export interface BillingPrices {
@@ -73,6 +84,11 @@ export interface DeadLetters {
   status_code: number | null;
   subscription_name: string;
   tx_id: string;
+}
+
+export interface EmailConsumerInstances {
+  expires_at: Timestamp;
+  instance_id: string;
 }
 
 export interface EmailHeldNotifications {
@@ -107,6 +123,12 @@ export interface EmailOrders {
   placed_at: Timestamp;
 }
 
+export interface EmailPartitionLeases {
+  expires_at: Timestamp | null;
+  owner: string | null;
+  partition: number;
+}
+
 export interface IdempotencyKeys {
   created_at: Timestamp;
   fingerprint: string;
@@ -115,6 +137,11 @@ export interface IdempotencyKeys {
   response_headers: Generated<Json>;
   response_status: number;
   scope: string;
+}
+
+export interface InventoryConsumerInstances {
+  expires_at: Timestamp;
+  instance_id: string;
 }
 
 export interface InventoryInbox {
@@ -128,6 +155,12 @@ export interface InventoryOrders {
   placed_at: Timestamp | null;
   status: string;
   updated_at: Timestamp;
+}
+
+export interface InventoryPartitionLeases {
+  expires_at: Timestamp | null;
+  owner: string | null;
+  partition: number;
 }
 
 export interface InventoryReservations {
@@ -207,10 +240,21 @@ export interface Subscriptions {
   updated_at: Generated<Timestamp>;
 }
 
+export interface WarehouseConsumerInstances {
+  expires_at: Timestamp;
+  instance_id: string;
+}
+
 export interface WarehouseInbox {
   event_id: string;
   event_type: string;
   processed_at: Timestamp;
+}
+
+export interface WarehousePartitionLeases {
+  expires_at: Timestamp | null;
+  owner: string | null;
+  partition: number;
 }
 
 export interface WarehouseShipments {
@@ -228,16 +272,22 @@ export interface WarehouseShipments {
 
 export interface DB {
   "billing.charges": BillingCharges;
+  "billing.consumer_instances": BillingConsumerInstances;
   "billing.inbox": BillingInbox;
+  "billing.partition_leases": BillingPartitionLeases;
   "billing.prices": BillingPrices;
   dead_letters: DeadLetters;
+  "email.consumer_instances": EmailConsumerInstances;
   "email.held_notifications": EmailHeldNotifications;
   "email.inbox": EmailInbox;
   "email.messages": EmailMessages;
   "email.orders": EmailOrders;
+  "email.partition_leases": EmailPartitionLeases;
   idempotency_keys: IdempotencyKeys;
+  "inventory.consumer_instances": InventoryConsumerInstances;
   "inventory.inbox": InventoryInbox;
   "inventory.orders": InventoryOrders;
+  "inventory.partition_leases": InventoryPartitionLeases;
   "inventory.reservations": InventoryReservations;
   "inventory.stock": InventoryStock;
   orders: Orders;
@@ -245,6 +295,8 @@ export interface DB {
   relay_instances: RelayInstances;
   relay_streams: RelayStreams;
   subscriptions: Subscriptions;
+  "warehouse.consumer_instances": WarehouseConsumerInstances;
   "warehouse.inbox": WarehouseInbox;
+  "warehouse.partition_leases": WarehousePartitionLeases;
   "warehouse.shipments": WarehouseShipments;
 }

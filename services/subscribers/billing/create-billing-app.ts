@@ -1,4 +1,5 @@
 import type { Express } from 'express';
+import type { Registry } from 'prom-client';
 import type { Kysely } from 'kysely';
 import type { AuthConfig } from '../../common/auth/auth-config.js';
 import type { DB } from '../../common/db/database.js';
@@ -17,7 +18,11 @@ export type BillingAppOptions = {
   clock: Clock;
   logger: Logger;
   bodyLimit: string;
+  /** Where /metrics reads from (shared with the NATS event source). */
+  registry?: Registry;
   catalog: Catalog;
+  /** What /readyz checks besides PostgreSQL (the NATS event source). */
+  sourceReady?: () => boolean;
 };
 
 export function createBillingApp(options: BillingAppOptions): Express {

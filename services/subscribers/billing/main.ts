@@ -3,6 +3,7 @@ import { loadDotEnv } from '../../common/config.js';
 import { createLogger } from '../../common/logger.js';
 import { startSubscriber } from '../inbox/start-subscriber.js';
 import { loadConfig } from './config.js';
+import { billingEffects } from './billing-effects.js';
 import { createBillingApp } from './create-billing-app.js';
 import { systemClock } from '../../common/clock.js';
 
@@ -10,12 +11,15 @@ loadDotEnv();
 const config = loadConfig();
 const logger = createLogger('billing', config.logLevel);
 
+const catalog = { currency: config.currency, defaultPriceCents: config.defaultPriceCents };
+
 await startSubscriber({
   name: 'billing',
   config,
   logger,
   clock: systemClock,
-  createApp: (db) =>
+  effects: billingEffects(catalog),
+  createApp: (db, edge) =>
     createBillingApp({
       db,
       webhookSecret: config.webhookSecret,
@@ -23,6 +27,7 @@ await startSubscriber({
       clock: systemClock,
       logger,
       bodyLimit: config.eventsBodyLimit,
-      catalog: { currency: config.currency, defaultPriceCents: config.defaultPriceCents },
+      ...edge,
+      catalog,
     }),
 });

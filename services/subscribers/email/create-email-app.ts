@@ -23,6 +23,8 @@ export type EmailAppOptions = {
   transport?: EmailTransport;
   /** Where /metrics reads from; pass one to add the service's own jobs' metrics to it. */
   registry?: Registry;
+  /** What /readyz checks besides PostgreSQL (the NATS event source). */
+  sourceReady?: () => boolean;
 };
 
 export function createEmailApp(options: EmailAppOptions): Express {

@@ -6,6 +6,7 @@ import { scheduleJob } from '../../common/schedule-job.js';
 import { startSubscriber } from '../inbox/start-subscriber.js';
 import { loadConfig } from './config.js';
 import { createEmailApp } from './create-email-app.js';
+import { emailEffects } from './email-effects.js';
 import { heldNotificationExpiry } from './held-notification-expiry.js';
 import { recordingTransport } from './recording-transport.js';
 import { systemClock } from '../../common/clock.js';
@@ -16,13 +17,16 @@ const logger = createLogger('email', config.logLevel);
 
 // One registry for the app and the expiry job, so that /metrics shows what the job counted.
 const registry = new Registry();
+const transport = recordingTransport(logger);
 
 await startSubscriber({
   name: 'email',
   config,
   logger,
   clock: systemClock,
-  createApp: (db) =>
+  effects: emailEffects(transport),
+  registry,
+  createApp: (db, edge) =>
     createEmailApp({
       db,
       webhookSecret: config.webhookSecret,
@@ -30,8 +34,8 @@ await startSubscriber({
       clock: systemClock,
       logger,
       bodyLimit: config.eventsBodyLimit,
-      transport: recordingTransport(logger),
-      registry,
+      ...edge,
+      transport,
     }),
   scheduleJobs: (db) => {
     const expire = heldNotificationExpiry({

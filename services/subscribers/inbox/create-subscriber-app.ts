@@ -29,6 +29,8 @@ export type SubscriberAppOptions = {
   paths: Record<string, Record<string, unknown>>;
   /** Where /metrics reads from; a fresh one unless the service registers metrics of its own there. */
   registry?: Registry;
+  /** What /readyz checks besides PostgreSQL: the NATS event source, when there is one. */
+  sourceReady?: () => boolean;
 };
 
 /**
@@ -42,7 +44,7 @@ export function createSubscriberApp(options: SubscriberAppOptions): Express {
     bodyLimit: options.bodyLimit,
     registry: options.registry,
     openApi: buildSubscriberDocument(options.effects.name, options.paths),
-    isReady: () => isDatabaseReachable(options.db),
+    isReady: async () => (options.sourceReady?.() ?? true) && (await isDatabaseReachable(options.db)),
     // POST /events reads its own body: the signature is checked over the raw bytes first.
     rawBodyRoutes: (app, registry) => {
       mountEventsRoute(app, {

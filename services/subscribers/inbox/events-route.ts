@@ -6,6 +6,7 @@ import { parseCloudEventBatch } from '../../common/events/cloud-event.js';
 import { HttpProblem } from '../../common/http/problem.js';
 import { requireJsonBody } from '../../common/http/require-json.js';
 import type { Logger } from '../../common/logger.js';
+import { countBatch } from './count-batch.js';
 import { handleBatch } from './handle-batch.js';
 import type { InboxMetrics } from './inbox-metrics.js';
 import { parseJson } from './parse-json.js';
@@ -83,24 +84,7 @@ export function mountEventsRoute(app: Express, options: EventsRouteOptions): voi
       throw error;
     }
 
-    metrics.processed.inc(summary.processed);
-    metrics.duplicates.inc(summary.duplicates);
-    metrics.ignored.inc(summary.ignored);
-    metrics.unseenOrders.inc(summary.unseenOrderEventIds.length);
-    if (summary.unseenOrderEventIds.length > 0) {
-      const unseen = new Set(summary.unseenOrderEventIds);
-      for (const { event } of batch.entries) {
-        if (!event || !unseen.has(event.id)) continue;
-        logger.warn(
-          { eventId: event.id, eventType: event.type, orderId: event.data.orderId },
-          'event for an order not seen placed: applied as an anomaly',
-        );
-      }
-    }
-    logger.debug(
-      { processed: summary.processed, duplicates: summary.duplicates, ignored: summary.ignored },
-      'batch applied',
-    );
+    countBatch(metrics, logger, summary, batch.entries);
     res.status(200).json({
       processed: summary.processed,
       duplicates: summary.duplicates,

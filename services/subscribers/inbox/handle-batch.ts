@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../common/db/database.js';
 import { withTransientRetry } from '../../common/db/transient.js';
 import { isCancelledBeforePlaced } from '../../common/events/order-events.js';
@@ -24,15 +24,20 @@ export type BatchSummary = {
  * service: each one's record of an order starts at its OrderPlaced (the mail's address, the
  * reservation, the shipment, the charge), so an order never placed has nothing to undo, and no
  * OrderPlaced will ever follow to fill in a record made for it.
+ *
+ * `guard`, when given, runs first inside the transaction and may throw to abandon the batch before
+ * anything is written (the NATS consumer re-checks its partition lease there).
  */
 export async function handleBatch(
   db: Kysely<DB>,
   effects: SubscriberEffects,
   entries: BatchEntry[],
   clock: Clock,
+  guard?: (trx: Transaction<DB>) => Promise<void>,
 ): Promise<BatchSummary> {
   return withTransientRetry(() =>
     db.transaction().execute(async (trx) => {
+      await guard?.(trx);
       const now = clock();
       const fresh = await recordInInbox(trx, effects.name, entries, now);
       const toApply: DeliveredEvent[] = [];

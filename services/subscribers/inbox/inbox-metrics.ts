@@ -8,8 +8,22 @@ export type InboxMetrics = {
   failures: Counter<'reason'>;
 };
 
-/** The inbox's counters, on the app's own registry (served at /metrics with the HTTP metrics). */
+/**
+ * The inbox's counters, on the app's own registry (served at /metrics with the HTTP metrics). Both
+ * event paths (POST /events and the NATS consumer) count into the same counters: asked twice for one
+ * registry, this answers the counters already registered there.
+ */
 export function createInboxMetrics(registry: Registry): InboxMetrics {
+  const existing = registries.get(registry);
+  if (existing) return existing;
+  const metrics = registerInboxMetrics(registry);
+  registries.set(registry, metrics);
+  return metrics;
+}
+
+const registries = new WeakMap<Registry, InboxMetrics>();
+
+function registerInboxMetrics(registry: Registry): InboxMetrics {
   const counter = (name: string, help: string) => new Counter({ name, help, registers: [registry] });
   return {
     processed: counter('inbox_events_processed_total', 'Delivered events whose effects were applied'),

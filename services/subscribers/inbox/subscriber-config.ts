@@ -9,6 +9,7 @@ import {
 } from '../../common/config.js';
 import { DEFAULT_SUBSCRIBERS } from '../../common/events/default-subscribers.js';
 import { isWebhookSecret } from '../../common/events/webhook-signature.js';
+import { eventSourceType, eventSourceVariable, type EventSource } from '../nats/event-source.js';
 import type { SubscriberName } from './subscriber.js';
 
 type Env = Record<string, string | undefined>;
@@ -23,6 +24,12 @@ export type SubscriberConfig = CommonConfig & {
   eventsBodyLimit: string;
   /** Who may call the service's own routes (POST /events is signed instead). */
   auth: AuthConfig;
+  /** `<NAME>_EVENT_SOURCE`: http only, or also consuming from NATS JetStream. */
+  eventSource: EventSource;
+  /** JetStream's ack wait for the partition consumers; the partition lease is timed from it. */
+  natsAckWaitMs: number;
+  /** Most messages one pull applies in one transaction (and the consumers' max_ack_pending). */
+  natsBatchSize: number;
 };
 
 /** Required, with no default: a deployment must never run on a secret everybody knows. */
@@ -51,6 +58,11 @@ export function loadSubscriberConfig<Extra extends z.ZodRawShape>(
     INBOX_RETENTION: envTypes.duration('7d'),
     INBOX_PURGE_SCHEDULE: envTypes.cronSchedule('17 * * * *'),
     SUBSCRIBER_BODY_LIMIT: envTypes.byteSize('4mb'),
+    [eventSourceVariable(name)]: eventSourceType(),
+    SUBSCRIBER_NATS_ACK_WAIT: envTypes.duration('10s').refine((ms) => ms >= 1_000, 'must be at least 1s'),
+    SUBSCRIBER_NATS_BATCH_SIZE: envTypes
+      .positiveInt(100)
+      .refine((size) => size <= 10_000, 'must be at most 10000'),
   };
   const vars = parseConfig({ ...commonConfigShape, ...authConfigShape, ...own, ...extra }, env);
   const read = vars as Record<string, unknown>;
@@ -64,6 +76,9 @@ export function loadSubscriberConfig<Extra extends z.ZodRawShape>(
     inboxPurgeSchedule: read.INBOX_PURGE_SCHEDULE as string,
     eventsBodyLimit: read.SUBSCRIBER_BODY_LIMIT as string,
     auth: toAuthConfig(vars as z.infer<z.ZodObject<typeof authConfigShape>>),
+    eventSource: read[eventSourceVariable(name)] as EventSource,
+    natsAckWaitMs: read.SUBSCRIBER_NATS_ACK_WAIT as number,
+    natsBatchSize: read.SUBSCRIBER_NATS_BATCH_SIZE as number,
     extra: vars as z.infer<z.ZodObject<Extra>>,
   };
 }

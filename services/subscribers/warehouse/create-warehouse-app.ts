@@ -1,4 +1,5 @@
 import type { Express } from 'express';
+import type { Registry } from 'prom-client';
 import type { Kysely } from 'kysely';
 import type { AuthConfig } from '../../common/auth/auth-config.js';
 import type { DB } from '../../common/db/database.js';
@@ -16,6 +17,10 @@ export type WarehouseAppOptions = {
   clock: Clock;
   logger: Logger;
   bodyLimit: string;
+  /** Where /metrics reads from (shared with the NATS event source). */
+  registry?: Registry;
+  /** What /readyz checks besides PostgreSQL (the NATS event source). */
+  sourceReady?: () => boolean;
 };
 
 export function createWarehouseApp(options: WarehouseAppOptions): Express {

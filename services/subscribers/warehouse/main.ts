@@ -4,6 +4,7 @@ import { createLogger } from '../../common/logger.js';
 import { startSubscriber } from '../inbox/start-subscriber.js';
 import { loadConfig } from './config.js';
 import { createWarehouseApp } from './create-warehouse-app.js';
+import { warehouseEffects } from './warehouse-effects.js';
 import { systemClock } from '../../common/clock.js';
 
 loadDotEnv();
@@ -15,7 +16,8 @@ await startSubscriber({
   config,
   logger,
   clock: systemClock,
-  createApp: (db) =>
+  effects: warehouseEffects,
+  createApp: (db, edge) =>
     createWarehouseApp({
       db,
       webhookSecret: config.webhookSecret,
@@ -23,5 +25,6 @@ await startSubscriber({
       clock: systemClock,
       logger,
       bodyLimit: config.eventsBodyLimit,
+      ...edge,
     }),
 });
