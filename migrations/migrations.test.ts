@@ -126,6 +126,8 @@ describe('migrations', () => {
       ['payload', 'jsonb', 'NO'],
       ['metadata', 'jsonb', 'NO'],
       ['occurred_at', 'timestamp with time zone', 'NO'],
+      // outbox_partition_key(aggregate_id), stored: see the partition_streams migration
+      ['partition_key', 'bigint', 'NO'],
     ]);
     expect(rows.find((row) => row.column_name === 'position')?.is_identity).toBe('YES');
   });
