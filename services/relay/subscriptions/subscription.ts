@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ORDER_EVENT_TYPES } from '../../common/events/order-events.js';
 import { isWebhookSecret } from '../../common/events/webhook-signature.js';
 import { parseDuration } from '../../common/duration.js';
+import { MAX_PARTITIONS } from '../streams/partition.js';
 
 export type Subscription = {
   name: string;
@@ -11,6 +12,8 @@ export type Subscription = {
   disabledReason: string | null;
   /** How long the subscriber remembers the event ids it processed: older events need --force to resend. */
   dedupeWindowMs: number;
+  /** How many ordered streams deliver it (see partition.ts); fixed once created. */
+  partitions: number;
   createdAt: Date;
 };
 
@@ -51,6 +54,12 @@ export const subscriptionInputSchema = z.object({
       }
       return ms;
     })
+    .optional(),
+  /** Omitted: 1, one stream, the whole subscription in one order. */
+  partitions: z
+    .int(`must be a whole number from 1 to ${MAX_PARTITIONS}`)
+    .min(1, `must be a whole number from 1 to ${MAX_PARTITIONS}`)
+    .max(MAX_PARTITIONS, `must be a whole number from 1 to ${MAX_PARTITIONS}`)
     .optional(),
 });
 
