@@ -101,7 +101,7 @@ export function rewindCommand(): Command {
         );
       }
       const which =
-        result.rewound.length === 1 && result.alreadyBefore.length === 0
+        partition === undefined && result.rewound.length === 1 && result.alreadyBefore.length === 0
           ? ''
           : ` (partition${result.rewound.length === 1 ? '' : 's'} ${result.rewound.join(', ')})`;
       console.log(
