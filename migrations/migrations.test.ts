@@ -128,6 +128,8 @@ describe('migrations', () => {
       ['payload', 'jsonb', 'NO'],
       ['metadata', 'jsonb', 'NO'],
       ['occurred_at', 'timestamp with time zone', 'NO'],
+      // outbox_partition_key(aggregate_id), stored: see the partition_streams migration
+      ['partition_key', 'bigint', 'NO'],
     ]);
     expect(rows.find((row) => row.column_name === 'position')?.is_identity).toBe('YES');
   });
@@ -153,5 +155,55 @@ describe('migrations', () => {
         returning tx_id
       ) select tx_id = pg_current_xact_id() as same from inserted`.execute(db);
     expect(row.rows[0]?.same).toBe(true);
+  });
+
+  it('keep an existing stream as partition 0 of its subscription on upgrade: checkpoint, lease, retry state and dead letters', async () => {
+    // Given a database migrated up to just before partitioned streams, with a stream part way through
+    await migrateToLatest(db, coreMigrationSet);
+    for (;;) {
+      const [reverted] = await migrateDown(db, coreMigrationSet);
+      if (!reverted || reverted === '20261130T100000_partition_streams') break;
+    }
+    await sql`insert into subscriptions (name, endpoint_url, event_types, secret)
+              values ('legacy', 'http://127.0.0.1:9/events', array['OrderPlaced'], 'whsec_x')`.execute(db);
+    await sql`insert into relay_streams (subscription_name, checkpoint_tx_id, checkpoint_position, failed_attempts, lease_owner)
+              values ('legacy', '4242'::xid8, 17, 3, 'relay-old')`.execute(db);
+    await sql`insert into dead_letters (subscription_name, event_id, position, tx_id, aggregate_type, aggregate_id,
+                aggregate_version, event_type, payload, metadata, occurred_at, error, attempts,
+                first_attempt_at, last_attempt_at, parked_at)
+              values ('legacy', gen_random_uuid(), 12, '4240'::xid8, 'Order', gen_random_uuid(), 2,
+                'OrderPlaced', '{}', '{}', now(), 'HTTP 422', 8, now(), now(), now())`.execute(db);
+    await sql`insert into outbox (event_id, aggregate_type, aggregate_id, aggregate_version, event_type, payload, occurred_at)
+              values (gen_random_uuid(), 'Order', '6f1c2a9e-4b7d-4c3e-9a51-2d8e0f7b1c44', 2, 'OrderPlaced', '{}', now())`.execute(
+      db,
+    );
+
+    // When the migrations run to the latest
+    await migrateToLatest(db, coreMigrationSet);
+
+    // Then the stream is partition 0 of a one-partition subscription, where it was
+    const { rows: streams } = await sql<Record<string, unknown>>`
+      select s.partitions, r.partition, r.checkpoint_tx_id::text as tx_id, r.checkpoint_position::text as position,
+             r.failed_attempts, r.lease_owner
+      from relay_streams r join subscriptions s on s.name = r.subscription_name`.execute(db);
+    expect(streams).toEqual([
+      {
+        partitions: 1,
+        partition: 0,
+        tx_id: '4242',
+        position: '17',
+        failed_attempts: 3,
+        lease_owner: 'relay-old',
+      },
+    ]);
+    const { rows: letters } = await sql<{ partition: number }>`select partition from dead_letters`.execute(
+      db,
+    );
+    expect(letters).toEqual([{ partition: 0 }]);
+    // And the events already stored got their partition key
+    const { rows: keys } = await sql<{ key: string }>`select partition_key::text as key from outbox
+      where aggregate_id = '6f1c2a9e-4b7d-4c3e-9a51-2d8e0f7b1c44'`.execute(db);
+    expect(keys).toEqual([{ key: '1436863922' }]);
+    await sql`delete from subscriptions`.execute(db);
   });
 });

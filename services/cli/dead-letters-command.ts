@@ -1,7 +1,16 @@
 import { Command } from 'commander';
 import { listDeadLetters } from '../relay/dead-letters/list-dead-letters.js';
 import { createTable, formatTime, truncate } from './format.js';
+import { parsePartitionOption } from './partition-option.js';
 import { withDatabase } from './with-database.js';
+
+type DeadLettersOptions = {
+  subscription?: string;
+  partition?: string;
+  held?: boolean;
+  all?: boolean;
+  json?: boolean;
+};
 
 export function deadLettersCommand(): Command {
   return new Command('dead-letters')
@@ -9,13 +18,16 @@ export function deadLettersCommand(): Command {
       "list parked events in stream order, each with the number of its order's later events held behind it",
     )
     .option('--subscription <name>', 'only this subscription')
+    .option('--partition <n>', 'only this partition (of each subscription listed)')
     .option('--held', 'list the held events too, each on its own row')
     .option('--all', 'include dead letters already replayed')
     .option('--json', 'print JSON')
-    .action(async (options: { subscription?: string; held?: boolean; all?: boolean; json?: boolean }) => {
+    .action(async (options: DeadLettersOptions) => {
+      const partition = parsePartitionOption(options.partition);
       const letters = await withDatabase((db) =>
         listDeadLetters(db, {
           ...(options.subscription ? { subscription: options.subscription } : {}),
+          ...(partition === undefined ? {} : { partition }),
           includeReplayed: options.all ?? false,
           includeHeld: options.held ?? false,
         }),
@@ -30,6 +42,7 @@ export function deadLettersCommand(): Command {
       }
       const table = createTable([
         'subscription',
+        'partition',
         'event id',
         'type',
         'order',
@@ -43,6 +56,7 @@ export function deadLettersCommand(): Command {
       for (const letter of letters)
         table.push([
           letter.subscription,
+          letter.partition,
           letter.event.eventId,
           letter.event.eventType,
           letter.event.aggregateId,
@@ -56,6 +70,7 @@ export function deadLettersCommand(): Command {
       console.log(table.toString());
       console.log(
         'Replay with: outbox replay <event-id> [--subscription <name>], or --subscription <name> --all ' +
+          '[--partition <n>] ' +
           "(an order's held events follow its parked one, in order)",
       );
     });

@@ -167,7 +167,7 @@ describe('outbox status, dead-letters, replay and rewind', () => {
     const [head] = (await readStreamBatch(bed.database.db, STREAM_START, ORDER_EVENT_TYPES, 1)).events;
     await bed.database.db.updateTable('relay_streams').set({ lease_owner: 'relay-test' }).execute();
     await bed.database.db.transaction().execute((trx) =>
-      parkEvent(trx, 'audit', 'relay-test', STREAM_START, head!, {
+      parkEvent(trx, { subscription: 'audit', partition: 0 }, 'relay-test', STREAM_START, head!, {
         error: 'HTTP 500: boom',
         statusCode: 500,
         attempts: 8,
@@ -250,14 +250,14 @@ describe('outbox status, dead-letters, replay and rewind', () => {
     await bed.database.db.updateTable('relay_streams').set({ lease_owner: 'relay-test' }).execute();
     await bed.database.db.transaction().execute(async (trx) => {
       await sql`update relay_streams set checkpoint_tx_id = '0'::xid8, checkpoint_position = 0`.execute(trx);
-      await parkEvent(trx, 'audit', 'relay-test', STREAM_START, parked!, {
+      await parkEvent(trx, { subscription: 'audit', partition: 0 }, 'relay-test', STREAM_START, parked!, {
         error: 'HTTP 422: unknown SKU',
         statusCode: 422,
         attempts: 8,
         firstAttemptAt: new Date('2026-11-27T10:00:00Z'),
         lastAttemptAt: new Date('2026-11-27T10:05:00Z'),
       });
-      await holdEvents(trx, 'audit', followers, new Date());
+      await holdEvents(trx, { subscription: 'audit', partition: 0 }, followers, new Date());
     });
     await bed.database.db
       .updateTable('relay_streams')

@@ -18,7 +18,7 @@ async function parkAll(subscription: string): Promise<string[]> {
   let from: Checkpoint = STREAM_START;
   for (const event of events) {
     await bed.database.db.transaction().execute((trx) =>
-      parkEvent(trx, subscription, 'relay-test', from, event, {
+      parkEvent(trx, { subscription, partition: 0 }, 'relay-test', from, event, {
         error: 'HTTP 500: boom',
         statusCode: 500,
         attempts: 8,

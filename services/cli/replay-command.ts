@@ -8,22 +8,30 @@ import {
 import { formatDuration } from '../common/duration.js';
 import { notifyRelay } from '../relay/wake/notify-relay.js';
 import { plural } from './format.js';
+import { parsePartitionOption } from './partition-option.js';
 import { withDatabase } from './with-database.js';
 
 function selection(
   eventId: string | undefined,
-  options: { subscription?: string; all?: boolean },
+  options: { subscription?: string; partition?: string; all?: boolean },
 ): ReplaySelection {
+  const partition = parsePartitionOption(options.partition);
+  const inPartition = partition === undefined ? {} : { partition };
   if (eventId && options.all) throw new Error('give an event id or --all, not both');
   if (eventId) {
     if (!z.uuid().safeParse(eventId).success) throw new Error(`"${eventId}" is not an event id (a UUID)`);
-    return { eventId, ...(options.subscription ? { subscription: options.subscription } : {}) };
+    return {
+      eventId,
+      ...(options.subscription ? { subscription: options.subscription } : {}),
+      ...inPartition,
+    };
   }
-  if (options.all && options.subscription) return { subscription: options.subscription, all: true };
-  throw new Error('give an event id, or --subscription <name> --all');
+  if (options.all && options.subscription)
+    return { subscription: options.subscription, all: true, ...inPartition };
+  throw new Error('give an event id, or --subscription <name> --all [--partition <n>]');
 }
 
-type ReplayOptions = { subscription?: string; all?: boolean; force?: boolean };
+type ReplayOptions = { subscription?: string; partition?: string; all?: boolean; force?: boolean };
 
 function dedupeWindowRefusal(selected: number, old: ReplayRequest[]): Error {
   const windows = new Set(old.map((row) => `${row.subscription}: ${formatDuration(row.dedupeWindowMs)}`));
@@ -44,6 +52,7 @@ export function replayCommand(): Command {
     .argument('[event-id]', 'the parked event to replay (to every subscription that parked it)')
     .option('--subscription <name>', 'only for this subscription')
     .option('--all', 'every parked event of --subscription')
+    .option('--partition <n>', 'only the dead letters of this partition (each stream replays its own)')
     .option('--force', "replay even events older than their subscription's dedupe window")
     .action(async (eventId: string | undefined, options: ReplayOptions) => {
       const wanted = selection(eventId, options);

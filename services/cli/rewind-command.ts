@@ -5,6 +5,7 @@ import { rewindStream, type RewindTarget } from '../relay/streams/rewind-stream.
 import type { RewindRefusal } from '../relay/streams/rewind-verdict.js';
 import { notifyRelay } from '../relay/wake/notify-relay.js';
 import { plural } from './format.js';
+import { parsePartitionOption } from './partition-option.js';
 import { withDatabase } from './with-database.js';
 
 export function parseRewindTarget(text: string): RewindTarget {
@@ -50,29 +51,68 @@ export function rewindCommand(): Command {
     )
     .argument('<subscription>')
     .requiredOption('--to <position|time>', 'an outbox position, or an ISO 8601 time')
+    .option(
+      '--partition <n>',
+      'only this partition (0-based); by default every partition of the subscription, which all move ' +
+        'or none does (a partition already before the point stays where it is)',
+    )
     .option('--force', "deliver again even events older than the subscription's dedupe window")
-    .action(async (subscription: string, options: { to: string; force?: boolean }) => {
+    .action(async (subscription: string, options: { to: string; partition?: string; force?: boolean }) => {
       const target = parseRewindTarget(options.to);
+      const partition = parsePartitionOption(options.partition);
       const result = await withDatabase(async (db) => {
-        const rewound = await rewindStream(db, subscription, target, options.force === true);
+        const rewound = await rewindStream(db, subscription, target, options.force === true, partition);
         if (rewound.ok) await notifyRelay(db);
         return rewound;
       });
       if (!result.ok) {
         if (result.reason === 'no-such-subscription') throw new Error(`no subscription "${subscription}"`);
+        if (result.reason === 'no-such-partition')
+          throw new Error(
+            `"${subscription}" has ${plural(result.partitions, 'partition')} (0 to ${result.partitions - 1}); ` +
+              `there is no partition ${partition}`,
+          );
         if (result.reason === 'no-event-at-or-after')
           throw new Error(`no event in the outbox at or after ${options.to}`);
-        const context = { ...result, dedupeWindow: formatDuration(result.dedupeWindowMs) };
-        const reasons = result.refusals.map((refusal) => `\n  - ${describeRefusal(refusal, context)}`);
+        const dedupeWindow = formatDuration(result.dedupeWindowMs);
+        const [only] = result.refused;
+        if (result.refused.length === 1 && only && (partition !== undefined || only.partition === 0)) {
+          const reasons = only.refusals.map(
+            (refusal) =>
+              `\n  - ${describeRefusal(refusal, { to: result.to, from: only.from, dedupeWindow })}`,
+          );
+          throw new Error(
+            `refused to rewind "${subscription}"${partition === undefined ? '' : ` partition ${partition}`} ` +
+              `to ${options.to}; the checkpoint stays at ${formatCheckpoint(only.from)}:${reasons.join('')}`,
+          );
+        }
+        const parts = result.refused.map(
+          (part) =>
+            `\n  partition ${part.partition} (checkpoint ${formatCheckpoint(part.from)}):` +
+            part.refusals
+              .map(
+                (refusal) =>
+                  `\n    - ${describeRefusal(refusal, { to: result.to, from: part.from, dedupeWindow })}`,
+              )
+              .join(''),
+        );
         throw new Error(
-          `refused to rewind "${subscription}" to ${options.to}; the checkpoint stays at ` +
-            `${formatCheckpoint(result.from)}:${reasons.join('')}`,
+          `refused to rewind "${subscription}" to ${options.to}; no partition moved:${parts.join('')}`,
         );
       }
+      const which =
+        partition === undefined && result.rewound.length === 1 && result.alreadyBefore.length === 0
+          ? ''
+          : ` (partition${result.rewound.length === 1 ? '' : 's'} ${result.rewound.join(', ')})`;
       console.log(
-        `Rewound "${subscription}" to ${formatCheckpoint(result.checkpoint)}: ` +
+        `Rewound "${subscription}"${which} to ${formatCheckpoint(result.checkpoint)}: ` +
           `${result.events} event(s) of the outbox are after it (those of its types are delivered again).`,
       );
+      if (result.alreadyBefore.length > 0)
+        console.log(
+          `Left where they were, already before that point: partition${result.alreadyBefore.length === 1 ? '' : 's'} ` +
+            `${result.alreadyBefore.join(', ')}.`,
+        );
       if (result.beyondDedupeWindow > 0)
         console.log(
           `--force: ${plural(result.beyondDedupeWindow, 'event')} older than the dedupe window ` +

@@ -2,6 +2,11 @@ import { Command } from 'commander';
 import type { Kysely } from 'kysely';
 import type { DB } from '../common/db/database.js';
 import { formatCheckpoint } from '../relay/streams/checkpoint.js';
+import {
+  collapsePartitions,
+  streamState,
+  type SubscriptionStatus,
+} from '../relay/streams/collapse-partitions.js';
 import { describeFenceHolder } from '../relay/streams/describe-fence-holder.js';
 import { readFenceHolder, type FenceHolder } from '../relay/streams/read-fence-holder.js';
 import { readStreamStatus, type StreamStatus } from '../relay/streams/read-stream-status.js';
@@ -12,13 +17,6 @@ function failing(stream: StreamStatus): string {
   if (stream.failedAttempts === 0) return '-';
   const status = stream.lastStatusCode ? `HTTP ${stream.lastStatusCode}` : 'network';
   return `${stream.failedAttempts} (${status})`;
-}
-
-function state(stream: StreamStatus): string {
-  if (!stream.enabled) return 'disabled';
-  if (stream.unauthorized) return 'unauthorized';
-  if (stream.failedAttempts > 0) return 'retrying';
-  return stream.fenceHeldSeconds === null ? 'ok' : 'fenced';
 }
 
 const isHeld = (stream: StreamStatus) => stream.enabled && stream.fenceHeldSeconds !== null;
@@ -34,20 +32,101 @@ async function readStatus(db: Kysely<DB>, now: Date) {
 function fenceLine(streams: StreamStatus[], holder: FenceHolder, now: Date): string {
   const held = streams.filter(isHeld);
   const longest = Math.max(...held.map((stream) => stream.fenceHeldSeconds ?? 0));
+  const names = [...new Set(held.map((stream) => stream.name))];
   return (
     `Fence held for ${formatAge(longest)} by ${describeFenceHolder(holder, now, formatAge)}: ` +
-    `${held.map((stream) => stream.name).join(', ')} wait${held.length === 1 ? 's' : ''} behind it.`
+    `${names.join(', ')} wait${names.length === 1 ? 's' : ''} behind it.`
   );
+}
+
+/** Partitions side by side, one row each: what `--partitions` shows. */
+function partitionTable(streams: StreamStatus[]): string {
+  const table = createTable([
+    'subscription',
+    'partition',
+    'state',
+    'checkpoint',
+    'backlog',
+    'lag',
+    'failing',
+    'next retry',
+    'dead letters',
+    'held',
+    'owner',
+  ]);
+  for (const stream of streams)
+    table.push([
+      stream.name,
+      `${stream.partition} of ${stream.partitions}`,
+      streamState(stream),
+      formatCheckpoint(stream.checkpoint),
+      stream.backlog,
+      formatAge(stream.lagSeconds),
+      failing(stream),
+      formatTime(stream.nextAttemptAt),
+      stream.deadLetters,
+      stream.heldEvents,
+      stream.leaseOwner ?? '-',
+    ]);
+  return table.toString();
+}
+
+/** One row per subscription, its partitions collapsed (see collapsePartitions). */
+function subscriptionTable(subscriptions: SubscriptionStatus[]): string {
+  const table = createTable([
+    'subscription',
+    'state',
+    'checkpoint',
+    'backlog',
+    'lag',
+    'failing',
+    'next retry',
+    'dead letters',
+    'held',
+    'partitions',
+    'owners',
+  ]);
+  for (const s of subscriptions)
+    table.push([
+      s.name,
+      s.state,
+      formatCheckpoint(s.checkpoint),
+      s.backlog,
+      formatAge(s.lagSeconds),
+      failing(s.worst),
+      formatTime(s.worst.nextAttemptAt),
+      s.deadLetters,
+      s.heldEvents,
+      s.partitions,
+      [...s.owners, ...(s.unowned > 0 && s.partitions > 1 ? [`${s.unowned} unowned`] : [])].join('\n') || '-',
+    ]);
+  return table.toString();
+}
+
+/** What needs words under the table: a wrong secret, the last error, why it is disabled. */
+function notes(stream: StreamStatus, label: string): string[] {
+  const lines: string[] = [];
+  if (stream.unauthorized)
+    lines.push(
+      `${label}: unauthorized: the subscriber refuses the relay's signature (HTTP ${stream.lastStatusCode}); ` +
+        'check that its secret matches the subscription (outbox subscriptions list)',
+    );
+  if (stream.lastError) lines.push(`${label}: last error: ${truncate(stream.lastError, 160)}`);
+  return lines;
 }
 
 export function statusCommand(): Command {
   return new Command('status')
     .description(
       'per subscription: checkpoint, backlog, lag, failing attempts and next retry, dead letters, ' +
-        'owner; and who holds the fence when a running transaction holds streams back',
+        'owners; and who holds the fence when a running transaction holds streams back. A ' +
+        "subscription's partitions are collapsed into one row (worst state, summed backlog and " +
+        "dead letters, largest lag, lowest checkpoint, the worst partition's failure); --partitions " +
+        'shows each partition, --json every partition',
     )
-    .option('--json', 'print JSON')
-    .action(async (options: { json?: boolean }) => {
+    .option('--partitions', 'one row per partition instead of one per subscription')
+    .option('--json', 'print JSON: every partition, with its fence holder when held')
+    .action(async (options: { json?: boolean; partitions?: boolean }) => {
       const now = new Date();
       const { streams, holder } = await withDatabase((db) => readStatus(db, now));
       if (options.json) {
@@ -62,41 +141,29 @@ export function statusCommand(): Command {
         console.log('No subscriptions.');
         return;
       }
-      const table = createTable([
-        'subscription',
-        'state',
-        'checkpoint',
-        'backlog',
-        'lag',
-        'failing',
-        'next retry',
-        'dead letters',
-        'held',
-        'owner',
-      ]);
-      for (const stream of streams)
-        table.push([
-          stream.name,
-          state(stream),
-          formatCheckpoint(stream.checkpoint),
-          stream.backlog,
-          formatAge(stream.lagSeconds),
-          failing(stream),
-          formatTime(stream.nextAttemptAt),
-          stream.deadLetters,
-          stream.heldEvents,
-          stream.leaseOwner ?? '-',
-        ]);
-      console.log(table.toString());
-      if (holder) console.log(fenceLine(streams, holder, now));
-      for (const stream of streams) {
-        if (stream.unauthorized)
-          console.log(
-            `${stream.name}: unauthorized: the subscriber refuses the relay's signature (HTTP ${stream.lastStatusCode}); ` +
-              'check that its secret matches the subscription (outbox subscriptions list)',
+      const lines: string[] = [];
+      if (options.partitions) {
+        console.log(partitionTable(streams));
+        for (const stream of streams)
+          lines.push(
+            ...notes(stream, stream.partitions > 1 ? `${stream.name}/${stream.partition}` : stream.name),
           );
-        if (stream.lastError) console.log(`${stream.name}: last error: ${truncate(stream.lastError, 160)}`);
-        if (!stream.enabled && stream.disabledReason) console.log(`${stream.name}: ${stream.disabledReason}`);
+      } else {
+        const subscriptions = collapsePartitions(streams);
+        console.log(subscriptionTable(subscriptions));
+        for (const s of subscriptions) {
+          const failingPartitions = streams.filter((stream) => stream.name === s.name && stream.lastError);
+          lines.push(...notes(s.worst, s.name));
+          if (failingPartitions.length > 1)
+            lines.push(
+              `${s.name}: ${failingPartitions.length} of its ${s.partitions} partitions are failing ` +
+                '(outbox status --partitions)',
+            );
+        }
       }
+      if (holder) console.log(fenceLine(streams, holder, now));
+      for (const line of lines) console.log(line);
+      for (const s of collapsePartitions(streams))
+        if (!s.enabled && s.disabledReason) console.log(`${s.name}: ${s.disabledReason}`);
     });
 }

@@ -10,11 +10,34 @@ import { DEFAULT_DEDUPE_WINDOW, subscriptionInputSchema } from '../relay/subscri
 import { isNatsUrl } from '../common/nats/nats-endpoint.js';
 import { redactEndpointUrl } from '../relay/nats/redact-endpoint.js';
 import { notifyRelay } from '../relay/wake/notify-relay.js';
-import { createTable, formatTime, truncate } from './format.js';
+import { MAX_PARTITIONS } from '../relay/streams/partition.js';
+import { createTable, formatTime, plural, truncate } from './format.js';
+import { parsePartitionsOption } from './partition-option.js';
 import { withDatabase } from './with-database.js';
 
-type AddOptions = { events: string; secret?: string; from: 'beginning' | 'now'; dedupeWindow: string };
+type AddOptions = {
+  events: string;
+  secret?: string;
+  from: 'beginning' | 'now';
+  dedupeWindow: string;
+  partitions: string;
+};
 
+/**
+ * Why a subscription's partition count never changes, and what to do instead (see
+ * docs/decisions/partition-count-fixed.md): its events would move between partitions behind or
+ * ahead of their checkpoints.
+ */
+function partitionCountFixed(name: string, current: number, wanted: number): Error {
+  return new Error(
+    `refused: "${name}" has ${plural(current, 'partition')} and a subscription's partition count ` +
+      `never changes (its events would move between partitions, past or behind their checkpoints). ` +
+      `Instead: add a new subscription to the same endpoint with the same secret, --partitions ${wanted} ` +
+      `--from now; wait until "${name}" has no backlog (outbox status); then remove "${name}". ` +
+      'Between the two, both deliver the newest events and the subscriber drops the repeats by event id. ' +
+      'See "Changing a partition count" in docs/operations.md.',
+  );
+}
 function addCommand(): Command {
   return new Command('add')
     .description('add a subscription; prints the generated signing secret when --secret is not given')
@@ -37,6 +60,13 @@ function addCommand(): Command {
         'events are resent by rewind and replay only with --force (30m, 24h, 7d, ...)',
       DEFAULT_DEDUPE_WINDOW,
     )
+    .option(
+      '--partitions <n>',
+      `ordered streams to deliver it by, 1 to ${MAX_PARTITIONS}: each order's events stay in one, in ` +
+        'order; up to n batches are in flight at once, so the subscriber must take concurrent ' +
+        'batches. Fixed once created',
+      '1',
+    )
     .action(async (name: string, url: string, options: AddOptions) => {
       const parsed = subscriptionInputSchema.safeParse({
         name,
@@ -48,6 +78,7 @@ function addCommand(): Command {
         secret: options.secret ?? generateWebhookSecret(),
         from: options.from,
         dedupeWindowMs: options.dedupeWindow,
+        partitions: /^\d+$/.test(options.partitions.trim()) ? Number(options.partitions) : Number.NaN,
       });
       if (!parsed.success) {
         const labels: Record<string, string> = {
@@ -55,6 +86,7 @@ function addCommand(): Command {
           eventTypes: '--events',
           secret: '--secret',
           dedupeWindowMs: '--dedupe-window',
+          partitions: '--partitions',
         };
         const problems = parsed.error.issues.map((issue) => {
           const field = String(issue.path[0] ?? '');
@@ -66,13 +98,18 @@ function addCommand(): Command {
       const result = await withDatabase(async (db) => {
         const created = await db.transaction().execute((trx) => createSubscription(trx, input));
         if (created.ok) await notifyRelay(db);
+        else {
+          const existing = (await listSubscriptions(db)).find((s) => s.name === input.name);
+          if (existing && existing.partitions !== (input.partitions ?? 1))
+            throw partitionCountFixed(input.name, existing.partitions, input.partitions ?? 1);
+        }
         return created;
       });
       if (!result.ok) throw new Error(`subscription "${name}" already exists`);
       console.log(
         `Added subscription "${input.name}" -> ${redactEndpointUrl(input.endpointUrl)} (${input.eventTypes.join(', ')}), ` +
           `from ${input.from === 'now' ? 'now' : 'the beginning'}, ` +
-          `dedupe window ${options.dedupeWindow.trim()}.`,
+          `dedupe window ${options.dedupeWindow.trim()}, ${plural(input.partitions ?? 1, 'partition')}.`,
       );
       // A NATS subscription is not signed (NATS authenticates the relay by the URL's credentials):
       // its generated secret is stored like any other (the column requires one) and never used.
@@ -99,7 +136,15 @@ function listCommand(): Command {
         console.log(JSON.stringify(subscriptions, null, 2));
         return;
       }
-      const table = createTable(['name', 'enabled', 'endpoint', 'events', 'dedupe window', 'created']);
+      const table = createTable([
+        'name',
+        'enabled',
+        'endpoint',
+        'events',
+        'dedupe window',
+        'partitions',
+        'created',
+      ]);
       for (const s of subscriptions)
         table.push([
           s.name,
@@ -107,6 +152,7 @@ function listCommand(): Command {
           s.endpointUrl,
           s.eventTypes.join(', '),
           formatDuration(s.dedupeWindowMs),
+          s.partitions,
           formatTime(s.createdAt),
         ]);
       console.log(subscriptions.length ? table.toString() : 'No subscriptions.');
@@ -132,6 +178,28 @@ function toggleCommand(verb: 'enable' | 'disable'): Command {
     });
 }
 
+/**
+ * Nothing of a subscription can be updated in place yet but this one question, whose answer is
+ * no: the command exists so that an operator who looks for it finds what to do instead.
+ */
+function updateCommand(): Command {
+  return new Command('update')
+    .description(
+      'change a subscription; its partition count cannot change: this says so and what to do instead',
+    )
+    .argument('<name>')
+    .requiredOption('--partitions <n>', 'the partition count wanted')
+    .action(async (name: string, options: { partitions: string }) => {
+      const wanted = parsePartitionsOption(options.partitions);
+      const existing = await withDatabase(async (db) =>
+        (await listSubscriptions(db)).find((s) => s.name === name),
+      );
+      if (!existing) throw new Error(`no subscription "${name}"`);
+      if (existing.partitions !== wanted) throw partitionCountFixed(name, existing.partitions, wanted);
+      console.log(`Subscription "${name}" has ${plural(wanted, 'partition')} already; nothing to change.`);
+    });
+}
+
 function removeCommand(): Command {
   return new Command('remove')
     .description('remove a subscription with its stream and dead letters')
@@ -150,5 +218,6 @@ export function subscriptionsCommand(): Command {
     .addCommand(listCommand())
     .addCommand(toggleCommand('disable'))
     .addCommand(toggleCommand('enable'))
+    .addCommand(updateCommand())
     .addCommand(removeCommand());
 }

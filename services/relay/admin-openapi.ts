@@ -28,7 +28,11 @@ export function buildRelayAdminDocument(): OpenApiDocument {
               type: 'object',
               properties: {
                 instanceId: { type: 'string' },
-                owned: { type: 'array', items: { type: 'string' }, description: 'Subscription names' },
+                owned: {
+                  type: 'array',
+                  items: { type: 'string' },
+                  description: 'Streams driven, as subscription/partition (e.g. billing/0)',
+                },
                 listening: {
                   type: 'boolean',
                   description: 'Whether LISTEN for outbox wake-ups is live (otherwise it polls)',

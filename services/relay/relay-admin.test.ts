@@ -83,7 +83,7 @@ describe('the relay admin port', () => {
     // A new event shows up as backlog for a subscription that is not reading (disabled)
     await database.db.updateTable('subscriptions').set({ enabled: false }).where('name', '=', 'ok').execute();
     // Only once the stream is let go: a step already under way could still deliver the new events.
-    await waitFor('ok released', () => !relay.ownedStreams().includes('ok'));
+    await waitFor('ok released', () => !relay.ownedStreams().includes('ok/0'));
     await insertOutboxEvents(database.db, orderEvents(2, 1));
     await new Promise((resolve) => setTimeout(resolve, 1_100)); // the scrape snapshot lives 1 s
     const later = await (await fetch(`${served.baseUrl}/metrics`)).text();

@@ -52,7 +52,9 @@ describe('delivery', () => {
       bed.database.db,
     );
     await waitFor('checkpoints at the end', async () => {
-      const streams = await Promise.all(['all', 'placed'].map((name) => loadStream(bed.database.db, name)));
+      const streams = await Promise.all(
+        ['all', 'placed'].map((name) => loadStream(bed.database.db, { subscription: name, partition: 0 })),
+      );
       return streams.every((stream) => stream?.checkpoint.position === String(last.rows[0]!.position));
     });
   });
@@ -110,10 +112,12 @@ describe('the xid8 fence', () => {
       );
       // ...and the relay, woken meanwhile, delivers nothing and does not move its checkpoint
       relay.wake();
-      await waitFor('the relay owns the stream', () => relay.ownedStreams().includes('fence'));
+      await waitFor('the relay owns the stream', () => relay.ownedStreams().includes('fence/0'));
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(target.processed).toEqual([]);
-      expect((await loadStream(bed.database.db, 'fence'))?.checkpoint).toEqual(STREAM_START);
+      expect(
+        (await loadStream(bed.database.db, { subscription: 'fence', partition: 0 }))?.checkpoint,
+      ).toEqual(STREAM_START);
 
       // When A commits
       await connectionA.query('commit');

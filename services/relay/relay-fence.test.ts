@@ -68,7 +68,7 @@ describe('a stream behind a fence held for long', () => {
     relay = startTestRelay(database.db.withPlugin(counting), database.url, {
       config: { pollMs: 500, listen: false },
     });
-    await waitFor('the stream owned', () => relay!.ownedStreams().includes('held'));
+    await waitFor('the stream owned', () => relay!.ownedStreams().includes('held/0'));
     await sleep(1_500);
     const before = outboxReads;
     await sleep(2_000);

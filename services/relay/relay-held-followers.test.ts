@@ -174,7 +174,7 @@ describe("a dead letter keeps its order's order", () => {
     const { events: read } = await readStreamBatch(bed.database.db, STREAM_START, ORDER_EVENT_TYPES, 10);
     await holdEvents(
       bed.database.db,
-      'billing',
+      { subscription: 'billing', partition: 0 },
       read.filter((event) => event.eventId === v3!.eventId),
       new Date(),
     );
@@ -194,12 +194,12 @@ describe("a dead letter keeps its order's order", () => {
     await refusing(new Set());
     await insertOutboxEvents(bed.database.db, events);
     const [first] = (await readStreamBatch(bed.database.db, STREAM_START, ORDER_EVENT_TYPES, 1)).events;
-    await holdEvents(bed.database.db, 'billing', [first!], new Date());
+    await holdEvents(bed.database.db, { subscription: 'billing', partition: 0 }, [first!], new Date());
     const [letter] = await open();
     await markReplayed(bed.database.db, 'billing', first!.aggregateId, [letter!.id], new Date());
     expect(await open()).toEqual([]);
 
-    await holdEvents(bed.database.db, 'billing', [first!], new Date());
+    await holdEvents(bed.database.db, { subscription: 'billing', partition: 0 }, [first!], new Date());
 
     expect((await open()).map((l) => [l.event.eventId, l.state])).toEqual([[v1!.eventId, 'held']]);
     expect(v2).toBeDefined();

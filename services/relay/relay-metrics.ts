@@ -1,7 +1,8 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Kysely } from 'kysely';
 import type { DB } from '../common/db/database.js';
-import { readStreamStatus, type StreamStatus } from './streams/read-stream-status.js';
+import { collapsePartitions, type SubscriptionStatus } from './streams/collapse-partitions.js';
+import { readStreamStatus } from './streams/read-stream-status.js';
 
 export type DeliveryOutcome =
   'delivered' | 'failed' | 'dead_lettered' | 'held' | 'gone' | 'replayed' | 'replay_failed';
@@ -13,7 +14,9 @@ export type RelayMetrics = {
 /**
  * Counters and the duration histogram are updated as deliveries happen; backlog, lag and dead
  * letters are read from the database at scrape time (one query for all three, shared by a
- * scrape), so they are true for the whole system, whichever instance is scraped.
+ * scrape), so they are true for the whole system, whichever instance is scraped. Labelled by
+ * subscription, its partitions collapsed (summed counts, largest ages): a partition label would
+ * multiply the series by up to 1,024; `outbox status --partitions` shows each one.
  */
 export function createRelayMetrics(registry: Registry, db: Kysely<DB>): RelayMetrics {
   const deliveries = new Counter({
@@ -36,14 +39,19 @@ export function createRelayMetrics(registry: Registry, db: Kysely<DB>): RelayMet
     registers: [registry],
   });
 
-  let snapshot: { at: number; status: Promise<StreamStatus[]> } | undefined;
+  let snapshot: { at: number; status: Promise<SubscriptionStatus[]> } | undefined;
   const status = () => {
     if (!snapshot || Date.now() - snapshot.at > 1_000) {
-      snapshot = { at: Date.now(), status: readStreamStatus(db, new Date()).catch(() => []) };
+      snapshot = {
+        at: Date.now(),
+        status: readStreamStatus(db, new Date())
+          .then(collapsePartitions)
+          .catch(() => []),
+      };
     }
     return snapshot.status;
   };
-  const gauge = (name: string, help: string, value: (stream: StreamStatus) => number) =>
+  const gauge = (name: string, help: string, value: (stream: SubscriptionStatus) => number) =>
     new Gauge({
       name,
       help,
@@ -83,7 +91,7 @@ export function createRelayMetrics(registry: Registry, db: Kysely<DB>): RelayMet
   );
   gauge(
     'relay_failing_attempts',
-    'Consecutive failed deliveries at the head of a stream',
+    "Consecutive failed deliveries at the head of a stream (the most among a subscription's partitions)",
     (s) => s.failedAttempts,
   );
 

@@ -92,7 +92,9 @@ describe('a NATS subscription', () => {
     const last = await lastOutboxPosition();
     await waitFor(
       'the checkpoint at the end',
-      async () => (await loadStream(bed.database.db, 'jetstream'))?.checkpoint.position === last,
+      async () =>
+        (await loadStream(bed.database.db, { subscription: 'jetstream', partition: 0 }))?.checkpoint
+          .position === last,
     );
     const { info, messages } = await readJetStream(nats.url, target.stream);
     expect(info.config).toMatchObject({
@@ -158,7 +160,9 @@ describe('a NATS subscription', () => {
     const last = await lastOutboxPosition();
     await waitFor(
       'the checkpoint at the end',
-      async () => (await loadStream(bed.database.db, 'outage'))?.checkpoint.position === last,
+      async () =>
+        (await loadStream(bed.database.db, { subscription: 'outage', partition: 0 }))?.checkpoint.position ===
+        last,
     );
     watching = false;
     await watch;
@@ -184,7 +188,9 @@ describe('a NATS subscription', () => {
     await insertOutboxEvents(bed.database.db, events);
     const first = bed.startRelay();
     const last = await lastOutboxPosition();
-    const atEnd = async () => (await loadStream(bed.database.db, 'republish'))?.checkpoint.position === last;
+    const atEnd = async () =>
+      (await loadStream(bed.database.db, { subscription: 'republish', partition: 0 }))?.checkpoint
+        .position === last;
     await waitFor('the checkpoint at the end', atEnd);
     await first.stop();
     expect(await storedCount(target.stream)).toBe(events.length);

@@ -198,6 +198,11 @@ describe('a wrong secret (401/403)', () => {
       await retryNow();
       return target.processed.length === events.length;
     });
+    // The receiver counts the events before it answers: the checkpoint follows the answer.
+    await waitFor('the checkpoint past them', async () => {
+      const [after] = await readStreamStatus(bed.database.db, new Date(), 'misconfigured');
+      return after!.backlog === 0;
+    });
     const [after] = await readStreamStatus(bed.database.db, new Date(), 'misconfigured');
     expect(after).toMatchObject({ unauthorized: false, backlog: 0 });
   });

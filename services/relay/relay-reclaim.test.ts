@@ -75,7 +75,7 @@ describe('a stream taken over, then reclaimed by the same instance', () => {
       .set({ lease_owner: null, lease_expires_at: null })
       .execute();
     await waitFor('the new worker delivering', () => receiver.inFlight === 2);
-    expect(relay.ownedStreams()).toEqual(['reclaimed']);
+    expect(relay.ownedStreams()).toEqual(['reclaimed/0']);
 
     // When the old worker's step ends as lost
     oldWorkersBatch.open();
@@ -84,7 +84,7 @@ describe('a stream taken over, then reclaimed by the same instance', () => {
     );
 
     // Then the new worker is still this instance's, and so is the lease it drives under
-    expect(relay.ownedStreams()).toEqual(['reclaimed']);
+    expect(relay.ownedStreams()).toEqual(['reclaimed/0']);
     expect(await leaseOwner()).toBe(instance);
 
     // And the new worker, once its own step is done, stops on the disabled subscription and lets go

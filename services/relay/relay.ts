@@ -21,6 +21,7 @@ import {
   removeInstance,
   renewLeases,
 } from './streams/leases.js';
+import { streamId, type StreamKey } from './streams/partition.js';
 import { startOutboxListener, type OutboxListener } from './wake/outbox-listener.js';
 
 export type RelayOptions = {
@@ -57,7 +58,7 @@ export type RelayOptions = {
 
 export type Relay = {
   instanceId: string;
-  /** Streams this instance drives right now. */
+  /** Streams this instance drives right now, as `subscription/partition` (see streamId). */
   ownedStreams(): string[];
   isListening(): boolean;
   /** Read now instead of at the next poll (what a NOTIFY does). */
@@ -68,7 +69,7 @@ export type Relay = {
 
 /**
  * One relay instance: heartbeats, claims its fair share of the streams (ceil(streams / live
- * instances)), runs a worker per owned stream, wakes them on NOTIFY or poll, and gives back what
+ * instances), a stream being one partition of a subscription), runs a worker per owned stream, wakes them on NOTIFY or poll, and gives back what
  * it holds beyond its share so that a new instance gets work.
  */
 export function startRelay(options: RelayOptions): Relay {
@@ -80,6 +81,7 @@ export function startRelay(options: RelayOptions): Relay {
     http: createHttpDelivery(createHttpTransport({ timeoutMs: config.httpTimeoutMs }), clock),
     nats: options.nats ?? createNatsTransport({ timeoutMs: config.natsTimeoutMs, logger: log }),
   });
+  /** By streamId: keys are compared as strings. */
   const workers = new Map<string, StreamWorker>();
   let stopping = false;
 
@@ -102,16 +104,17 @@ export function startRelay(options: RelayOptions): Relay {
    * was stopped after a takeover may end its last step after this instance reclaimed the stream and
    * started another worker, whose entry and lease are not its to drop.
    */
-  const forget = (name: string, worker: StreamWorker) => {
-    if (workers.get(name) !== worker) return;
-    workers.delete(name);
-    void releaseLeases(db, instanceId, [name]).catch((error: unknown) =>
-      log.warn({ err: error, subscriber: name }, 'could not release a lease'),
+  const forget = (key: StreamKey, worker: StreamWorker) => {
+    const id = streamId(key);
+    if (workers.get(id) !== worker) return;
+    workers.delete(id);
+    void releaseLeases(db, instanceId, [key]).catch((error: unknown) =>
+      log.warn({ err: error, stream: id }, 'could not release a lease'),
     );
   };
-  const startWorker = (name: string): StreamWorker => {
+  const startWorker = (key: StreamKey): StreamWorker => {
     // onLost runs after the worker's first await at the earliest, so `worker` is set by then.
-    const worker = startStreamWorker({ ...workerDeps, onLost: () => forget(name, worker) }, name);
+    const worker = startStreamWorker({ ...workerDeps, onLost: () => forget(key, worker) }, key);
     return worker;
   };
 
@@ -120,17 +123,17 @@ export function startRelay(options: RelayOptions): Relay {
    * heartbeat: a slow delivery must never delay the renewal of the other leases.
    */
   const handingBack = new Map<string, Promise<void>>();
-  const handBack = (name: string, share: number) => {
-    const worker = workers.get(name);
-    workers.delete(name);
+  const handBack = (id: string, share: number) => {
+    const worker = workers.get(id);
+    workers.delete(id);
     const done = (async () => {
       await worker?.stop();
-      await releaseLeases(db, instanceId, [name]);
-      log.info({ subscriber: name, share }, 'stream handed back to rebalance');
+      if (worker) await releaseLeases(db, instanceId, [worker.key]);
+      log.info({ stream: id, share }, 'stream handed back to rebalance');
     })()
-      .catch((error: unknown) => log.warn({ err: error, subscriber: name }, 'could not hand a stream back'))
-      .finally(() => handingBack.delete(name));
-    handingBack.set(name, done);
+      .catch((error: unknown) => log.warn({ err: error, stream: id }, 'could not hand a stream back'))
+      .finally(() => handingBack.delete(id));
+    handingBack.set(id, done);
   };
 
   const wakeAll = () => {
@@ -139,26 +142,28 @@ export function startRelay(options: RelayOptions): Relay {
 
   async function rebalance(): Promise<void> {
     const alive = await heartbeatInstance(db, instanceId, config.lease.ttlMs);
-    const owned = new Set(await renewLeases(db, instanceId, config.lease.ttlMs));
-    for (const [name, worker] of workers) {
+    const owned = new Map(
+      (await renewLeases(db, instanceId, config.lease.ttlMs)).map((key) => [streamId(key), key]),
+    );
+    for (const [id, worker] of workers) {
       // Taken over after we failed to renew in time: stop at once (its writes are fenced anyway).
-      if (!owned.has(name)) {
-        workers.delete(name);
+      if (!owned.has(id)) {
+        workers.delete(id);
         void worker.stop();
       }
     }
     if (stopping) return;
     const share = Math.ceil((await countEnabledStreams(db)) / Math.max(1, alive));
-    const running = [...workers.keys()].filter((name) => owned.has(name));
+    const running = [...workers.keys()].filter((id) => owned.has(id));
     if (running.length > share) {
-      for (const name of running.slice(share)) handBack(name, share);
+      for (const id of running.slice(share)) handBack(id, share);
       return;
     }
-    for (const name of owned) {
-      if (!workers.has(name) && !handingBack.has(name)) workers.set(name, startWorker(name));
+    for (const [id, key] of owned) {
+      if (!workers.has(id) && !handingBack.has(id)) workers.set(id, startWorker(key));
     }
     const claimed = await claimStreams(db, instanceId, config.lease.ttlMs, share - workers.size);
-    for (const name of claimed) workers.set(name, startWorker(name));
+    for (const key of claimed) workers.set(streamId(key), startWorker(key));
   }
 
   // One heartbeat at a time: when the database is slow, skip a beat rather than queue them up.

@@ -23,6 +23,7 @@ import { nextFenceWait, type FenceWait } from './fence-wait.js';
 import type { RelayMetrics } from './relay-metrics.js';
 import { advanceCheckpoint } from './streams/advance-checkpoint.js';
 import { loadStream, type StreamState } from './streams/load-stream.js';
+import type { StreamKey } from './streams/partition.js';
 import { hasEventsBehindFence } from './streams/has-events-behind-fence.js';
 import { readStreamBatch, type StreamEvent } from './streams/read-stream-batch.js';
 import { recordDeliveryFailure } from './streams/record-delivery-failure.js';
@@ -42,11 +43,11 @@ export type StreamWorkerDeps = {
   logger: Logger;
   metrics: RelayMetrics;
   /** The stream is no longer ours to drive (lease lost, subscription disabled or removed). */
-  onLost: (name: string) => void;
+  onLost: (stream: StreamKey) => void;
 };
 
 export type StreamWorker = {
-  name: string;
+  key: StreamKey;
   wake(): void;
   /** Finishes the step in flight (a delivery and its checkpoint), then stops. */
   stop(): Promise<void>;
@@ -68,13 +69,15 @@ function widen(batchLimit: number | null, batchSize: number): number | null {
 }
 
 /**
- * Drives one stream: read after the checkpoint, deliver, advance; on failure retry, narrow or park
+ * Drives one stream, one partition of a subscription: read its events after the checkpoint, deliver, advance; on failure retry, narrow or park
  * as the failure says, and hold the later events of a parked event's order. No transaction is open during the HTTP call: reads and writes are single
  * statements, and the only transaction (parking) runs after the response.
  */
-export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamWorker {
+export function startStreamWorker(deps: StreamWorkerDeps, key: StreamKey): StreamWorker {
   const { db, instanceId, clock, logger } = deps;
-  const log = logger.child({ subscriber: name });
+  /** The subscription: what metrics, the dead letters' owner and a 410 Gone speak of. */
+  const name = key.subscription;
+  const log = logger.child({ subscriber: name, partition: key.partition });
   const signal = new WakeSignal();
   let stopping = false;
   /** Set while rows sit behind the fence: how long to wait before looking again (see fence-wait.ts). */
@@ -163,7 +166,7 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
       outcome.failure === 'unauthorized'
         ? unauthorizedDelayMs(deps.retry, deps.random)
         : retryDelayMs(deps.retry, head.attempts + 1, outcome.retryAfterMs, deps.random);
-    await recordReplayRetry(db, name, head.id, failure, new Date(at.getTime() + delay));
+    await recordReplayRetry(db, key, head.id, failure, new Date(at.getTime() + delay));
     logFailure(outcome, { ...fields, delayMs: delay }, 'dead letter replay failed: will retry');
     return CONTINUE;
   }
@@ -197,7 +200,7 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
     if (decision.kind === 'disable') return disable(outcome.error);
     if (decision.kind === 'park') {
       const parked = await db.transaction().execute((trx) =>
-        parkEvent(trx, name, instanceId, stream.checkpoint, head, {
+        parkEvent(trx, key, instanceId, stream.checkpoint, head, {
           error: outcome.error,
           statusCode: outcome.statusCode,
           attempts: stream.failedAttempts + 1,
@@ -214,7 +217,7 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
       }
       return CONTINUE;
     }
-    await recordDeliveryFailure(db, name, instanceId, stream.checkpoint, {
+    await recordDeliveryFailure(db, key, instanceId, stream.checkpoint, {
       batchLimit: decision.batchLimit,
       batchAttempts: decision.batchAttempts,
       nextAttemptAt: new Date(now.getTime() + decision.delayMs),
@@ -247,10 +250,10 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
     batchLimit: number | null,
   ): Promise<boolean> {
     if (held.length === 0)
-      return advanceCheckpoint(db, name, instanceId, stream.checkpoint, target, batchLimit);
+      return advanceCheckpoint(db, key, instanceId, stream.checkpoint, target, batchLimit);
     const advanced = await db.transaction().execute(async (trx) => {
-      const moved = await advanceCheckpoint(trx, name, instanceId, stream.checkpoint, target, batchLimit);
-      if (moved) await holdEvents(trx, name, held, clock());
+      const moved = await advanceCheckpoint(trx, key, instanceId, stream.checkpoint, target, batchLimit);
+      if (moved) await holdEvents(trx, key, held, clock());
       return moved;
     });
     if (advanced) {
@@ -264,7 +267,7 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
   }
 
   async function step(): Promise<Step> {
-    const stream = await loadStream(db, name);
+    const stream = await loadStream(db, key);
     if (!stream) return { kind: 'lost', why: 'subscription removed' };
     if (stream.leaseOwner !== instanceId) return { kind: 'lost', why: 'lease taken over' };
     if (!stream.enabled) return { kind: 'lost', why: 'subscription disabled' };
@@ -273,7 +276,7 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
       return { kind: 'wait', ms: Math.min(stream.nextAttemptAt.getTime() - now.getTime(), deps.pollMs) };
 
     const group = stream.replayPending
-      ? await nextReplayGroup(db, name, stream.checkpoint, deps.batchSize)
+      ? await nextReplayGroup(db, key, stream.checkpoint, deps.batchSize)
       : [];
     if (group.length > 0) return replay(stream, group);
 
@@ -283,6 +286,7 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
       stream.checkpoint,
       stream.eventTypes,
       limit,
+      { partition: stream.partition, partitions: stream.partitions },
     );
     // Past the batch, and past the events of other types behind it when the read saw them all
     // (caughtUpTo is then the last row behind the fence, never before the batch's last event).
@@ -299,7 +303,7 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
     const target = { txId: through.txId, position: through.position };
     if (read.length === 0) {
       log.debug({ through: through.position }, "no event of this stream's types: skipped");
-      await advanceCheckpoint(db, name, instanceId, stream.checkpoint, target, stream.batchLimit);
+      await advanceCheckpoint(db, key, instanceId, stream.checkpoint, target, stream.batchLimit);
       return CONTINUE;
     }
     const blocked = stream.openDeadLetters ? await blockedOrders(db, name, read) : NONE_BLOCKED;
@@ -354,7 +358,7 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
       }
       if (next.kind === 'lost') {
         log.info({ why: next.why }, 'stream released');
-        deps.onLost(name);
+        deps.onLost(key);
         return;
       }
       if (next.kind === 'wait' && !stopping) await signal.wait(next.ms);
@@ -362,7 +366,7 @@ export function startStreamWorker(deps: StreamWorkerDeps, name: string): StreamW
   })();
 
   return {
-    name,
+    key,
     wake: () => signal.notify(),
     stop: async () => {
       stopping = true;

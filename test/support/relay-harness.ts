@@ -60,12 +60,18 @@ export async function subscribe(
   receiver: Pick<WebhookReceiver, 'url' | 'secret'>,
   eventTypes: OrderEventType[] = ORDER_EVENT_TYPES,
   from: 'beginning' | 'now' = 'beginning',
+  partitions = 1,
 ): Promise<void> {
-  const result = await db
-    .transaction()
-    .execute((trx) =>
-      createSubscription(trx, { name, endpointUrl: receiver.url, eventTypes, secret: receiver.secret, from }),
-    );
+  const result = await db.transaction().execute((trx) =>
+    createSubscription(trx, {
+      name,
+      endpointUrl: receiver.url,
+      eventTypes,
+      secret: receiver.secret,
+      from,
+      partitions,
+    }),
+  );
   if (!result.ok) throw new Error(`subscription ${name} already exists`);
 }
 

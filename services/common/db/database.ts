@@ -77,6 +77,7 @@ export interface DeadLetters {
   metadata: Json;
   occurred_at: Timestamp;
   parked_at: Timestamp;
+  partition: Generated<number>;
   payload: Json;
   position: Int8;
   replay_requested_at: Timestamp | null;
@@ -199,6 +200,7 @@ export interface Outbox {
   event_type: string;
   metadata: Generated<Json>;
   occurred_at: Timestamp;
+  partition_key: Generated<Int8>;
   payload: Json;
   position: Generated<Int8>;
   tx_id: Generated<string>;
@@ -224,6 +226,7 @@ export interface RelayStreams {
   lease_expires_at: Timestamp | null;
   lease_owner: string | null;
   next_attempt_at: Timestamp | null;
+  partition: Generated<number>;
   subscription_name: string;
   updated_at: Generated<Timestamp>;
 }
@@ -236,6 +239,7 @@ export interface Subscriptions {
   endpoint_url: string;
   event_types: string[];
   name: string;
+  partitions: Generated<number>;
   secret: string;
   updated_at: Generated<Timestamp>;
 }

@@ -1,5 +1,6 @@
 import { sql, type InsertObject } from 'kysely';
 import type { DB } from '../../common/db/database.js';
+import type { StreamKey } from '../streams/partition.js';
 import type { StreamEvent } from '../streams/read-stream-batch.js';
 
 export type LetterFailure = {
@@ -10,15 +11,19 @@ export type LetterFailure = {
   lastAttemptAt: Date;
 };
 
-/** The row of a dead letter: a copy of the event (the outbox purge may delete the original) and why. */
+/**
+ * The row of a dead letter: a copy of the event (the outbox purge may delete the original), why, and
+ * the stream (subscription and partition) it belongs to.
+ */
 export function deadLetterRow(
-  subscription: string,
+  stream: StreamKey,
   event: StreamEvent,
   failure: LetterFailure,
   held: boolean,
 ): InsertObject<DB, 'dead_letters'> {
   return {
-    subscription_name: subscription,
+    subscription_name: stream.subscription,
+    partition: stream.partition,
     event_id: event.eventId,
     position: event.position,
     tx_id: sql`${event.txId}::xid8`,

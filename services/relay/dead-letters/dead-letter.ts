@@ -13,6 +13,8 @@ export type DeadLetterState = 'parked' | 'held' | 'replay-requested' | 'replayed
 export type DeadLetter = {
   id: string;
   subscription: string;
+  /** The partition of the subscription whose stream parked or held it. */
+  partition: number;
   state: DeadLetterState;
   /** Waits behind an earlier dead letter of the same order; it was never attempted. */
   held: boolean;
@@ -33,6 +35,7 @@ export function toDeadLetter(row: DeadLetterRow): DeadLetter {
   return {
     id: String(row.id),
     subscription: row.subscription_name,
+    partition: row.partition,
     state: row.replayed_at
       ? 'replayed'
       : row.replay_requested_at

@@ -2,11 +2,13 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../common/db/database.js';
 import { prepared } from '../../common/db/prepared-statements.js';
 import { deadLetterRow } from './dead-letter-row.js';
+import type { StreamKey } from '../streams/partition.js';
 import type { StreamEvent } from '../streams/read-stream-batch.js';
 
 /**
  * The orders among `events` that have an open (not yet replayed) dead letter in this subscription:
- * their events must wait behind it rather than overtake it.
+ * their events must wait behind it rather than overtake it. By subscription, not partition: an
+ * order's events are all in one partition, so its dead letters are that partition's anyway.
  */
 export async function blockedOrders(
   db: Kysely<DB>,
@@ -32,7 +34,7 @@ const HELD_ERROR = 'held behind an earlier dead letter of the same order';
  */
 export async function holdEvents(
   db: Kysely<DB>,
-  subscription: string,
+  stream: StreamKey,
   events: readonly StreamEvent[],
   at: Date,
 ): Promise<void> {
@@ -42,7 +44,7 @@ export async function holdEvents(
     .values(
       events.map((event) =>
         deadLetterRow(
-          subscription,
+          stream,
           event,
           { error: HELD_ERROR, statusCode: null, attempts: 0, firstAttemptAt: at, lastAttemptAt: at },
           true,

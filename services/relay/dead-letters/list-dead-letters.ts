@@ -7,13 +7,15 @@ export type ListedDeadLetter = DeadLetter & { heldBehind: number };
 
 export type DeadLetterListOptions = {
   subscription?: string;
+  /** Only this partition's (of every subscription listed). */
+  partition?: number;
   /** Letters already replayed too (history). */
   includeReplayed?: boolean;
   /** Held letters as rows of their own too (by default they are only counted on their parked one). */
   includeHeld?: boolean;
 };
 
-/** Dead letters in stream order. */
+/** Dead letters in stream order, by subscription and partition. */
 export async function listDeadLetters(
   db: Kysely<DB>,
   options: DeadLetterListOptions = {},
@@ -34,9 +36,11 @@ export async function listDeadLetters(
         .as('held_behind'),
     )
     .orderBy('d.subscription_name')
+    .orderBy('d.partition')
     .orderBy('d.tx_id')
     .orderBy('d.position');
   if (options.subscription) query = query.where('d.subscription_name', '=', options.subscription);
+  if (options.partition !== undefined) query = query.where('d.partition', '=', options.partition);
   if (!options.includeReplayed) query = query.where('d.replayed_at', 'is', null);
   if (!options.includeHeld)
     query = query.where((eb) => eb.or([eb('d.held', '=', false), eb('d.replayed_at', 'is not', null)]));

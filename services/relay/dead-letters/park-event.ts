@@ -3,6 +3,7 @@ import type { DB } from '../../common/db/database.js';
 import { deadLetterRow, type LetterFailure } from './dead-letter-row.js';
 import { advanceCheckpoint } from '../streams/advance-checkpoint.js';
 import type { Checkpoint } from '../streams/checkpoint.js';
+import type { StreamKey } from '../streams/partition.js';
 import type { StreamEvent } from '../streams/read-stream-batch.js';
 
 export type ParkedFailure = LetterFailure;
@@ -14,7 +15,7 @@ export type ParkedFailure = LetterFailure;
  */
 export async function parkEvent(
   trx: Transaction<DB>,
-  name: string,
+  stream: StreamKey,
   owner: string,
   from: Checkpoint,
   event: StreamEvent,
@@ -24,7 +25,7 @@ export async function parkEvent(
   // that is down), and successes widen the batch again.
   const moved = await advanceCheckpoint(
     trx,
-    name,
+    stream,
     owner,
     from,
     { txId: event.txId, position: event.position },
@@ -33,7 +34,7 @@ export async function parkEvent(
   if (!moved) return false;
   await trx
     .insertInto('dead_letters')
-    .values(deadLetterRow(name, event, failure, false))
+    .values(deadLetterRow(stream, event, failure, false))
     // Parked again after a rewind: the row describes the latest failure.
     .onConflict((oc) =>
       oc.columns(['subscription_name', 'event_id']).doUpdateSet((eb) => ({

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../common/db/database.js';
+import type { StreamKey } from '../streams/partition.js';
 
 /**
  * Delivered: the letters are marked replayed (kept as history, no longer blocking their order). The
@@ -47,7 +48,7 @@ const attempted = (failure: ReplayFailure) => ({
  */
 export async function recordReplayRetry(
   db: Kysely<DB>,
-  subscription: string,
+  stream: StreamKey,
   id: string,
   failure: ReplayFailure,
   retryAt: Date,
@@ -57,7 +58,8 @@ export async function recordReplayRetry(
     await trx
       .updateTable('relay_streams')
       .set({ next_attempt_at: retryAt, updated_at: sql`now()` })
-      .where('subscription_name', '=', subscription)
+      .where('subscription_name', '=', stream.subscription)
+      .where('partition', '=', stream.partition)
       .execute();
   });
 }

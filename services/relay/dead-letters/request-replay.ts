@@ -1,8 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../common/db/database.js';
 
-export type ReplaySelection =
-  { eventId: string; subscription?: string } | { subscription: string; all: true };
+/** `partition` narrows either to the dead letters of that partition (of the subscriptions selected). */
+export type ReplaySelection = (
+  { eventId: string; subscription?: string } | { subscription: string; all: true }
+) & { partition?: number };
 
 /**
  * Marks parked dead letters for replay, together with the other open letters of their orders (the
@@ -19,6 +21,7 @@ export async function requestReplay(
     .where('replayed_at', 'is', null);
   if ('eventId' in selection) selected = selected.where('event_id', '=', selection.eventId);
   if (selection.subscription) selected = selected.where('subscription_name', '=', selection.subscription);
+  if (selection.partition !== undefined) selected = selected.where('partition', '=', selection.partition);
   const rows = await db
     .updateTable('dead_letters')
     .set({ replay_requested_at: sql`now()` })

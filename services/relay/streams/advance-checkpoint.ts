@@ -3,6 +3,7 @@ import type { DB } from '../../common/db/database.js';
 import type { Checkpoint } from './checkpoint.js';
 import { prepared } from '../../common/db/prepared-statements.js';
 import { movedCheckpoint } from './moved-checkpoint.js';
+import type { StreamKey } from './partition.js';
 
 /**
  * Moves the checkpoint from `from` to `to` and clears the retry state (`batchLimit` is the narrowed
@@ -13,7 +14,7 @@ import { movedCheckpoint } from './moved-checkpoint.js';
  */
 export async function advanceCheckpoint(
   db: Kysely<DB>,
-  name: string,
+  stream: StreamKey,
   owner: string,
   from: Checkpoint,
   to: Checkpoint,
@@ -22,7 +23,8 @@ export async function advanceCheckpoint(
   const result = await db
     .updateTable('relay_streams')
     .set(movedCheckpoint(to, batchLimit))
-    .where('subscription_name', '=', name)
+    .where('subscription_name', '=', stream.subscription)
+    .where('partition', '=', stream.partition)
     .where('lease_owner', '=', owner)
     .where(sql<boolean>`checkpoint_tx_id = ${from.txId}::xid8`)
     .where('checkpoint_position', '=', from.position)

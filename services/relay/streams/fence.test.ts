@@ -99,7 +99,7 @@ describe('the fence and transactions of other databases', () => {
     await commitEvents(2);
     receiver = await startReceiver();
     await subscribe(ours.db, 'late', receiver, ORDER_EVENT_TYPES, 'now');
-    const stream = await loadStream(ours.db, 'late');
+    const stream = await loadStream(ours.db, { subscription: 'late', partition: 0 });
 
     expect((await readStreamBatch(ours.db, stream!.checkpoint, ORDER_EVENT_TYPES, 10)).events).toEqual([]);
   });

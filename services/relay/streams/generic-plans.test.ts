@@ -5,6 +5,7 @@ import { createDb } from '../../common/db/create-db.js';
 import type { DB } from '../../common/db/database.js';
 import type { Checkpoint } from './checkpoint.js';
 import { hasEventsBehindFence } from './has-events-behind-fence.js';
+import { inPartition } from './partition.js';
 import { readStreamBatch } from './read-stream-batch.js';
 
 /**
@@ -68,5 +69,33 @@ describe('the stream queries under generic plans', () => {
       expect(batch.events.length).toBe(checkpoint === end ? 0 : 100);
     }
     expect((await outboxSeqScans()) - before).toBe(0);
+  });
+
+  it('reads one partition of a stream on the index too, in order, the partition a filter on the rows walked', async () => {
+    const middle = { txId: end.txId, position: String(BigInt(end.position) - 10_000n) };
+    const before = await outboxSeqScans();
+    for (const checkpoint of [end, middle, end]) {
+      const batch = await readStreamBatch(db, checkpoint, ['OrderShipped'], 100, {
+        partition: 3,
+        partitions: 8,
+      });
+      expect(batch.events.length).toBe(checkpoint === end ? 0 : 100);
+    }
+    expect((await outboxSeqScans()) - before).toBe(0);
+
+    // The plan PostgreSQL chose (generic, as the relay's prepared read runs): an ordered Index Scan
+    // of (tx_id, position) with the partition and the types as a Filter; no Sort, no Bitmap scan.
+    await sql`prepare partition_read(xid8, bigint, text[], int, int, int) as
+      select * from outbox
+      where (tx_id, position) > ($1, $2) and tx_id < outbox_fence() and event_type = any($3)
+        and ${inPartition(sql.ref('partition_key'), sql`$4`, sql`$5`)}
+      order by tx_id, position limit $6`.execute(db);
+    const { rows } = await sql<{ 'QUERY PLAN': string }>`
+      explain execute partition_read(${sql.lit(middle.txId)}, ${sql.lit(middle.position)},
+                                     array['OrderShipped'], 8, 3, 100)`.execute(db);
+    const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
+    expect(plan).toMatch(/Index Scan using outbox_tx_id_position_idx on outbox/);
+    expect(plan).toMatch(/Filter: .*mod\(partition_key/);
+    expect(plan).not.toMatch(/Seq Scan|Sort|Bitmap/);
   });
 });

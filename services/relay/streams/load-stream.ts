@@ -3,13 +3,16 @@ import { sql } from 'kysely';
 import type { DB } from '../../common/db/database.js';
 import type { Checkpoint } from './checkpoint.js';
 import { prepared } from '../../common/db/prepared-statements.js';
+import type { StreamKey } from './partition.js';
 
 /** What a stream worker needs to take its next step: the subscription and the stream's state. */
 export type StreamState = {
   name: string;
-  endpointUrl: string;
   /** The partition of its subscription this stream carries (a NATS subject names it). */
   partition: number;
+  /** The subscription's partition count: which events are this partition's. */
+  partitions: number;
+  endpointUrl: string;
   eventTypes: string[];
   secret: string;
   enabled: boolean;
@@ -20,18 +23,20 @@ export type StreamState = {
   batchLimit: number | null;
   nextAttemptAt: Date | null;
   firstFailedAt: Date | null;
-  /** Some dead letter of this stream is not replayed yet, so its order's later events are held. */
+  /** Some dead letter of this partition is not replayed yet, so its order's later events are held. */
   openDeadLetters: boolean;
-  /** A dead letter of this stream waits to be replayed (read with the stream: one query per step). */
+  /** A dead letter of this partition waits to be replayed (read with the stream: one query per step). */
   replayPending: boolean;
 };
 
-export async function loadStream(db: Kysely<DB>, name: string): Promise<StreamState | undefined> {
+export async function loadStream(db: Kysely<DB>, key: StreamKey): Promise<StreamState | undefined> {
   const row = await db
     .selectFrom('relay_streams as r')
     .innerJoin('subscriptions as s', 's.name', 'r.subscription_name')
     .select([
       's.name',
+      'r.partition',
+      's.partitions',
       's.endpoint_url',
       's.event_types',
       's.secret',
@@ -51,6 +56,7 @@ export async function loadStream(db: Kysely<DB>, name: string): Promise<StreamSt
               .selectFrom('dead_letters as d')
               .select(eb.lit(1).as('one'))
               .whereRef('d.subscription_name', '=', 'r.subscription_name')
+              .whereRef('d.partition', '=', 'r.partition')
               .where('d.replayed_at', 'is', null),
           )
           .as('open_dead_letters'),
@@ -61,20 +67,22 @@ export async function loadStream(db: Kysely<DB>, name: string): Promise<StreamSt
               .selectFrom('dead_letters as d')
               .select(eb.lit(1).as('one'))
               .whereRef('d.subscription_name', '=', 'r.subscription_name')
+              .whereRef('d.partition', '=', 'r.partition')
               .where('d.replay_requested_at', 'is not', null)
               .where('d.replayed_at', 'is', null),
           )
           .as('replay_pending'),
     ])
-    .where('r.subscription_name', '=', name)
+    .where('r.subscription_name', '=', key.subscription)
+    .where('r.partition', '=', key.partition)
     .modifyEnd(prepared)
     .executeTakeFirst();
   if (!row) return undefined;
   return {
     name: row.name,
+    partition: row.partition,
+    partitions: row.partitions,
     endpointUrl: row.endpoint_url,
-    // Every subscription is one stream today, so every stream is partition 0.
-    partition: 0,
     eventTypes: row.event_types,
     secret: row.secret,
     enabled: row.enabled,

@@ -4,16 +4,20 @@ import type { DB } from '../../common/db/database.js';
 import { isUnauthorizedStatus } from '../delivery/classify-failure.js';
 import type { Checkpoint } from './checkpoint.js';
 import { FENCE, fenceHeldSince } from './fence.js';
+import { inPartition } from './partition.js';
 
-/** What `outbox status` and the metrics report for one subscription. */
+/** What `outbox status` and the metrics report for one stream: a partition of a subscription. */
 export type StreamStatus = {
   name: string;
+  partition: number;
+  /** The subscription's partition count. */
+  partitions: number;
   endpointUrl: string;
   eventTypes: string[];
   enabled: boolean;
   disabledReason: string | null;
   checkpoint: Checkpoint;
-  /** Committed events of the subscription's types after the checkpoint. */
+  /** Committed events of the subscription's types and this partition after the checkpoint. */
   backlog: number;
   /** Age of the oldest of those, in seconds; null when there are none. */
   lagSeconds: number | null;
@@ -39,6 +43,8 @@ export type StreamStatus = {
 
 type Row = {
   name: string;
+  partition: number;
+  partitions: number;
   endpoint_url: string;
   event_types: string[];
   enabled: boolean;
@@ -61,8 +67,8 @@ type Row = {
 const secondsSince = (then: Date, now: Date) => Math.max(0, (now.getTime() - then.getTime()) / 1_000);
 
 /**
- * One query for every subscription (or one): the backlog is counted on the (tx_id, position) index,
- * and one fence serves every stream.
+ * One query for every stream (or those of one subscription), in subscription then partition order:
+ * the backlog is counted on the (tx_id, position) index, and one fence serves every stream.
  */
 export async function readStreamStatus(db: Kysely<DB>, now: Date, name?: string): Promise<StreamStatus[]> {
   const heldSince = fenceHeldSince(
@@ -72,7 +78,7 @@ export async function readStreamStatus(db: Kysely<DB>, now: Date, name?: string)
   );
   const { rows } = await sql<Row>`
     with fence as materialized (select ${FENCE} as txid)
-    select s.name, s.endpoint_url, s.event_types, s.enabled, s.disabled_reason,
+    select s.name, r.partition, s.partitions, s.endpoint_url, s.event_types, s.enabled, s.disabled_reason,
            r.checkpoint_tx_id::text as checkpoint_tx_id, r.checkpoint_position,
            b.backlog, b.oldest, ${heldSince} as fence_held_since,
            r.failed_attempts, r.next_attempt_at, r.last_error, r.last_status_code,
@@ -85,15 +91,19 @@ export async function readStreamStatus(db: Kysely<DB>, now: Date, name?: string)
     cross join lateral (
       select count(*) as backlog, min(o.occurred_at) as oldest from outbox o
       where (o.tx_id, o.position) > (r.checkpoint_tx_id, r.checkpoint_position)
-        and o.event_type = any(s.event_types)) b
+        and o.event_type = any(s.event_types)
+        and ${inPartition(sql.ref('o.partition_key'), sql.ref('s.partitions'), sql.ref('r.partition'))}) b
     cross join lateral (
       select count(*) filter (where not held) as dead_letters, count(*) filter (where held) as held_events
       from dead_letters
-      where dead_letters.subscription_name = s.name and dead_letters.replayed_at is null) d
+      where dead_letters.subscription_name = s.name and dead_letters.partition = r.partition
+        and dead_letters.replayed_at is null) d
     where ${name ?? null}::text is null or s.name = ${name ?? null}
-    order by s.name`.execute(db);
+    order by s.name, r.partition`.execute(db);
   return rows.map((row) => ({
     name: row.name,
+    partition: row.partition,
+    partitions: row.partitions,
     // A nats:// URL may hold a password: status (CLI and admin API) shows it as ***.
     endpointUrl: redactEndpointUrl(row.endpoint_url),
     eventTypes: row.event_types,

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../common/db/database.js';
 import type { Checkpoint } from './checkpoint.js';
+import type { StreamKey } from './partition.js';
 
 export type DeliveryFailure = {
   /** The narrowed batch size to try next (null: the full size), and the refusals counted against it. */
@@ -15,7 +16,7 @@ export type DeliveryFailure = {
 /** Stores the retry state after a failed delivery; same compare-and-set as advanceCheckpoint. */
 export async function recordDeliveryFailure(
   db: Kysely<DB>,
-  name: string,
+  stream: StreamKey,
   owner: string,
   at: Checkpoint,
   failure: DeliveryFailure,
@@ -33,7 +34,8 @@ export async function recordDeliveryFailure(
       last_status_code: failure.statusCode,
       updated_at: sql`now()`,
     }))
-    .where('subscription_name', '=', name)
+    .where('subscription_name', '=', stream.subscription)
+    .where('partition', '=', stream.partition)
     .where('lease_owner', '=', owner)
     .where(sql<boolean>`checkpoint_tx_id = ${at.txId}::xid8`)
     .where('checkpoint_position', '=', at.position)

@@ -5,29 +5,38 @@ import type { Checkpoint } from './checkpoint.js';
 import { compareCheckpoints } from './compare-checkpoints.js';
 import { movedCheckpoint } from './moved-checkpoint.js';
 import { openTransactionBehind, type OpenTransaction } from './open-transaction-behind.js';
+import { inPartition } from './partition.js';
 import { rewindRefusals, type RewindRefusal } from './rewind-verdict.js';
 
 export type RewindTarget = { position: string } | { time: Date };
+
+/** One partition's part in a rewind: where its checkpoint was, and why it may not move (if it may not). */
+export type PartitionRewind = { partition: number; from: Checkpoint; refusals: RewindRefusal[] };
 
 export type RewindResult =
   | {
       ok: true;
       checkpoint: Checkpoint;
-      /** Outbox events after the new checkpoint, whatever their type. */
+      /** The partitions moved back to `checkpoint`. */
+      rewound: number[];
+      /** Partitions left where they were: already at or before `checkpoint` (nothing to redeliver). */
+      alreadyBefore: number[];
+      /** Outbox events after the new checkpoint, whatever their type and partition. */
       events: number;
       /** Events delivered again although older than the dedupe window (some only with `force`). */
       beyondDedupeWindow: number;
       dedupeWindowMs: number;
     }
   | { ok: false; reason: 'no-such-subscription' }
+  | { ok: false; reason: 'no-such-partition'; partitions: number }
   | { ok: false; reason: 'no-event-at-or-after' }
   | {
       ok: false;
       reason: 'refused';
-      from: Checkpoint;
       to: Checkpoint;
       dedupeWindowMs: number;
-      refusals: RewindRefusal[];
+      /** The partitions that refuse, each with its checkpoint and reasons. */
+      refused: PartitionRewind[];
     };
 
 /**
@@ -38,7 +47,14 @@ export type RewindResult =
  * over events older than the subscription's dedupe window: see rewindRefusals. Clears the retry
  * state.
  *
- * One transaction with the stream row locked, so the checkpoint cannot move between the check and
+ * Every partition of the subscription, or only `partition`. The target point is the same for all
+ * (an outbox position or time is one point of the whole stream order), each partition judges the
+ * move from its own checkpoint, and all move or none does. A partition already at or before the
+ * point has not delivered those events yet and is left as it is; only when every selected
+ * partition is (one partition: the one) is that a refusal ("forward"), as a rewind never moves a
+ * checkpoint forward.
+ *
+ * One transaction with the stream rows locked, so the checkpoint cannot move between the check and
  * the update: a relay's compare-and-set write waits for the lock, then finds the checkpoint moved
  * and re-reads the stream, so a batch in flight cannot undo the rewind either.
  */
@@ -47,31 +63,61 @@ export async function rewindStream(
   name: string,
   target: RewindTarget,
   force = false,
+  partition?: number,
 ): Promise<RewindResult> {
   return db.transaction().execute(async (trx): Promise<RewindResult> => {
-    const stream = await lockStream(trx, name);
-    if (!stream) return { ok: false, reason: 'no-such-subscription' };
+    const streams = await lockStreams(trx, name, partition);
+    const first = streams[0];
+    if (!first) {
+      const subscription = await trx
+        .selectFrom('subscriptions')
+        .select('partitions')
+        .where('name', '=', name)
+        .executeTakeFirst();
+      return subscription
+        ? { ok: false, reason: 'no-such-partition', partitions: subscription.partitions }
+        : { ok: false, reason: 'no-such-subscription' };
+    }
     const before = await checkpointBefore(trx, target);
     if (!before) return { ok: false, reason: 'no-event-at-or-after' };
     const { to, openTransaction } = before;
-    const { from, eventTypes, dedupeWindowMs } = stream;
-    const between = await eventsBetween(trx, from, to, eventTypes, dedupeWindowMs);
-    const refusals = rewindRefusals(
-      {
-        from,
+    const { dedupeWindowMs } = first;
+
+    const judged: (PartitionRewind & { beyondDedupeWindow: number })[] = [];
+    for (const stream of streams) {
+      const between = await eventsBetween(trx, stream.from, to, stream, dedupeWindowMs);
+      const facts = {
+        from: stream.from,
         to,
         eventsBetween: between.events,
         eventsBeyondDedupeWindow: between.beyondDedupeWindow,
         openTransaction,
-      },
-      force,
-    );
-    if (refusals.length > 0) return { ok: false, reason: 'refused', from, to, dedupeWindowMs, refusals };
+      };
+      judged.push({
+        partition: stream.partition,
+        from: stream.from,
+        refusals: rewindRefusals(facts, force),
+        beyondDedupeWindow: between.beyondDedupeWindow,
+      });
+    }
+    const forward = (part: PartitionRewind) => part.refusals.some((refusal) => refusal.reason === 'forward');
+    const moving = judged.filter((part) => !forward(part));
+    const refused = moving.length === 0 ? judged : moving.filter((part) => part.refusals.length > 0);
+    if (refused.length > 0)
+      return {
+        ok: false,
+        reason: 'refused',
+        to,
+        dedupeWindowMs,
+        refused: refused.map(({ partition: p, from, refusals }) => ({ partition: p, from, refusals })),
+      };
 
+    const rewound = moving.map((part) => part.partition);
     await trx
       .updateTable('relay_streams')
       .set(movedCheckpoint(to, null))
       .where('subscription_name', '=', name)
+      .where('partition', 'in', rewound)
       .execute();
     const count = await sql<{ events: string }>`
       select count(*) as events from outbox
@@ -79,32 +125,51 @@ export async function rewindStream(
     return {
       ok: true,
       checkpoint: to,
+      rewound,
+      alreadyBefore: judged.filter(forward).map((part) => part.partition),
       events: Number(count.rows[0]?.events ?? 0),
-      beyondDedupeWindow: between.beyondDedupeWindow,
+      beyondDedupeWindow: moving.reduce((sum, part) => sum + part.beyondDedupeWindow, 0),
       dedupeWindowMs,
     };
   });
 }
 
-async function lockStream(trx: Transaction<DB>, name: string) {
+type LockedStream = {
+  partition: number;
+  partitions: number;
+  from: Checkpoint;
+  eventTypes: string[];
+  dedupeWindowMs: number;
+};
+
+async function lockStreams(
+  trx: Transaction<DB>,
+  name: string,
+  partition: number | undefined,
+): Promise<LockedStream[]> {
   const { rows } = await sql<{
+    partition: number;
+    partitions: number;
     tx_id: string;
     position: string;
     event_types: string[];
     dedupe_window_ms: string;
   }>`
-    select r.checkpoint_tx_id::text as tx_id, r.checkpoint_position::text as position,
+    select r.partition, s.partitions,
+           r.checkpoint_tx_id::text as tx_id, r.checkpoint_position::text as position,
            s.event_types, s.dedupe_window_ms::text as dedupe_window_ms
     from relay_streams r join subscriptions s on s.name = r.subscription_name
     where r.subscription_name = ${name}
+      and (${partition ?? null}::int is null or r.partition = ${partition ?? null}::int)
+    order by r.partition
     for update of r`.execute(trx);
-  const row = rows[0];
-  if (!row) return undefined;
-  return {
+  return rows.map((row) => ({
+    partition: row.partition,
+    partitions: row.partitions,
     from: { txId: row.tx_id, position: row.position },
     eventTypes: row.event_types,
     dedupeWindowMs: Number(row.dedupe_window_ms),
-  };
+  }));
 }
 
 /**
@@ -140,14 +205,14 @@ async function checkpointBefore(
 }
 
 /**
- * Events of the subscription's types between two checkpoints (after the lower, up to the higher),
- * and how many of them occurred before now minus the dedupe window.
+ * Events of the subscription's types and of the stream's partition between two checkpoints (after
+ * the lower, up to the higher), and how many of them occurred before now minus the dedupe window.
  */
 async function eventsBetween(
   trx: Transaction<DB>,
   a: Checkpoint,
   b: Checkpoint,
-  eventTypes: string[],
+  stream: Pick<LockedStream, 'eventTypes' | 'partition' | 'partitions'>,
   dedupeWindowMs: number,
 ): Promise<{ events: number; beyondDedupeWindow: number }> {
   const [low, high] = compareCheckpoints(a, b) <= 0 ? [a, b] : [b, a];
@@ -159,6 +224,7 @@ async function eventsBetween(
     from outbox
     where (tx_id, position) > (${low.txId}::xid8, ${low.position}::bigint)
       and (tx_id, position) <= (${high.txId}::xid8, ${high.position}::bigint)
-      and event_type = any(${eventTypes}::text[])`.execute(trx);
+      and event_type = any(${stream.eventTypes}::text[])
+      and ${inPartition(sql.ref('partition_key'), stream.partitions, stream.partition)}`.execute(trx);
   return { events: Number(rows[0]?.events ?? 0), beyondDedupeWindow: Number(rows[0]?.beyond ?? 0) };
 }

@@ -1,14 +1,17 @@
 import type { Transaction } from 'kysely';
 import type { DB } from '../../common/db/database.js';
+import { sql } from 'kysely';
 import { FENCE } from '../streams/fence.js';
 import type { SubscriptionInput } from './subscription.js';
 
 export type CreateResult = { ok: true } | { ok: false; reason: 'exists' };
 
 /**
- * Inserts the subscription and its stream. From `now`, the checkpoint sits at the fence, just before
- * the oldest transaction of this database still running: nothing committed from now on can be
- * skipped, at the price of maybe also delivering a few events committed just before.
+ * Inserts the subscription and its streams, one per partition (0 .. partitions - 1). From `now`,
+ * every partition's checkpoint sits at the fence, just before the oldest transaction of this
+ * database still running: nothing committed from now on can be skipped, at the price of maybe also
+ * delivering a few events committed just before. One statement, so all partitions start at the
+ * same point.
  */
 export async function createSubscription(
   trx: Transaction<DB>,
@@ -22,17 +25,17 @@ export async function createSubscription(
       event_types: input.eventTypes,
       secret: input.secret,
       ...(input.dedupeWindowMs === undefined ? {} : { dedupe_window_ms: input.dedupeWindowMs }),
+      partitions: input.partitions ?? 1,
     })
     .onConflict((oc) => oc.column('name').doNothing())
     .returning('name')
     .executeTakeFirst();
   if (!inserted) return { ok: false, reason: 'exists' };
-  await trx
-    .insertInto('relay_streams')
-    .values({
-      subscription_name: input.name,
-      ...(input.from === 'now' ? { checkpoint_tx_id: FENCE, checkpoint_position: 0 } : {}),
-    })
-    .execute();
+  const start = input.from === 'now' ? FENCE : sql<string>`'0'::xid8`;
+  await sql`
+    insert into relay_streams (subscription_name, partition, checkpoint_tx_id, checkpoint_position)
+    select ${input.name}, partition, fence.txid, 0
+    from generate_series(0, ${(input.partitions ?? 1) - 1}::int) as partition,
+         (select ${start} as txid) as fence`.execute(trx);
   return { ok: true };
 }

@@ -12,6 +12,7 @@ export async function listSubscriptions(db: Kysely<DB>): Promise<Subscription[]>
       'enabled',
       'disabled_reason',
       'dedupe_window_ms',
+      'partitions',
       'created_at',
     ])
     .orderBy('name')
@@ -23,6 +24,7 @@ export async function listSubscriptions(db: Kysely<DB>): Promise<Subscription[]>
     enabled: row.enabled,
     disabledReason: row.disabled_reason,
     dedupeWindowMs: Number(row.dedupe_window_ms),
+    partitions: row.partitions,
     createdAt: row.created_at,
   }));
 }

@@ -4,6 +4,7 @@ import { isWebhookSecret } from '../../common/events/webhook-signature.js';
 import { parseDuration } from '../../common/duration.js';
 import { isNatsUrl, parseNatsEndpoint } from '../../common/nats/nats-endpoint.js';
 import { redactEndpointUrl } from '../nats/redact-endpoint.js';
+import { MAX_PARTITIONS } from '../streams/partition.js';
 
 export type Subscription = {
   name: string;
@@ -13,6 +14,8 @@ export type Subscription = {
   disabledReason: string | null;
   /** How long the subscriber remembers the event ids it processed: older events need --force to resend. */
   dedupeWindowMs: number;
+  /** How many ordered streams deliver it (see partition.ts); fixed once created. */
+  partitions: number;
   createdAt: Date;
 };
 
@@ -74,6 +77,12 @@ export const subscriptionInputSchema = z.object({
       }
       return ms;
     })
+    .optional(),
+  /** Omitted: 1, one stream, the whole subscription in one order. */
+  partitions: z
+    .int(`must be a whole number from 1 to ${MAX_PARTITIONS}`)
+    .min(1, `must be a whole number from 1 to ${MAX_PARTITIONS}`)
+    .max(MAX_PARTITIONS, `must be a whole number from 1 to ${MAX_PARTITIONS}`)
     .optional(),
 });
 

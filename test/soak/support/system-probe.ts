@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { listDeadLetters } from '../../../services/relay/dead-letters/list-dead-letters.js';
+import { collapsePartitions } from '../../../services/relay/streams/collapse-partitions.js';
 import { readStreamStatus } from '../../../services/relay/streams/read-stream-status.js';
 import { createDb } from '../../../services/common/db/create-db.js';
 import type { DB } from '../../../services/common/db/database.js';
@@ -7,7 +8,7 @@ import type { InboxAudit } from '../../e2e/support/inbox-audit.js';
 
 /** Where the whole system stands, for waiting on it. */
 export type SystemFigures = {
-  /** Committed events not yet passed, per stream. */
+  /** Committed events not yet passed, per subscription (its partitions summed). */
   backlog: Record<string, number>;
   /** Dead letters an operator asked to replay that the relay has not replayed yet. */
   replaysPending: number;
@@ -38,7 +39,7 @@ export class SystemProbe {
     const letters = await listDeadLetters(this.db);
     const inbox = await this.audit.figures();
     return {
-      backlog: Object.fromEntries(streams.map((stream) => [stream.name, stream.backlog])),
+      backlog: Object.fromEntries(collapsePartitions(streams).map((s) => [s.name, s.backlog])),
       replaysPending: letters.filter((letter) => letter.state === 'replay-requested').length,
       missing: inbox.reduce((sum, figures) => sum + figures.missing, 0),
     };
