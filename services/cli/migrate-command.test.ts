@@ -43,7 +43,9 @@ describe('outbox migrate', () => {
     const run = await runCli(main.url, ['migrate', 'down', '--set', 'billing']);
 
     expect(run).toMatchObject({ code: 0 });
-    expect(run.stdout).toContain('billing: reverted 20261127T120300_create_billing_tables');
-    expect(await hasTable(withDatabaseName(main.url, ownDatabase('billing')), 'billing.inbox')).toBe(false);
+    expect(run.stdout).toContain('billing: reverted 20261130T100000_create_partition_leases');
+    const billingDatabase = withDatabaseName(main.url, ownDatabase('billing'));
+    expect(await hasTable(billingDatabase, 'billing.partition_leases')).toBe(false);
+    expect(await hasTable(billingDatabase, 'billing.inbox')).toBe(true);
   });
 });
