@@ -8,7 +8,7 @@ import { listSubscriptions } from '../relay/subscriptions/list-subscriptions.js'
 import { setSubscriptionEnabled } from '../relay/subscriptions/set-subscription-enabled.js';
 import { DEFAULT_DEDUPE_WINDOW, subscriptionInputSchema } from '../relay/subscriptions/subscription.js';
 import { isNatsUrl } from '../common/nats/nats-endpoint.js';
-import { redactEndpointUrl } from '../relay/nats/redact-endpoint.js';
+import { redactUrl } from '../common/redact-url.js';
 import { notifyRelay } from '../relay/wake/notify-relay.js';
 import { MAX_PARTITIONS } from '../relay/streams/partition.js';
 import { createTable, formatTime, plural, truncate } from './format.js';
@@ -107,7 +107,7 @@ function addCommand(): Command {
       });
       if (!result.ok) throw new Error(`subscription "${name}" already exists`);
       console.log(
-        `Added subscription "${input.name}" -> ${redactEndpointUrl(input.endpointUrl)} (${input.eventTypes.join(', ')}), ` +
+        `Added subscription "${input.name}" -> ${redactUrl(input.endpointUrl)} (${input.eventTypes.join(', ')}), ` +
           `from ${input.from === 'now' ? 'now' : 'the beginning'}, ` +
           `dedupe window ${options.dedupeWindow.trim()}, ${plural(input.partitions ?? 1, 'partition')}.`,
       );
@@ -130,7 +130,7 @@ function listCommand(): Command {
       // A NATS URL may hold a password: never printed.
       const subscriptions = (await withDatabase((db) => listSubscriptions(db))).map((s) => ({
         ...s,
-        endpointUrl: redactEndpointUrl(s.endpointUrl),
+        endpointUrl: redactUrl(s.endpointUrl),
       }));
       if (options.json) {
         console.log(JSON.stringify(subscriptions, null, 2));

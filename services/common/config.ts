@@ -1,6 +1,7 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
+import { redactUrl } from './redact-url.js';
 
 /** Thrown at start-up when an environment variable is missing or malformed; names the variable. */
 export class ConfigError extends Error {
@@ -49,10 +50,19 @@ export function parseConfig<Shape extends z.ZodRawShape>(
   throw new ConfigError(
     result.error.issues.map((issue) => {
       const name = issue.path.join('.');
-      const got = present[name];
+      const got = shownValue(name, present[name]);
       return `${name}: ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
     }),
   );
+}
+
+/**
+ * What a refusal may echo of a variable's value: nothing of a secret, and a URL with its password
+ * replaced by ***, so that a start-up error never puts a credential into a log.
+ */
+function shownValue(name: string, value: string | undefined): string | undefined {
+  if (value === undefined || /SECRET|PASSWORD|TOKEN|KEY/i.test(name)) return undefined;
+  return redactUrl(value);
 }
 
 const durationText = () =>

@@ -1,5 +1,24 @@
 import { describe, expect, it } from '@jest/globals';
+import { z } from 'zod';
 import { ConfigError, envTypes, loadConfig, parseConfig, renamedVariableProblems } from './config.js';
+
+describe('a refused variable', () => {
+  it('shows a URL it echoes with the password hidden', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://app:hunter2@db/orders' })).toThrow(
+      'DATABASE_URL: must be a postgres:// or postgresql:// URL (got "mysql://app:***@db/orders")',
+    );
+  });
+
+  it('never echoes the value of a secret', () => {
+    const refuse = () =>
+      parseConfig(
+        { BILLING_WEBHOOK_SECRET: z.string().startsWith('whsec_') },
+        { BILLING_WEBHOOK_SECRET: 'hunter2' },
+      );
+    expect(refuse).toThrow('BILLING_WEBHOOK_SECRET:');
+    expect(refuse).not.toThrow(/hunter2/);
+  });
+});
 
 describe('loadConfig', () => {
   it('applies the documented defaults when nothing is set', () => {

@@ -23,7 +23,13 @@ export type NatsEndpoint = {
   maxAgeMs: number;
   /** JetStream drops a republish with the same Nats-Msg-Id within this window, in ms. */
   duplicateWindowMs: number;
-  retention: 'limits' | 'interest' | 'workqueue';
+  /**
+   * Always limits: messages stay until max-age. Interest retention stores nothing while no
+   * consumer exists yet (the relay usually creates the stream before the subscribers their
+   * consumers) yet still acknowledges the publish, and work-queue retention refuses a second
+   * service's consumer on the same subjects: both would lose events.
+   */
+  retention: 'limits';
 };
 
 export const NATS_ENDPOINT_DEFAULTS = {
@@ -76,8 +82,13 @@ export function parseNatsEndpoint(
     return { ok: false, error: `${text}: max-age and duplicate-window must be durations such as 7d or 2m` };
   }
   const retention = url.searchParams.get('retention') ?? NATS_ENDPOINT_DEFAULTS.retention;
-  if (retention !== 'limits' && retention !== 'interest' && retention !== 'workqueue') {
-    return { ok: false, error: `${text}: retention must be limits, interest or workqueue` };
+  if (retention !== 'limits') {
+    return {
+      ok: false,
+      error:
+        `${text}: retention must be limits (interest and workqueue retention can drop events no ` +
+        'consumer has taken yet; set how long events are kept with max-age)',
+    };
   }
   return {
     ok: true,

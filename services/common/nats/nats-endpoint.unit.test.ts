@@ -22,7 +22,7 @@ describe('a NATS endpoint URL', () => {
 
   it('reads every option and the credentials', () => {
     const parsed = parseNatsEndpoint(
-      'nats://relay:s%40cret@nats.internal:4222/shop.orders?stream=SHOP&partitions=8&max-age=1d&duplicate-window=5m&retention=interest',
+      'nats://relay:s%40cret@nats.internal:4222/shop.orders?stream=SHOP&partitions=8&max-age=1d&duplicate-window=5m&retention=limits',
     );
     expect(parsed).toMatchObject({
       ok: true,
@@ -35,7 +35,7 @@ describe('a NATS endpoint URL', () => {
         partitions: 8,
         maxAgeMs: 86_400_000,
         duplicateWindowMs: 300_000,
-        retention: 'interest',
+        retention: 'limits',
       },
     });
   });
@@ -47,7 +47,9 @@ describe('a NATS endpoint URL', () => {
     ['nats://127.0.0.1:4222/orders?partition=2', 'unknown option partition'],
     ['nats://127.0.0.1:4222/orders?partitions=0', 'partitions must be a whole number'],
     ['nats://127.0.0.1:4222/orders?max-age=soon', 'must be durations'],
-    ['nats://127.0.0.1:4222/orders?retention=forever', 'retention must be'],
+    ['nats://127.0.0.1:4222/orders?retention=forever', 'retention must be limits'],
+    ['nats://127.0.0.1:4222/orders?retention=interest', 'can drop events no consumer has taken yet'],
+    ['nats://127.0.0.1:4222/orders?retention=workqueue', 'retention must be limits'],
   ])('refuses %s, saying why', (text, message) => {
     const parsed = parseNatsEndpoint(text);
     expect(parsed.ok).toBe(false);

@@ -16,3 +16,20 @@ export function partitionSubjects(prefix: string, partition: number): string {
 export function allEventSubjects(prefix: string): string {
   return `${prefix}.>`;
 }
+
+/**
+ * Whether a stream subject matches every subject events are published on under the prefix,
+ * `<prefix>.<partition>.<type>`: token by token, `>` takes the rest, `*` any one token.
+ */
+export function subjectCoversPrefix(streamSubject: string, prefix: string): boolean {
+  const wanted = [...prefix.split('.'), '*', '*'];
+  const tokens = streamSubject.split('.');
+  for (const [index, token] of tokens.entries()) {
+    if (token === '>') return true;
+    const want = wanted[index];
+    if (want === undefined) return false;
+    if (token === '*') continue;
+    if (want === '*' || token !== want) return false;
+  }
+  return tokens.length === wanted.length;
+}

@@ -3,7 +3,7 @@ import type { DB } from '../../common/db/database.js';
 import { isNatsUrl } from '../../common/nats/nats-endpoint.js';
 import { listSubscriptions } from '../subscriptions/list-subscriptions.js';
 import type { NatsTransport } from './nats-transport.js';
-import { redactEndpointUrl } from './redact-endpoint.js';
+import { redactUrl } from '../../common/redact-url.js';
 
 /** The relay does not start: what is wrong is the operator's to fix, said without a stack trace. */
 export class StartRefusedError extends Error {
@@ -34,7 +34,7 @@ export async function checkNatsSubscriptions(db: Kysely<DB>, nats: NatsTransport
     prepared.ok
       ? []
       : [
-          `subscription "${subscription.name}" (${redactEndpointUrl(subscription.endpointUrl)}): ${prepared.error}`,
+          `subscription "${subscription.name}" (${redactUrl(subscription.endpointUrl)}): ${prepared.error}`,
         ],
   );
   if (problems.length > 0)

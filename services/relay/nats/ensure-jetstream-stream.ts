@@ -21,11 +21,7 @@ export type EnsuredStream =
     }
   | { ok: false; error: string };
 
-const RETENTION = {
-  limits: RetentionPolicy.Limits,
-  interest: RetentionPolicy.Interest,
-  workqueue: RetentionPolicy.Workqueue,
-} as const;
+const RETENTION = { limits: RetentionPolicy.Limits } as const;
 
 /**
  * Creates the endpoint's stream when it does not exist (its subjects `<prefix>.>`, the URL's

@@ -35,6 +35,9 @@ export function createNatsConnections(options: { timeoutMs: number; logger: Logg
       timeout: options.timeoutMs,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 1_000,
+      // Without it the client gives up for good after two authentication errors in a row (a server
+      // restarted with a briefly wrong account configuration), and the relay would never publish again.
+      ignoreAuthErrorAbort: true,
     });
     let connected = true;
     void (async () => {
@@ -48,10 +51,19 @@ export function createNatsConnections(options: { timeoutMs: number; logger: Logg
         }
       }
     })();
+    let jsm: JetStreamManager;
+    try {
+      jsm = await jetstreamManager(connection, { timeout: options.timeoutMs });
+    } catch (error) {
+      // JetStream is off on that server, or the user may not use its API: the link is forgotten
+      // (linkFor), so its connection must not stay open reconnecting for ever.
+      await connection.close();
+      throw error;
+    }
     return {
       connection,
       js: jetstream(connection, { timeout: options.timeoutMs }),
-      jsm: await jetstreamManager(connection, { timeout: options.timeoutMs }),
+      jsm,
       isConnected: () => connected && !connection.isClosed(),
     };
   }
@@ -63,7 +75,13 @@ export function createNatsConnections(options: { timeoutMs: number; logger: Logg
       if (!link) {
         link = open(endpoint);
         links.set(key, link);
-        link.catch(() => links.delete(key));
+        link.then(
+          // A connection that ended for good (closed by the server past every retry) is forgotten
+          // too, so that the next use opens a new one instead of failing on the closed one for ever.
+          (opened) =>
+            void opened.connection.closed().then(() => links.get(key) === link && links.delete(key)),
+          () => links.delete(key),
+        );
       }
       return link;
     },

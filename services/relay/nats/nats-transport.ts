@@ -6,7 +6,7 @@ import { classifyPublishError } from './classify-publish-error.js';
 import { ensureJetStreamStream } from './ensure-jetstream-stream.js';
 import { createNatsConnections, type NatsLink } from './nats-connections.js';
 import { buildNatsMessage, messageSize, type NatsMessage } from './nats-message.js';
-import { redactEndpointUrl } from './redact-endpoint.js';
+import { redactUrl } from '../../common/redact-url.js';
 
 export type Prepared =
   | { ok: true; endpoint: NatsEndpoint; link: NatsLink; maxMessageBytes: number }
@@ -37,7 +37,7 @@ export function createNatsTransport(options: { timeoutMs: number; logger: Logger
     endpointUrl: string,
     endpoint: NatsEndpoint,
   ): Promise<Prepared> {
-    const where = redactEndpointUrl(endpointUrl);
+    const where = redactUrl(endpointUrl);
     let link: NatsLink;
     try {
       link = await connections.linkFor(endpoint);
@@ -59,7 +59,7 @@ export function createNatsTransport(options: { timeoutMs: number; logger: Logger
     if (!parsed.ok)
       return Promise.resolve({
         ok: false,
-        error: parsed.error.replaceAll(endpointUrl, redactEndpointUrl(endpointUrl)),
+        error: parsed.error.replaceAll(endpointUrl, redactUrl(endpointUrl)),
       });
     const { endpoint } = parsed;
     const key = [
@@ -101,6 +101,11 @@ export function createNatsTransport(options: { timeoutMs: number; logger: Logger
     const prepared = await prepare(delivery.subscription, delivery.endpointUrl);
     if (!prepared.ok) return failed('unavailable', prepared.error);
     const { endpoint, link } = prepared;
+    if (link.connection.isClosed()) {
+      // Closed for good: prepare again next time, on a new connection (see nats-connections.ts).
+      forget(delivery.endpointUrl);
+      return failed('unavailable', `the connection to ${endpoint.servers} is closed; opening a new one`);
+    }
     // Published now, they would wait in the client's buffer and be resent after the reconnect,
     // behind whatever of the batch the lost socket swallowed: fail at once and retry the batch.
     if (!link.isConnected())

@@ -1,6 +1,6 @@
 import { formatDuration } from '../../common/duration.js';
 import type { NatsEndpoint } from '../../common/nats/nats-endpoint.js';
-import { allEventSubjects } from '../../common/nats/subjects.js';
+import { allEventSubjects, subjectCoversPrefix } from '../../common/nats/subjects.js';
 
 /** The settings of an existing JetStream stream that matter to the relay (durations in ms). */
 export type ExistingStream = {
@@ -15,25 +15,8 @@ export type ExistingStream = {
 export type StreamVerdict = { ok: true; warnings: string[] } | { ok: false; error: string };
 
 /**
- * Whether a stream subject matches every subject the relay publishes on under the prefix,
- * `<prefix>.<partition>.<type>`: token by token, `>` takes the rest, `*` any one token.
- */
-export function subjectCoversPrefix(streamSubject: string, prefix: string): boolean {
-  const wanted = [...prefix.split('.'), '*', '*'];
-  const tokens = streamSubject.split('.');
-  for (const [index, token] of tokens.entries()) {
-    if (token === '>') return true;
-    const want = wanted[index];
-    if (want === undefined) return false;
-    if (token === '*') continue;
-    if (want === '*' || token !== want) return false;
-  }
-  return tokens.length === wanted.length;
-}
-
-/**
- * An existing stream is used when it stores every subject the relay publishes on and drops
- * republishes for at least as long as asked (the duplicate window is what makes a republished
+ * An existing stream is used when it stores every subject the relay publishes on, keeps messages
+ * by limits (not until a consumer took them) and drops republishes for at least as long as asked (the duplicate window is what makes a republished
  * batch store nothing twice). Anything else that differs from the URL is the operator's choice:
  * used as is, with a warning each.
  */
@@ -54,9 +37,14 @@ export function judgeExistingStream(existing: ExistingStream, wanted: NatsEndpoi
         `less than the duplicate-window of ${formatDuration(wanted.duplicateWindowMs)} asked: a republished ` +
         'batch could be stored twice. Raise its duplicate window, or ask for less with ?duplicate-window=',
     };
+  if (existing.retention !== 'limits')
+    return {
+      ok: false,
+      error:
+        `JetStream stream ${existing.name} has ${existing.retention} retention: it can drop events no ` +
+        'consumer has taken yet while acknowledging their publish. Use a stream with limits retention',
+    };
   const warnings: string[] = [];
-  if (existing.retention !== wanted.retention)
-    warnings.push(`retention is ${existing.retention}, not ${wanted.retention}`);
   if (existing.maxAgeMs !== wanted.maxAgeMs)
     warnings.push(
       `max age is ${existing.maxAgeMs === 0 ? 'unlimited' : formatDuration(existing.maxAgeMs)}, not ${formatDuration(wanted.maxAgeMs)}`,

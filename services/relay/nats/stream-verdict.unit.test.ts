@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseNatsEndpoint, type NatsEndpoint } from '../../common/nats/nats-endpoint.js';
-import { judgeExistingStream, subjectCoversPrefix, type ExistingStream } from './stream-verdict.js';
+import { subjectCoversPrefix } from '../../common/nats/subjects.js';
+import { judgeExistingStream, type ExistingStream } from './stream-verdict.js';
 
 function endpoint(url: string): NatsEndpoint {
   const parsed = parseNatsEndpoint(url);
@@ -42,17 +43,18 @@ describe('an existing JetStream stream', () => {
 
   it('is used with a warning for each harmless difference', () => {
     const verdict = judgeExistingStream(
-      { ...matching, retention: 'interest', storage: 'memory', maxAgeMs: 0, duplicateWindowMs: 600_000 },
+      { ...matching, storage: 'memory', maxAgeMs: 0, duplicateWindowMs: 600_000 },
       wanted,
     );
     expect(verdict).toEqual({
       ok: true,
-      warnings: [
-        'retention is interest, not limits',
-        'max age is unlimited, not 7d',
-        'storage is memory, not file',
-      ],
+      warnings: ['max age is unlimited, not 7d', 'storage is memory, not file'],
     });
+  });
+
+  it.each(['interest', 'workqueue'])('is refused with %s retention, which can drop events', (retention) => {
+    const verdict = judgeExistingStream({ ...matching, retention }, wanted);
+    expect(verdict).toMatchObject({ ok: false, error: expect.stringContaining(`${retention} retention`) });
   });
 
   it('is refused when its subjects do not cover the prefix, saying how to fix it', () => {

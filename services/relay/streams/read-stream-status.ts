@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { redactEndpointUrl } from '../nats/redact-endpoint.js';
+import { redactUrl } from '../../common/redact-url.js';
 import type { DB } from '../../common/db/database.js';
 import { isUnauthorizedStatus } from '../delivery/classify-failure.js';
 import type { Checkpoint } from './checkpoint.js';
@@ -105,7 +105,7 @@ export async function readStreamStatus(db: Kysely<DB>, now: Date, name?: string)
     partition: row.partition,
     partitions: row.partitions,
     // A nats:// URL may hold a password: status (CLI and admin API) shows it as ***.
-    endpointUrl: redactEndpointUrl(row.endpoint_url),
+    endpointUrl: redactUrl(row.endpoint_url),
     eventTypes: row.event_types,
     enabled: row.enabled,
     disabledReason: row.disabled_reason,

@@ -3,7 +3,7 @@ import { ORDER_EVENT_TYPES } from '../../common/events/order-events.js';
 import { isWebhookSecret } from '../../common/events/webhook-signature.js';
 import { parseDuration } from '../../common/duration.js';
 import { isNatsUrl, parseNatsEndpoint } from '../../common/nats/nats-endpoint.js';
-import { redactEndpointUrl } from '../nats/redact-endpoint.js';
+import { redactUrl } from '../../common/redact-url.js';
 import { MAX_PARTITIONS } from '../streams/partition.js';
 
 export type Subscription = {
@@ -32,7 +32,7 @@ export type StartFrom = 'beginning' | 'now';
 function endpointProblem(text: string): string | undefined {
   if (isNatsUrl(text)) {
     const parsed = parseNatsEndpoint(text);
-    if (!parsed.ok) return parsed.error.replaceAll(text, redactEndpointUrl(text));
+    if (!parsed.ok) return parsed.error.replaceAll(text, redactUrl(text));
     if (new URL(text).searchParams.has('partitions'))
       return 'a nats:// endpoint takes no partitions= option: use --partitions';
     return undefined;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isNatsUrl, parseNatsEndpoint, type NatsEndpoint } from '../../common/nats/nats-endpoint.js';
+import { redactUrl } from '../../common/redact-url.js';
 
 /**
  * Where a subscriber takes its events from besides POST /events (which stays mounted either way):
@@ -20,7 +21,7 @@ export const eventSourceType = () =>
       }
       const parsed = parseNatsEndpoint(text);
       if (!parsed.ok) {
-        context.addIssue({ code: 'custom', message: parsed.error });
+        context.addIssue({ code: 'custom', message: parsed.error.replaceAll(text, redactUrl(text)) });
         return z.NEVER;
       }
       return { kind: 'nats', endpoint: parsed.endpoint };

@@ -77,6 +77,8 @@ export function startNatsEventSource(options: NatsEventSourceOptions): NatsEvent
       pass: endpoint.password,
       name: `${schema}-${instanceId}`,
       maxReconnectAttempts: -1,
+      // Keep reconnecting after authentication errors too (the client's default gives up after two).
+      ignoreAuthErrorAbort: true,
     });
     connected = true;
     void watchConnection(nc);

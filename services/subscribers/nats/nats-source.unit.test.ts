@@ -98,4 +98,11 @@ describe('the event source variable', () => {
   ])('refuses %s, naming the variable', (source, message) => {
     expect(() => loadSubscriberConfig('email', env(source), {})).toThrow(`EMAIL_EVENT_SOURCE: ${message}`);
   });
+
+  it('never shows the password of a refused URL', () => {
+    const refuse = () =>
+      loadSubscriberConfig('email', env('nats://relay:hunter2@nats:4222/orders?partitions=0'), {});
+    expect(refuse).toThrow('nats://relay:***@nats:4222/orders?partitions=0: partitions must be');
+    expect(refuse).not.toThrow(/hunter2/);
+  });
 });

@@ -23,12 +23,27 @@ export async function pullMessages(
   if (available.length > 0) return available;
   const first = await pullRequest(nc, subject, { batch: 1, expires: waitMs * 1_000_000 }, waitMs + 5_000);
   if (first.length === 0 || max === 1) return first;
-  return [...first, ...(await pullRequest(nc, subject, { batch: max - 1, no_wait: true }, 5_000))];
+  try {
+    return [...first, ...(await pullRequest(nc, subject, { batch: max - 1, no_wait: true }, 5_000))];
+  } catch (error) {
+    giveBack(nc, first);
+    throw error;
+  }
+}
+
+/**
+ * Messages pulled but not to be applied go back at once (nak): left unacknowledged they would hold
+ * slots of max_ack_pending until their ack wait ran out, and a next pull could take later messages
+ * of the partition ahead of them.
+ */
+function giveBack(nc: NatsConnection, pulled: readonly PulledMessage[]): void {
+  for (const message of pulled) nak(nc, message);
 }
 
 /**
  * One pull request, read until the server ends it (404 no messages, 408 expired) or the batch is
- * full; any other answer throws. `timeoutMs` only guards against a server that never answers.
+ * full; any other answer throws, and so does a request the server has not ended within
+ * `timeoutMs` (a guard against a server that never answers), giving back what it had delivered.
  */
 async function pullRequest(
   nc: NatsConnection,
@@ -38,7 +53,11 @@ async function pullRequest(
 ): Promise<PulledMessage[]> {
   const inbox = createInbox();
   const subscription = nc.subscribe(inbox);
-  const timer = setTimeout(() => subscription.unsubscribe(), timeoutMs);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    subscription.unsubscribe();
+  }, timeoutMs);
   const pulled: PulledMessage[] = [];
   try {
     nc.publish(subject, JSON.stringify(request), { reply: inbox });
@@ -55,6 +74,10 @@ async function pullRequest(
       pulled.push({ msg, ...readReplySubject(msg.reply ?? '') });
       if (pulled.length >= request.batch) break;
     }
+    if (timedOut) throw new Error(`pull from ${subject} not finished by the server within ${timeoutMs} ms`);
+  } catch (error) {
+    giveBack(nc, pulled);
+    throw error;
   } finally {
     clearTimeout(timer);
     subscription.unsubscribe();

@@ -6,7 +6,7 @@ import {
 } from '@nats-io/jetstream';
 import type { Logger } from '../../common/logger.js';
 import type { NatsEndpoint } from '../../common/nats/nats-endpoint.js';
-import { allEventSubjects } from '../../common/nats/subjects.js';
+import { allEventSubjects, subjectCoversPrefix } from '../../common/nats/subjects.js';
 import type { NatsConnection } from '@nats-io/transport-node';
 
 /** Thrown when the stream holds events this source would never consume: the service must not start. */
@@ -51,7 +51,8 @@ export async function waitForStream(
 
 export function checkStream(info: StreamInfo, endpoint: NatsEndpoint): void {
   const wanted = allEventSubjects(endpoint.subjectPrefix);
-  if (!(info.config.subjects ?? []).includes(wanted)) {
+  // The relay's test of an existing stream, so that a stream it publishes to is one this takes.
+  if (!(info.config.subjects ?? []).some((subject) => subjectCoversPrefix(subject, endpoint.subjectPrefix))) {
     throw new EventSourceRefused(
       `NATS stream ${endpoint.stream} takes ${JSON.stringify(info.config.subjects)}, not ${wanted}: ` +
         'the event source URL names another subject prefix than the relay publishes on',

@@ -1,5 +1,5 @@
-/** The endpoint URL fit for a log or an error: a password in it is replaced by ***. */
-export function redactEndpointUrl(text: string): string {
+/** A URL fit for a log or an error: a password in it (a database's, a NATS server's) is replaced by ***. */
+export function redactUrl(text: string): string {
   try {
     const url = new URL(text);
     if (!url.password) return text;
