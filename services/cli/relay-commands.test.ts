@@ -86,6 +86,72 @@ describe('outbox subscriptions', () => {
     await bed.database.db.deleteFrom('subscriptions').where('name', '=', 'stream').execute();
   });
 
+  it('adds the same subscription again as a repeat that changes nothing, and refuses other settings under its name', async () => {
+    const url = 'nats://relay:s3cret@127.0.0.1:4222/orders?stream=ORDER_EVENTS';
+    const add = (...extra: string[]) =>
+      cli(
+        'subscriptions',
+        'add',
+        'fanout',
+        url,
+        '--events',
+        'OrderPlaced,OrderShipped',
+        '--partitions',
+        '4',
+        ...extra,
+      );
+    expect((await add()).code).toBe(0);
+    const before = await bed.database.db
+      .selectFrom('subscriptions')
+      .selectAll()
+      .where('name', '=', 'fanout')
+      .execute();
+
+    // The events in another order and a --from are still the same settings
+    const repeat = await cli(
+      'subscriptions',
+      'add',
+      'fanout',
+      url,
+      '--events',
+      'OrderShipped,OrderPlaced',
+      '--partitions',
+      '4',
+      '--from',
+      'now',
+    );
+    expect(repeat).toMatchObject({ code: 0 });
+    expect(repeat.stdout).toContain(
+      'Subscription "fanout" already exists with these settings; nothing changed.',
+    );
+    expect(repeat.stdout).not.toContain('s3cret');
+
+    const other = await cli(
+      'subscriptions',
+      'add',
+      'fanout',
+      url,
+      '--events',
+      'OrderPlaced',
+      '--partitions',
+      '4',
+    );
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('subscription "fanout" already exists with another --events');
+    const window = await add(
+      '--dedupe-window',
+      '1d',
+      '--secret',
+      `whsec_${Buffer.alloc(32, 1).toString('base64')}`,
+    );
+    expect(window.code).toBe(1);
+    expect(window.stderr).toContain('already exists with another --dedupe-window, --secret');
+    expect(
+      await bed.database.db.selectFrom('subscriptions').selectAll().where('name', '=', 'fanout').execute(),
+    ).toEqual(before);
+    await bed.database.db.deleteFrom('subscriptions').where('name', '=', 'fanout').execute();
+  });
+
   it.each([
     [
       'nats://127.0.0.1:4222/orders?partitions=4',

@@ -4,6 +4,8 @@ import { generateWebhookSecret } from '../common/events/webhook-signature.js';
 import { formatDuration } from '../common/duration.js';
 import { createSubscription } from '../relay/subscriptions/create-subscription.js';
 import { deleteSubscription } from '../relay/subscriptions/delete-subscription.js';
+import { findSubscriptionSettings } from '../relay/subscriptions/find-subscription-settings.js';
+import { subscriptionDifferences } from '../relay/subscriptions/subscription-differences.js';
 import { listSubscriptions } from '../relay/subscriptions/list-subscriptions.js';
 import { setSubscriptionEnabled } from '../relay/subscriptions/set-subscription-enabled.js';
 import { DEFAULT_DEDUPE_WINDOW, subscriptionInputSchema } from '../relay/subscriptions/subscription.js';
@@ -97,15 +99,27 @@ function addCommand(): Command {
       const input = parsed.data;
       const result = await withDatabase(async (db) => {
         const created = await db.transaction().execute((trx) => createSubscription(trx, input));
-        if (created.ok) await notifyRelay(db);
-        else {
-          const existing = (await listSubscriptions(db)).find((s) => s.name === input.name);
-          if (existing && existing.partitions !== (input.partitions ?? 1))
-            throw partitionCountFixed(input.name, existing.partitions, input.partitions ?? 1);
+        if (created.ok) {
+          await notifyRelay(db);
+          return 'added';
         }
-        return created;
+        const existing = await findSubscriptionSettings(db, input.name);
+        if (!existing) throw new Error(`subscription "${name}" already exists`);
+        if (existing.partitions !== (input.partitions ?? 1))
+          throw partitionCountFixed(input.name, existing.partitions, input.partitions ?? 1);
+        const differences = subscriptionDifferences(existing, input, options.secret !== undefined);
+        if (differences.length > 0)
+          throw new Error(
+            `subscription "${name}" already exists with another ${differences.join(', ')} ` +
+              '(outbox subscriptions list shows it; remove it first to add it anew)',
+          );
+        return 'unchanged';
       });
-      if (!result.ok) throw new Error(`subscription "${name}" already exists`);
+      // A repeat of the same add succeeds, so deployment scripts may run it on every start.
+      if (result === 'unchanged') {
+        console.log(`Subscription "${input.name}" already exists with these settings; nothing changed.`);
+        return;
+      }
       console.log(
         `Added subscription "${input.name}" -> ${redactUrl(input.endpointUrl)} (${input.eventTypes.join(', ')}), ` +
           `from ${input.from === 'now' ? 'now' : 'the beginning'}, ` +

@@ -11,6 +11,9 @@ import {
   subscriberDatabaseName,
   subscriberDatabaseVariable,
 } from '../../services/common/postgres/subscriber-databases.js';
+import { parseNatsEndpoint } from '../../services/common/nats/nats-endpoint.js';
+import { subscriptionInputSchema } from '../../services/relay/subscriptions/subscription.js';
+import { eventSourceType, eventSourceVariable } from '../../services/subscribers/nats/event-source.js';
 import { PROJECT_ROOT } from '../support/fixture-process.js';
 
 // No Docker engine runs where the tests run, so the compose file is checked by reading it: parsed
@@ -21,10 +24,11 @@ type ComposeService = {
   command?: string[];
   environment?: Record<string, string>;
   env_file?: string | string[];
-  healthcheck?: { test: string[] };
+  healthcheck?: { test: string[]; interval?: string; retries?: number };
   depends_on?: Record<string, { condition: string }>;
   ports?: string[];
   volumes?: string[];
+  restart?: string;
 };
 
 const text = readFileSync(join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8');
@@ -42,9 +46,9 @@ const portOf = (name: string) => SERVICES.find((entry) => entry.name === name)!.
 const required = (variable: string) => new RegExp(`^\\$\\{${variable}:\\?[^}]+\\}$`);
 
 describe('docker-compose.yml', () => {
-  it('has PostgreSQL, the migration, the token signing key and every service the launcher runs', () => {
+  it('has PostgreSQL, NATS, the migration, the token signing key and every service the launcher runs', () => {
     expect(Object.keys(services).sort()).toEqual(
-      ['postgres', 'migrate', 'keys', ...SERVICES.map((entry) => entry.name)].sort(),
+      ['postgres', 'nats', 'migrate', 'keys', ...SERVICES.map((entry) => entry.name)].sort(),
     );
     expect(service('postgres').image).toBe('postgres:17');
     expect(service('postgres').healthcheck?.test.join(' ')).toMatch(/pg_isready/);
@@ -148,6 +152,119 @@ describe('docker-compose.yml', () => {
     }
     expect(service('postgres').environment?.POSTGRES_PASSWORD).toMatch(required('POSTGRES_PASSWORD'));
     expect(text).not.toMatch(/whsec_/);
+  });
+});
+
+type ComposeFile = { services: Record<string, ComposeService>; volumes?: Record<string, unknown> };
+
+/** What `docker compose -f a -f b` does with two files: mappings merged key by key, the rest replaced. */
+function overlay(base: unknown, over: unknown): unknown {
+  const isMap = (value: unknown): value is Record<string, unknown> =>
+    typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (!isMap(base) || !isMap(over)) return over;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over))
+    merged[key] = key in base ? overlay(base[key], value) : value;
+  return merged;
+}
+
+describe('NATS in docker compose', () => {
+  const overrideText = readFileSync(join(PROJECT_ROOT, 'docker-compose.nats.yml'), 'utf8');
+  const override = parse(overrideText, { merge: true }) as ComposeFile;
+  const natsCompose = overlay(compose, override) as ComposeFile;
+  const natsService = (name: string) => natsCompose.services[name]!;
+
+  it('runs a JetStream server with its store in a named volume and a healthcheck the image can run', () => {
+    const nats = service('nats');
+    expect(nats.image).toMatch(/^nats:2\.\d+-alpine$/);
+    expect(nats.command).toEqual(['-js', '-sd', '/data', '-m', '8222']);
+    expect(nats.volumes).toEqual(['natsdata:/data']);
+    expect(Object.keys(compose.volumes)).toContain('natsdata');
+    // The plain nats image has no shell tools; the alpine one's busybox wget asks the monitoring port
+    expect(nats.healthcheck?.test).toEqual([
+      'CMD',
+      'wget',
+      '-q',
+      '-O',
+      '/dev/null',
+      'http://127.0.0.1:8222/healthz',
+    ]);
+    expect(nats.ports).toEqual(['127.0.0.1:4222:4222']);
+  });
+
+  it('keeps delivery on HTTP without the override: no service takes its events from NATS or waits for it', () => {
+    for (const [name, container] of Object.entries(services)) {
+      expect({ name, nats: container.depends_on?.nats }).toEqual({ name, nats: undefined });
+      for (const subscriber of DEFAULT_SUBSCRIBERS)
+        expect(container.environment?.[eventSourceVariable(subscriber.name)]).toBeUndefined();
+    }
+    expect(service('relay').environment?.RELAY_DEFAULT_SUBSCRIPTIONS).toBeUndefined();
+    const example = readFileSync(join(PROJECT_ROOT, '.env.example'), 'utf8');
+    for (const subscriber of DEFAULT_SUBSCRIBERS)
+      expect(example).toMatch(new RegExp(`^${eventSourceVariable(subscriber.name)}=http$`, 'm'));
+  });
+
+  it('overrides only services of the compose file, plus the one-shot that adds the NATS subscription', () => {
+    expect(Object.keys(override.services).filter((name) => !(name in services))).toEqual([
+      'nats-subscription',
+    ]);
+  });
+
+  it('has every subscriber consume the stream the relay subscription publishes to, with its partition count', () => {
+    const add = natsService('nats-subscription');
+    expect(add.image).toBe('order-outbox:local');
+    expect(add.restart).toBe('no');
+    expect(add.depends_on).toEqual({ migrate: { condition: 'service_completed_successfully' } });
+    expect(add.environment?.DATABASE_URL).toMatch(
+      /^postgres:\/\/outbox:\$\{POSTGRES_PASSWORD:\?[^}]+\}@postgres:5432\/outbox$/,
+    );
+    const [node, cli, ...args] = add.command ?? [];
+    expect([node, cli, args[0], args[1]]).toEqual([
+      'node',
+      'dist/services/cli/main.js',
+      'subscriptions',
+      'add',
+    ]);
+    const option = (name: string) => args[args.indexOf(name) + 1]!;
+    // What the CLI itself accepts
+    const input = subscriptionInputSchema.parse({
+      name: args[2],
+      endpointUrl: args[3],
+      eventTypes: option('--events').split(','),
+      secret: `whsec_${Buffer.alloc(32).toString('base64')}`,
+      from: 'beginning',
+      partitions: Number(option('--partitions')),
+    });
+    const published = parseNatsEndpoint(input.endpointUrl);
+    if (!published.ok) throw new Error(published.error);
+    expect(published.endpoint.servers).toBe('nats://nats:4222');
+    for (const subscriber of DEFAULT_SUBSCRIBERS) {
+      expect(input.eventTypes).toEqual(expect.arrayContaining(subscriber.eventTypes));
+      const container = natsService(subscriber.name);
+      const source = eventSourceType().parse(container.environment?.[eventSourceVariable(subscriber.name)]);
+      if (source.kind !== 'nats') throw new Error(`${subscriber.name} does not consume from NATS`);
+      expect({ subscriber: subscriber.name, ...source.endpoint }).toEqual({
+        subscriber: subscriber.name,
+        ...published.endpoint,
+        partitions: input.partitions,
+      });
+      expect(container.depends_on?.nats).toEqual({ condition: 'service_healthy' });
+      // Still after the migration and the signing key, and still with its own database and secret
+      expect(container.depends_on?.keys).toEqual({ condition: 'service_completed_successfully' });
+      expect(container.environment?.[subscriber.secretVariable]).toMatch(required(subscriber.secretVariable));
+    }
+  });
+
+  it('has the relay make no HTTP subscription and start once NATS is healthy and the subscription is added', () => {
+    const relay = natsService('relay');
+    expect(relay.environment?.RELAY_DEFAULT_SUBSCRIPTIONS).toBe('false');
+    expect(relay.depends_on).toMatchObject({
+      nats: { condition: 'service_healthy' },
+      'nats-subscription': { condition: 'service_completed_successfully' },
+      migrate: { condition: 'service_completed_successfully' },
+    });
+    expect(relay.environment?.DATABASE_URL).toBe(service('relay').environment?.DATABASE_URL);
+    expect(overrideText).not.toMatch(/whsec_/);
   });
 });
 

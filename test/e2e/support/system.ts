@@ -22,6 +22,7 @@ import { testAuthEnv } from '../../support/test-tokens.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 import { FaultProxy, type FaultProxyOptions } from './fault-proxy.js';
 import { LogSink } from './log-sink.js';
+import { addNatsSubscription, natsDeliveryEnv, type NatsDelivery } from './nats-delivery.js';
 
 export type ServiceHandle = {
   name: string;
@@ -75,6 +76,12 @@ export type SystemOptions = {
   relayLast?: boolean;
   /** Run every service under `node --cpu-prof`, one folder per process start under this one. */
   cpuProfileDir?: string;
+  /**
+   * Deliver over NATS JetStream instead of HTTP: no default subscriptions, one relay subscription
+   * (`orders`, every event type, `partitions` partitions) added with the outbox CLI before the
+   * services start, and each subscriber consuming it (`<NAME>_EVENT_SOURCE`). See nats-delivery.ts.
+   */
+  nats?: NatsDelivery;
 };
 
 export type RunningSystem = {
@@ -101,11 +108,14 @@ export type RunningSystem = {
  * The whole system (or the services asked for) as real child processes, as `npm start` runs it but
  * on free ports, a database of its own (and one per subscriber beside it, as in production), fresh
  * webhook secrets, auth on with the test signing key and a fast relay poll, so a scenario can drive it over HTTP and break it: kill and
- * restart any service, put a FaultProxy in front of a subscriber. The benchmark starts its systems
+ * restart any service, put a FaultProxy in front of a subscriber, or deliver over NATS JetStream
+ * (`nats`) instead of HTTP. The benchmark starts its systems
  * here too, on its own databases and log, with the options that keep its figures comparable.
  */
 export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
   const entries = options.services ?? SERVICES;
+  if (options.nats && options.faults)
+    throw new Error('a FaultProxy sits on HTTP deliveries, and a system delivering over NATS has none');
   const log = options.log ?? LogSink.forRun(options.name);
   let testDatabase: TestDatabase | undefined;
   if (!options.databaseUrl) testDatabase = await createTestDatabase({ poolMax: 1 });
@@ -177,6 +187,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     // client: the per-caller write limit would turn its writes into 429s. The limit has tests of
     // its own (services/order-api/api-rate-limit.test.ts).
     ORDER_API_WRITE_RATE_LIMIT: '0',
+    ...(options.nats ? natsDeliveryEnv(options.nats) : {}),
     ...options.env,
   };
 
@@ -217,6 +228,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   };
 
   try {
+    if (options.nats) await addNatsSubscription(env, options.nats);
     if (options.relayLast) {
       await launch(entries.filter((entry) => !isRelay(entry)));
       await launch(entries.filter(isRelay));
