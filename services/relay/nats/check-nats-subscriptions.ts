@@ -33,9 +33,7 @@ export async function checkNatsSubscriptions(db: Kysely<DB>, nats: NatsTransport
   const problems = results.flatMap(({ subscription, prepared }) =>
     prepared.ok
       ? []
-      : [
-          `subscription "${subscription.name}" (${redactUrl(subscription.endpointUrl)}): ${prepared.error}`,
-        ],
+      : [`subscription "${subscription.name}" (${redactUrl(subscription.endpointUrl)}): ${prepared.error}`],
   );
   if (problems.length > 0)
     return {
