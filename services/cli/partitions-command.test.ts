@@ -68,8 +68,8 @@ describe('partitioned subscriptions in the CLI', () => {
     expect(update.stderr).toContain(
       `refused: "wide" has 4 partitions and a subscription's partition count never changes`,
     );
-    expect(update.stderr).toContain('--partitions 8 --from now');
-    expect(update.stderr).toContain('then remove "wide"');
+    expect(update.stderr).toContain('--partitions 8 --from checkpoint-of:wide');
+    expect(update.stderr).toContain('remove "wide"');
 
     const again = await cli(
       'subscriptions',
@@ -83,12 +83,83 @@ describe('partitioned subscriptions in the CLI', () => {
     );
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('partition count never changes');
-    expect(again.stderr).toContain('--partitions 2 --from now');
+    expect(again.stderr).toContain('--partitions 2 --from checkpoint-of:wide');
 
     const same = await cli('subscriptions', 'update', 'wide', '--partitions', '4');
     expect(same).toMatchObject({ code: 0 });
     expect(same.stdout).toContain('has 4 partitions already; nothing to change');
     expect((await streams()).filter((row) => row.subscription_name === 'wide')).toHaveLength(4);
+  });
+
+  it('takes over from another subscription at its lowest checkpoint with --from checkpoint-of, and refuses an unknown one creating nothing', async () => {
+    // Given a subscription's four partitions at different checkpoints
+    await cli(
+      'subscriptions',
+      'add',
+      'old4',
+      'http://127.0.0.1:9/events',
+      '--events',
+      'OrderPlaced',
+      '--partitions',
+      '4',
+    );
+    for (const [partition, position] of [
+      [0, 40],
+      [1, 12],
+      [2, 30],
+      [3, 25],
+    ] as const)
+      await bed.database.db
+        .updateTable('relay_streams')
+        .set({ checkpoint_tx_id: sql`'900'::xid8`, checkpoint_position: String(position) })
+        .where('subscription_name', '=', 'old4')
+        .where('partition', '=', partition)
+        .execute();
+
+    // When a subscription with another count takes over from it
+    const added = await cli(
+      'subscriptions',
+      'add',
+      'wide-8',
+      'http://127.0.0.1:9/events',
+      '--events',
+      'OrderPlaced',
+      '--partitions',
+      '8',
+      '--from',
+      'checkpoint-of:old4',
+    );
+
+    // Then every one of its partitions starts where the old one is furthest behind
+    expect(added).toMatchObject({ code: 0 });
+    expect(added.stdout).toContain('from the lowest checkpoint of "old4"');
+    const starts = await bed.database.db
+      .selectFrom('relay_streams')
+      .select(['partition', sql<string>`checkpoint_tx_id::text`.as('tx'), 'checkpoint_position'])
+      .where('subscription_name', '=', 'wide-8')
+      .orderBy('partition')
+      .execute();
+    expect(starts).toEqual(
+      [0, 1, 2, 3, 4, 5, 6, 7].map((partition) => ({ partition, tx: '900', checkpoint_position: '12' })),
+    );
+
+    const unknown = await cli(
+      'subscriptions',
+      'add',
+      'orphan',
+      'http://127.0.0.1:9/events',
+      '--events',
+      'OrderPlaced',
+      '--from',
+      'checkpoint-of:nobody',
+    );
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('--from: no subscription "nobody" to take the checkpoint of');
+    expect((await streams()).filter((row) => row.subscription_name === 'orphan')).toEqual([]);
+    expect((await cli('subscriptions', 'list')).stdout).not.toContain('orphan');
+
+    await cli('subscriptions', 'remove', 'wide-8');
+    await cli('subscriptions', 'remove', 'old4');
   });
 
   it('shows status collapsed per subscription, every partition with --partitions and in --json', async () => {

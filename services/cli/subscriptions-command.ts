@@ -2,13 +2,17 @@ import { Command, Option } from 'commander';
 import { ORDER_EVENT_TYPES } from '../common/events/order-events.js';
 import { generateWebhookSecret } from '../common/events/webhook-signature.js';
 import { formatDuration } from '../common/duration.js';
-import { createSubscription } from '../relay/subscriptions/create-subscription.js';
+import { createSubscription, NoSuchSourceSubscription } from '../relay/subscriptions/create-subscription.js';
 import { deleteSubscription } from '../relay/subscriptions/delete-subscription.js';
 import { findSubscriptionSettings } from '../relay/subscriptions/find-subscription-settings.js';
 import { subscriptionDifferences } from '../relay/subscriptions/subscription-differences.js';
 import { listSubscriptions } from '../relay/subscriptions/list-subscriptions.js';
 import { setSubscriptionEnabled } from '../relay/subscriptions/set-subscription-enabled.js';
-import { DEFAULT_DEDUPE_WINDOW, subscriptionInputSchema } from '../relay/subscriptions/subscription.js';
+import {
+  DEFAULT_DEDUPE_WINDOW,
+  subscriptionInputSchema,
+  type StartFrom,
+} from '../relay/subscriptions/subscription.js';
 import { isNatsUrl } from '../common/nats/nats-endpoint.js';
 import { redactUrl } from '../common/redact-url.js';
 import { notifyRelay } from '../relay/wake/notify-relay.js';
@@ -20,7 +24,7 @@ import { withDatabase } from './with-database.js';
 type AddOptions = {
   events: string;
   secret?: string;
-  from: 'beginning' | 'now';
+  from: string;
   dedupeWindow: string;
   partitions: string;
 };
@@ -34,12 +38,19 @@ function partitionCountFixed(name: string, current: number, wanted: number): Err
   return new Error(
     `refused: "${name}" has ${plural(current, 'partition')} and a subscription's partition count ` +
       `never changes (its events would move between partitions, past or behind their checkpoints). ` +
-      `Instead: add a new subscription to the same endpoint with the same secret, --partitions ${wanted} ` +
-      `--from now; wait until "${name}" has no backlog (outbox status); then remove "${name}". ` +
-      'Between the two, both deliver the newest events and the subscriber drops the repeats by event id. ' +
+      `Instead: outbox subscriptions disable ${name}; add a new subscription to the same endpoint with ` +
+      `the same secret, --partitions ${wanted} --from checkpoint-of:${name}; once it has no backlog ` +
+      `(outbox status), remove "${name}". The new one starts where "${name}" is furthest behind, so it ` +
+      'skips nothing; what it repeats the subscriber drops by event id. ' +
       'See "Changing a partition count" in docs/operations.md.',
   );
 }
+function startDescription(from: StartFrom): string {
+  if (from === 'now') return 'now';
+  if (from === 'beginning') return 'the beginning';
+  return `the lowest checkpoint of "${from.checkpointOf}"`;
+}
+
 function addCommand(): Command {
   return new Command('add')
     .description('add a subscription; prints the generated signing secret when --secret is not given')
@@ -52,9 +63,12 @@ function addCommand(): Command {
     .requiredOption('--events <types>', `comma-separated event types (${ORDER_EVENT_TYPES.join(', ')})`)
     .option('--secret <whsec>', 'the Standard Webhooks signing secret (whsec_...); generated when omitted')
     .addOption(
-      new Option('--from <where>', 'start with every retained event, or only those committed from now')
-        .choices(['beginning', 'now'])
-        .default('beginning'),
+      new Option(
+        '--from <where>',
+        'beginning: every retained event; now: only those committed from now; ' +
+          "checkpoint-of:<subscription>: that subscription's lowest checkpoint (to take over from it, " +
+          'as when changing a partition count)',
+      ).default('beginning'),
     )
     .option(
       '--dedupe-window <duration>',
@@ -89,6 +103,7 @@ function addCommand(): Command {
           secret: '--secret',
           dedupeWindowMs: '--dedupe-window',
           partitions: '--partitions',
+          from: '--from',
         };
         const problems = parsed.error.issues.map((issue) => {
           const field = String(issue.path[0] ?? '');
@@ -98,7 +113,14 @@ function addCommand(): Command {
       }
       const input = parsed.data;
       const result = await withDatabase(async (db) => {
-        const created = await db.transaction().execute((trx) => createSubscription(trx, input));
+        const created = await db
+          .transaction()
+          .execute((trx) => createSubscription(trx, input))
+          .catch((error: unknown) => {
+            if (error instanceof NoSuchSourceSubscription)
+              throw new Error(`--from: ${error.message} (outbox subscriptions list shows them)`);
+            throw error;
+          });
         if (created.ok) {
           await notifyRelay(db);
           return 'added';
@@ -122,7 +144,7 @@ function addCommand(): Command {
       }
       console.log(
         `Added subscription "${input.name}" -> ${redactUrl(input.endpointUrl)} (${input.eventTypes.join(', ')}), ` +
-          `from ${input.from === 'now' ? 'now' : 'the beginning'}, ` +
+          `from ${startDescription(input.from)}, ` +
           `dedupe window ${options.dedupeWindow.trim()}, ${plural(input.partitions ?? 1, 'partition')}.`,
       );
       // A NATS subscription is not signed (NATS authenticates the relay by the URL's credentials):

@@ -22,8 +22,13 @@ export type Subscription = {
 /** The subscribers' own INBOX_RETENTION default, and so that of a subscription's dedupe window. */
 export const DEFAULT_DEDUPE_WINDOW = '7d';
 
-/** Where a new subscription's stream starts: every retained event, or only those committed from now. */
-export type StartFrom = 'beginning' | 'now';
+/**
+ * Where a new subscription's streams start: every retained event, only those committed from now,
+ * or the lowest checkpoint of another subscription's partitions (to take over from it).
+ */
+export type StartFrom = 'beginning' | 'now' | { checkpointOf: string };
+
+const CHECKPOINT_OF = /^checkpoint-of:([a-z0-9][a-z0-9_-]{0,62})$/;
 
 /**
  * An endpoint is a webhook (http, https) or a JetStream stream (nats://, see nats-endpoint.ts). A
@@ -65,7 +70,13 @@ export const subscriptionInputSchema = z.object({
   secret: z
     .string()
     .refine(isWebhookSecret, 'must be a Standard Webhooks secret: whsec_ + base64 of 24+ bytes'),
-  from: z.enum(['beginning', 'now']),
+  from: z.union([
+    z.enum(['beginning', 'now']),
+    z
+      .string()
+      .regex(CHECKPOINT_OF, 'must be beginning, now or checkpoint-of:<subscription>')
+      .transform((text) => ({ checkpointOf: CHECKPOINT_OF.exec(text)![1]! })),
+  ]),
   /** A duration text (7d, 36h, ...) in, milliseconds out; omitted: the column's default (7 days). */
   dedupeWindowMs: z
     .string()
