@@ -29,7 +29,7 @@ function expectPositive(result: object, paths: string[]): void {
  * has every figure, each a positive number.
  */
 describe('npm run bench -- --smoke', () => {
-  it('writes a result file with the machine, the versions and every figure', async () => {
+  it('writes a result file with the machine, the versions and every figure of every scenario', async () => {
     const resultsDir = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
     try {
       await run(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--smoke'], {
@@ -94,6 +94,30 @@ describe('npm run bench -- --smoke', () => {
           ),
         ]);
       }
+
+      // Partitions: 1, 4 and 8, each with its events/s and its ratio to 1; every event once, in order
+      const partitioned = result.scenarios.partitions;
+      expect(partitioned.runs.map((r: { partitions: number }) => r.partitions)).toEqual([1, 4, 8]);
+      for (const [i, partitionRun] of partitioned.runs.entries()) {
+        expectPositive(partitioned.runs[i], [
+          'eventsPerSecond',
+          'secondsToBacklogZero',
+          'maxBatchesInFlight',
+        ]);
+        expectPositive(partitioned.ratioToFirst, [String(partitionRun.partitions)]);
+        expect(partitionRun).toMatchObject({ duplicates: 0, ordersOutOfOrder: 0 });
+      }
+
+      // NATS: the same backlog over HTTP and through JetStream, per subscriber, and the ratio
+      const nats = result.scenarios.natsDrain;
+      for (const side of ['http', 'nats']) {
+        expectPositive(nats, [
+          `${side}.rate.total.eventsPerSecond`,
+          `${side}.secondsToBacklogZero`,
+          ...perSubscriber(side),
+        ]);
+      }
+      expectPositive(nats, ['ratio.eventsPerSecond', 'ratio.secondsToBacklogZero']);
     } finally {
       rmSync(resultsDir, { recursive: true, force: true });
     }

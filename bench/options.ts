@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { envTypes, parseConfig } from '../services/common/config.js';
+import { MAX_PARTITIONS } from '../services/relay/streams/partition.js';
 
-export const SCENARIOS = ['api', 'relay', 'e2e'] as const;
+export const SCENARIOS = ['api', 'relay', 'e2e', 'partitions', 'nats'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export type BenchOptions = {
@@ -22,10 +23,26 @@ export type BenchOptions = {
   drainTimeoutSeconds: number;
   /** Run every service under `node --cpu-prof` (profiles next to the result file). */
   cpuProfile: boolean;
+  /** Partition counts the partitions scenario drains with, one fresh run each. */
+  partitions: number[];
+  /** How long the partitions scenario's receiver takes to answer each batch. */
+  receiverDelayMs: number;
 };
 
 /** "a, b" -> ["a", "b"]: list variables are comma-separated. */
 const commaSeparated = z.string().transform((value) => value.split(',').map((part) => part.trim()));
+
+/** "200, 500" -> [200, 500]: a list of positive whole numbers. */
+const wholeNumbers = (fallback: number[]) =>
+  commaSeparated
+    .pipe(
+      z
+        .array(
+          z.string().regex(/^\d+$/, 'must be whole numbers').transform(Number).pipe(z.number().positive()),
+        )
+        .min(1),
+    )
+    .default(fallback);
 
 /**
  * Sizes come from BENCH_* variables (every one is in .env.example); `--smoke` swaps the defaults for
@@ -41,15 +58,7 @@ function shape(smoke: boolean) {
     BENCH_BATCH_SIZE: envTypes.positiveInt(smoke ? 20 : 1_000),
     BENCH_E2E_SECONDS: envTypes.positiveInt(smoke ? 1 : 20),
     BENCH_WARMUP_SECONDS: envTypes.nonNegativeInt(smoke ? 0 : 2),
-    BENCH_RATES: commaSeparated
-      .pipe(
-        z
-          .array(
-            z.string().regex(/^\d+$/, 'must be whole numbers').transform(Number).pipe(z.number().positive()),
-          )
-          .min(1),
-      )
-      .default(smoke ? [20] : [200, 500]),
+    BENCH_RATES: wholeNumbers(smoke ? [20] : [200, 500]),
     BENCH_POLL_MS: envTypes.positiveInt(100),
     BENCH_PG_POOL_MAX: envTypes.positiveInt(10),
     BENCH_PG_DURABLE: envTypes.flag(true),
@@ -57,6 +66,10 @@ function shape(smoke: boolean) {
     BENCH_SERVICE_LOG_LEVEL: envTypes.logLevel().default('warn'),
     BENCH_DRAIN_TIMEOUT_SECONDS: envTypes.positiveInt(smoke ? 60 : 600),
     BENCH_CPU_PROF: envTypes.flag(false),
+    BENCH_PARTITIONS: wholeNumbers([1, 4, 8]).pipe(
+      z.array(z.number().max(MAX_PARTITIONS, `a subscription has at most ${MAX_PARTITIONS} partitions`)),
+    ),
+    BENCH_RECEIVER_DELAY_MS: envTypes.nonNegativeInt(5),
   };
 }
 
@@ -101,5 +114,7 @@ export function loadBenchOptions(
     serviceLogLevel: vars.BENCH_SERVICE_LOG_LEVEL,
     drainTimeoutSeconds: vars.BENCH_DRAIN_TIMEOUT_SECONDS,
     cpuProfile: vars.BENCH_CPU_PROF,
+    partitions: vars.BENCH_PARTITIONS,
+    receiverDelayMs: vars.BENCH_RECEIVER_DELAY_MS,
   };
 }

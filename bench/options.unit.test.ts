@@ -5,13 +5,15 @@ describe('benchmark options', () => {
   it('default to the sizes the targets are judged at', () => {
     expect(loadBenchOptions([], {})).toMatchObject({
       smoke: false,
-      scenarios: ['api', 'relay', 'e2e'],
+      scenarios: ['api', 'relay', 'e2e', 'partitions', 'nats'],
       apiSeconds: 10,
       apiConnections: 50,
       events: 50_000,
       e2eSeconds: 20,
       rates: [200, 500],
       durable: true,
+      partitions: [1, 4, 8],
+      receiverDelayMs: 5,
     });
   });
 
@@ -26,5 +28,6 @@ describe('benchmark options', () => {
     expect(() => loadBenchOptions([], { BENCH_SCENARIOS: 'api,fast' })).toThrow(/BENCH_SCENARIOS/);
     expect(() => loadBenchOptions(['--rates=1,x'], {})).toThrow(/BENCH_RATES/);
     expect(() => loadBenchOptions(['events=3'], {})).toThrow(/unknown argument/);
+    expect(() => loadBenchOptions(['--partitions=1,2000'], {})).toThrow(/BENCH_PARTITIONS/);
   });
 });

@@ -4,6 +4,8 @@ import type { Machine } from './machine.js';
 import type { BenchOptions } from './options.js';
 import type { ApiScenarioResult } from './scenarios/api.js';
 import type { EndToEndResult } from './scenarios/end-to-end.js';
+import type { NatsDrainResult } from './scenarios/nats-drain.js';
+import type { PartitionsResult } from './scenarios/partitions.js';
 import type { RelayDrainResult } from './scenarios/relay-drain.js';
 
 /** The performance targets on the team's 2-core machine; kept beside the figures they judge. */
@@ -29,6 +31,8 @@ export type BenchResult = {
     api?: ApiScenarioResult | ScenarioFailure;
     relayDrain?: RelayDrainResult | ScenarioFailure;
     endToEnd?: EndToEndResult | ScenarioFailure;
+    partitions?: PartitionsResult | ScenarioFailure;
+    natsDrain?: NatsDrainResult | ScenarioFailure;
   };
   /** Where the services' own log lines went. */
   logFile: string;

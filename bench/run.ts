@@ -16,6 +16,8 @@ import { startBenchPostgres } from './postgres.js';
 import { fileStamp, TARGETS, writeResult, type BenchResult } from './results.js';
 import { runApiScenario } from './scenarios/api.js';
 import { runEndToEndScenario } from './scenarios/end-to-end.js';
+import { runNatsDrainScenario } from './scenarios/nats-drain.js';
+import { runPartitionsScenario } from './scenarios/partitions.js';
 import { runRelayDrainScenario } from './scenarios/relay-drain.js';
 import { sourceVersion } from './source-version.js';
 import { renderCpu, renderFigures } from './table.js';
@@ -94,6 +96,10 @@ try {
     result.scenarios.relayDrain = await attempt('relay drain', () => runRelayDrainScenario(context));
   if (options.scenarios.includes('e2e'))
     result.scenarios.endToEnd = await attempt('end to end', () => runEndToEndScenario(context));
+  if (options.scenarios.includes('partitions'))
+    result.scenarios.partitions = await attempt('partitions', () => runPartitionsScenario(context));
+  if (options.scenarios.includes('nats'))
+    result.scenarios.natsDrain = await attempt('nats drain', () => runNatsDrainScenario(context));
 } finally {
   await cleanUp();
 }

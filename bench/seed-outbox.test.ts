@@ -44,4 +44,29 @@ describe('seeding the outbox for the relay drain', () => {
     const firstTypes = rows.slice(0, 40).map((row) => row.event_type);
     expect(new Set(firstTypes).size).toBeGreaterThan(1);
   });
+
+  it('with fixed order ids, seeds the same orders into every database, valid for the contract', async () => {
+    // Given two seedings of 500 events with fixed order ids (the outbox emptied between them)
+    const seedOrders = async () => {
+      await database.db.deleteFrom('outbox').execute();
+      await seedOutbox(database.db, 500, { orderIds: 'fixed' });
+      return database.db
+        .selectFrom('outbox')
+        .select(['aggregate_id', 'event_type', 'payload'])
+        .orderBy('position')
+        .execute();
+    };
+    const first = await seedOrders();
+    const second = await seedOrders();
+
+    // Then both hold the same orders with the same events, in the same order
+    const shape = (rows: typeof first) => rows.map((row) => `${row.aggregate_id} ${row.event_type}`);
+    expect(shape(second)).toEqual(shape(first));
+    expect(new Set(first.map((row) => row.aggregate_id)).size).toBeGreaterThan(100);
+    // And the ids are UUIDs the contract accepts
+    for (const row of first) {
+      const schema = orderEventDataSchemas[row.event_type as keyof typeof orderEventDataSchemas];
+      expect(schema.safeParse(row.payload).success).toBe(true);
+    }
+  });
 });

@@ -12,16 +12,29 @@ const ORDERS_PER_STATEMENT = 1_000;
  * each order's events keep their order in the outbox. Only the outbox is written: the relay and the
  * subscribers read nothing else.
  *
+ * `orderIds: 'fixed'` derives each order's id from its number instead of generating it, so every
+ * database seeded that way holds the same orders, and so the same events in each partition: the
+ * partitions scenario compares partition counts on identical backlogs.
+ *
  * Returns how many events of each type were written.
  */
-export async function seedOutbox(db: Kysely<DB>, events: number): Promise<Record<string, number>> {
+export async function seedOutbox(
+  db: Kysely<DB>,
+  events: number,
+  options: { orderIds?: 'fresh' | 'fixed' } = {},
+): Promise<Record<string, number>> {
   const newId = sql.raw(await uuidFunction(db));
+  // A version-4-shaped UUID from the md5 of the order's number: the contract's orderId is a UUID.
+  const orderId =
+    options.orderIds === 'fixed'
+      ? sql`overlay(overlay(md5('bench-order-' || o) placing '4' from 13) placing '8' from 17)::uuid`
+      : sql`${newId}()`;
   let written = 0;
   for (let firstOrder = 0; written < events; firstOrder += ORDERS_PER_STATEMENT) {
     const result = await sql`
       with orders as (
         select o,
-               ${newId}() as id,
+               ${orderId} as id,
                'customer-' || (o % 1000) as customer_id,
                (select jsonb_agg(jsonb_build_object(
                          'sku', 'SKU-' || lpad(((o * 7 + k) % 50)::text, 3, '0'),

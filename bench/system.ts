@@ -9,10 +9,15 @@ export type SystemParts = {
   baseline?: boolean;
   subscribers?: boolean;
   orderApi?: boolean;
-  /** Start the relay last, once every other service is up; `listen: false` leaves it to its poll. */
-  relay?: { listen: boolean };
+  /**
+   * Start the relay last, once every other service is up; `listen: false` leaves it to its poll;
+   * `defaultSubscriptions: false` leaves it the subscriptions the scenario made.
+   */
+  relay?: { listen: boolean; defaultSubscriptions?: boolean };
   /** AUTH_MODE=off: what the API scenario measures auth's cost against (auth is on otherwise). */
   authOff?: boolean;
+  /** More variables for every service (the subscribers' event sources, ...). */
+  env?: Record<string, string>;
 };
 
 /**
@@ -56,7 +61,11 @@ export async function startBenchSystem(
       [RELAY.pollVariable]: String(options.pollMs),
       [RELAY.batchSizeVariable]: String(options.batchSize),
       ...(parts.relay && !parts.relay.listen ? { [RELAY.listenOff.variable]: RELAY.listenOff.value } : {}),
+      ...(parts.relay?.defaultSubscriptions === false
+        ? { [RELAY.defaultSubscriptionsOff.variable]: RELAY.defaultSubscriptionsOff.value }
+        : {}),
       ...(parts.authOff ? { [AUTH.modeVariable]: AUTH.off } : {}),
+      ...parts.env,
     },
   });
   if (parts.subscribers) {

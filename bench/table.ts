@@ -131,6 +131,66 @@ export function renderFigures(result: BenchResult): string {
       }
     }
   }
+  const partitioned = result.scenarios.partitions;
+  if (failed(partitioned)) note('partitions', `failed: ${partitioned.error}`);
+  else if (partitioned) {
+    const label = `partitions, ${n(partitioned.events)} events, ${partitioned.receiverDelayMs} ms/batch`;
+    const first = partitioned.runs[0]!;
+    for (const run of partitioned.runs) {
+      rows.push([
+        `${label}: ${run.partitions} partition(s) events/s`,
+        n(run.eventsPerSecond),
+        run === first ? '' : `${n(first.eventsPerSecond)} (${first.partitions})`,
+        run === first ? '' : x(partitioned.ratioToFirst[String(run.partitions)]!),
+        '',
+      ]);
+      rows.push([
+        `  s to backlog 0, batches in flight at most`,
+        `${n(run.secondsToBacklogZero, 2)}, ${run.maxBatchesInFlight}`,
+        '',
+        '',
+        '',
+      ]);
+      if (run.duplicates + run.ordersOutOfOrder > 0) {
+        rows.push([
+          '  WARNING',
+          `${run.duplicates} duplicates, ${run.ordersOutOfOrder} orders out of order`,
+          '',
+          '',
+          '',
+        ]);
+      }
+    }
+  }
+
+  const nats = result.scenarios.natsDrain;
+  if (failed(nats)) note('NATS drain', `failed: ${nats.error}`);
+  else if (nats) {
+    const label = `NATS drain ${n(nats.events)} events`;
+    rows.push([
+      `${label}: deliveries/s, all 4`,
+      n(nats.nats.rate.total.eventsPerSecond),
+      `${n(nats.http.rate.total.eventsPerSecond)} (HTTP)`,
+      x(nats.ratio.eventsPerSecond),
+      '',
+    ]);
+    for (const name of Object.keys(nats.expectedPerSubscriber)) {
+      rows.push([
+        `  ${name}: deliveries/s`,
+        n(nats.nats.rate.perSubscriber[name]?.eventsPerSecond ?? 0),
+        n(nats.http.rate.perSubscriber[name]?.eventsPerSecond ?? 0),
+        '',
+        '',
+      ]);
+    }
+    rows.push([
+      `${label}: s to backlog 0`,
+      n(nats.nats.secondsToBacklogZero, 2),
+      n(nats.http.secondsToBacklogZero, 2),
+      x(nats.ratio.secondsToBacklogZero),
+      '',
+    ]);
+  }
   table.push(...rows);
   return table.toString();
 }
@@ -156,7 +216,7 @@ export function renderCpu(result: BenchResult): string {
 
 function cpuPhases(result: BenchResult): [string, PhaseCpu][] {
   const phases: [string, PhaseCpu][] = [];
-  const { api, relayDrain, endToEnd } = result.scenarios;
+  const { api, relayDrain, endToEnd, partitions, natsDrain } = result.scenarios;
   if (api && !failed(api)) {
     phases.push(['API baseline', api.baseline.cpu]);
     phases.push(['API Order API', api.orderApi.cpu]);
@@ -168,6 +228,13 @@ function cpuPhases(result: BenchResult): [string, PhaseCpu][] {
   }
   if (endToEnd && !failed(endToEnd)) {
     for (const run of endToEnd.runs) phases.push([`e2e ${run.rate}/s ${run.wakeUp}`, run.cpu]);
+  }
+  if (partitions && !failed(partitions)) {
+    for (const run of partitions.runs) phases.push([`partitions ${run.partitions}`, run.cpu]);
+  }
+  if (natsDrain && !failed(natsDrain)) {
+    phases.push(['NATS drain, HTTP', natsDrain.http.cpu]);
+    phases.push(['NATS drain, JetStream', natsDrain.nats.cpu]);
   }
   return phases;
 }

@@ -16,6 +16,8 @@ export type TestNats = {
   source: 'NATS_URL' | 'nats-server' | 'testcontainers';
   /** nats://127.0.0.1:port */
   url: string;
+  /** The server's process id when it runs here as a process (the benchmark reads its CPU time). */
+  readonly pid: number | undefined;
   /** Stops the server and starts it again on the same port with the same store (own servers only). */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -27,6 +29,7 @@ export async function startTestNats(options: { own?: boolean } = {}): Promise<Te
     return {
       source: 'NATS_URL',
       url: given,
+      pid: undefined,
       restart: () => Promise.reject(new Error('a server given by NATS_URL cannot be restarted by a test')),
       stop: async () => {},
     };
@@ -61,6 +64,9 @@ async function startNatsProcess(binary: string): Promise<TestNats> {
   return {
     source: 'nats-server',
     url: `nats://127.0.0.1:${port}`,
+    get pid() {
+      return child.pid;
+    },
     restart: async () => {
       await stopChild(child);
       child = await spawnReady(binary, port, storeDir);
@@ -116,6 +122,7 @@ async function startNatsContainer(): Promise<TestNats> {
   const nats: TestNats = {
     source: 'testcontainers',
     url: url(),
+    pid: undefined,
     restart: async () => {
       await container.restart();
       nats.url = url();
