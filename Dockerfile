@@ -21,9 +21,9 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
 COPY .env.example ./
-# DATA_DIR (.data) belongs to the node user, so a named volume mounted under it (compose's
-# auth-keys at .data/auth) is writable by the services' user on first use.
-RUN mkdir -p /app/.data/auth && chown -R node:node /app/.data
+# DATA_DIR (.data) and public-keys belong to the node user, so the named volumes compose mounts
+# there (auth-keys at .data/auth, auth-public at public-keys) are writable by it on first use.
+RUN mkdir -p /app/.data/auth /app/public-keys && chown -R node:node /app/.data /app/public-keys
 # The node image's unprivileged user: nothing here needs root.
 USER node
 EXPOSE 3000 3001 3002 3003 3004 3005

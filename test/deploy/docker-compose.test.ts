@@ -67,11 +67,12 @@ describe('docker-compose.yml', () => {
   it('makes the token signing key once, into a named volume, with the built key script', () => {
     const keys = service('keys');
     expect(keys.image).toBe('order-outbox:local');
-    expect(keys.command).toEqual(['node', 'dist/scripts/auth-keys.js']);
+    expect(keys.command).toEqual(['node', 'dist/scripts/auth-keys.js', '--public-dir', '/app/public-keys']);
     expect(keys.environment?.DATA_DIR).toBe('/app/.data');
     // localSigningKey writes DATA_DIR/auth: the volume is that folder, kept across restarts
-    expect(keys.volumes).toEqual(['auth-keys:/app/.data/auth']);
-    expect(Object.keys(compose.volumes)).toContain('auth-keys');
+    // and a copy of the public key set alone into another, the only one the services mount
+    expect(keys.volumes).toEqual(['auth-keys:/app/.data/auth', 'auth-public:/app/public-keys']);
+    expect(Object.keys(compose.volumes)).toEqual(expect.arrayContaining(['auth-keys', 'auth-public']));
   });
 
   it('turns auth on in the Order API and every subscriber, trusting only the public half of that key', () => {
@@ -81,13 +82,14 @@ describe('docker-compose.yml', () => {
         name,
         env: {
           AUTH_MODE: 'jwt',
-          AUTH_PUBLIC_KEY_FILE: '/app/.data/auth/jwks.json',
+          AUTH_PUBLIC_KEY_FILE: '/app/public-keys/jwks.json',
           AUTH_ISSUER: LOCAL_ISSUER,
           AUTH_AUDIENCE: LOCAL_AUDIENCE,
         },
       });
       expect(container.environment?.AUTH_JWKS_URL).toBeUndefined();
-      expect(container.volumes).toEqual(['auth-keys:/app/.data/auth:ro']);
+      // the public key set only: the private key's volume is the keys service's alone
+      expect(container.volumes).toEqual(['auth-public:/app/public-keys:ro']);
       expect(container.depends_on?.keys).toEqual({ condition: 'service_completed_successfully' });
     }
     // The relay serves no API that takes tokens, and needs no key
@@ -278,8 +280,10 @@ describe('the Dockerfile', () => {
     expect(dockerfile).toMatch(/^RUN npm ci --omit=dev/m);
     expect(dockerfile).toMatch(/^COPY --from=build \/app\/dist \.\/dist$/m);
     expect(dockerfile).toMatch(/^USER node$/m);
-    // DATA_DIR belongs to that user, so the auth-keys volume mounted under it is writable
-    expect(dockerfile).toMatch(/^RUN mkdir -p \/app\/\.data\/auth && chown -R node:node \/app\/\.data$/m);
+    // DATA_DIR and public-keys belong to that user, so the key volumes mounted there are writable
+    expect(dockerfile).toMatch(
+      /^RUN mkdir -p \/app\/\.data\/auth \/app\/public-keys && chown -R node:node \/app\/\.data \/app\/public-keys$/m,
+    );
     expect(dockerfile.indexOf('chown -R node:node /app/.data')).toBeLessThan(dockerfile.indexOf('USER node'));
   });
 
