@@ -26,7 +26,7 @@ export type SubscriberUnderTest = {
 
 export type AppFactoryOptions = {
   db: Kysely<DB>;
-  webhookSecret: string;
+  webhookSecrets: readonly string[];
   auth: AuthConfig;
   clock: Clock;
   logger: ReturnType<typeof createLogger>;
@@ -47,7 +47,7 @@ export function serveSubscriber(
     database = await createTestDatabase({ poolMax: 12 });
     const app = createApp({
       db: database.db,
-      webhookSecret: secret,
+      webhookSecrets: [secret],
       auth: await testAuthConfig(),
       clock: () => new Date(),
       logger: createLogger('test-subscriber', 'silent'),

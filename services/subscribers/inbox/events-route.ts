@@ -18,7 +18,7 @@ import type { Clock } from '../../common/clock.js';
 export type EventsRouteOptions = {
   db: Kysely<DB>;
   effects: SubscriberEffects;
-  webhookSecret: string;
+  webhookSecrets: readonly string[];
   /** Largest delivered batch (SUBSCRIBER_BODY_LIMIT). */
   bodyLimit: string;
   clock: Clock;
@@ -41,7 +41,7 @@ export function mountEventsRoute(app: Express, options: EventsRouteOptions): voi
     return problem;
   };
   const signed = verifiedRawBody({
-    webhookSecret: options.webhookSecret,
+    webhookSecrets: options.webhookSecrets,
     bodyLimit: options.bodyLimit,
     refuse: (reason, req) => {
       logger.warn({ reason, webhookId: req.headers['webhook-id'] }, 'delivery refused');
