@@ -70,7 +70,9 @@ export function mountEventsRoute(app: Express, options: EventsRouteOptions): voi
 
     let summary;
     try {
+      const applying = metrics.applySeconds.startTimer({ source: 'http' });
       summary = await handleBatch(options.db, options.effects, batch.entries, options.clock);
+      applying();
     } catch (error) {
       if (isTransientDatabaseError(error)) {
         logger.warn({ err: error, events: batch.entries.length }, 'batch not applied: database busy');
