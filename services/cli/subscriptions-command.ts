@@ -253,7 +253,11 @@ function updateCommand(): Command {
         return { existing, changed: updated.changed };
       });
       if (!result.changed) {
-        console.log(`Subscription "${name}" has these settings already; nothing changed.`);
+        console.log(
+          changes.endpointUrl === undefined && changes.eventTypes === undefined
+            ? `Subscription "${name}" has ${plural(wanted!, 'partition')} already; nothing to change.`
+            : `Subscription "${name}" has these settings already; nothing changed.`,
+        );
         return;
       }
       const url = changes.endpointUrl ?? result.existing.endpointUrl;
