@@ -217,6 +217,8 @@ export function itHonoursTheDeliveryContract(options: ContractOptions): void {
       expect(metrics).toMatch(/inbox_events_processed_total\{[^}]*\} [1-9]/);
       expect(metrics).toMatch(/inbox_events_duplicate_total\{[^}]*\} [1-9]/);
       expect(metrics).toMatch(/inbox_batch_failures_total\{[^}]*reason="signature"[^}]*\} [1-9]/);
+      // Each applied batch's time in its transaction, as POST /events took it
+      expect(metrics).toMatch(/inbox_batch_apply_seconds_count\{[^}]*source="http"[^}]*\} [1-9]/);
     });
   });
 }
