@@ -1,13 +1,16 @@
 import { Command, Option } from 'commander';
 import { ORDER_EVENT_TYPES } from '../common/events/order-events.js';
-import { generateWebhookSecret } from '../common/events/webhook-signature.js';
-import { formatDuration } from '../common/duration.js';
+import { DEFAULT_SUBSCRIBERS } from '../common/events/default-subscribers.js';
+import { generateWebhookSecret, isWebhookSecret } from '../common/events/webhook-signature.js';
+import { formatDuration, parseDuration } from '../common/duration.js';
 import { createSubscription, NoSuchSourceSubscription } from '../relay/subscriptions/create-subscription.js';
 import { deleteSubscription } from '../relay/subscriptions/delete-subscription.js';
 import { findSubscriptionSettings } from '../relay/subscriptions/find-subscription-settings.js';
 import { subscriptionDifferences } from '../relay/subscriptions/subscription-differences.js';
 import { listSubscriptions } from '../relay/subscriptions/list-subscriptions.js';
+import { rotateSecret } from '../relay/subscriptions/rotate-secret.js';
 import { setSubscriptionEnabled } from '../relay/subscriptions/set-subscription-enabled.js';
+import { updateSubscription, type SubscriptionChanges } from '../relay/subscriptions/update-subscription.js';
 import {
   DEFAULT_DEDUPE_WINDOW,
   subscriptionInputSchema,
@@ -214,25 +217,135 @@ function toggleCommand(verb: 'enable' | 'disable'): Command {
     });
 }
 
+type UpdateOptions = { partitions?: string; url?: string; events?: string };
+
 /**
- * Nothing of a subscription can be updated in place yet but this one question, whose answer is
- * no: the command exists so that an operator who looks for it finds what to do instead.
+ * Changes a live subscription's endpoint and/or event types in place (its streams keep their
+ * checkpoints), validated as `add` validates them. A partition count cannot change: asked for
+ * another, this refuses before changing anything and says what to do instead.
  */
 function updateCommand(): Command {
   return new Command('update')
     .description(
-      'change a subscription; its partition count cannot change: this says so and what to do instead',
+      "change a subscription's endpoint URL and/or event types in place (its streams keep their " +
+        'checkpoints; the relay delivers by the new settings from its next batch); its partition ' +
+        'count cannot change: asked for another, this says what to do instead',
     )
     .argument('<name>')
-    .requiredOption('--partitions <n>', 'the partition count wanted')
-    .action(async (name: string, options: { partitions: string }) => {
-      const wanted = parsePartitionsOption(options.partitions);
-      const existing = await withDatabase(async (db) =>
-        (await listSubscriptions(db)).find((s) => s.name === name),
+    .option('--url <url>', 'the new endpoint (http, https or nats://, as for add)')
+    .option('--events <types>', `the new comma-separated event types (${ORDER_EVENT_TYPES.join(', ')})`)
+    .option('--partitions <n>', 'the partition count wanted (refused unless it is the current one)')
+    .action(async (name: string, options: UpdateOptions) => {
+      if (options.url === undefined && options.events === undefined && options.partitions === undefined)
+        throw new Error('nothing to change: give --url, --events or both');
+      const wanted = options.partitions === undefined ? undefined : parsePartitionsOption(options.partitions);
+      const changes = parseSubscriptionChanges(options);
+      const result = await withDatabase(async (db) => {
+        const existing = (await listSubscriptions(db)).find((s) => s.name === name);
+        if (!existing) throw new Error(`no subscription "${name}"`);
+        if (wanted !== undefined && existing.partitions !== wanted)
+          throw partitionCountFixed(name, existing.partitions, wanted);
+        if (changes.endpointUrl === undefined && changes.eventTypes === undefined)
+          return { existing, changed: false };
+        const updated = await updateSubscription(db, name, changes);
+        if (!updated.ok) throw new Error(`no subscription "${name}"`);
+        if (updated.changed) await notifyRelay(db);
+        return { existing, changed: updated.changed };
+      });
+      if (!result.changed) {
+        console.log(
+          changes.endpointUrl === undefined && changes.eventTypes === undefined
+            ? `Subscription "${name}" has ${plural(wanted!, 'partition')} already; nothing to change.`
+            : `Subscription "${name}" has these settings already; nothing changed.`,
+        );
+        return;
+      }
+      const url = changes.endpointUrl ?? result.existing.endpointUrl;
+      const types = changes.eventTypes ?? result.existing.eventTypes;
+      console.log(
+        `Updated subscription "${name}" -> ${redactUrl(url)} (${types.join(', ')}); its streams keep ` +
+          'their checkpoints and the relay delivers by these settings from its next batch.',
       );
-      if (!existing) throw new Error(`no subscription "${name}"`);
-      if (existing.partitions !== wanted) throw partitionCountFixed(name, existing.partitions, wanted);
-      console.log(`Subscription "${name}" has ${plural(wanted, 'partition')} already; nothing to change.`);
+    });
+}
+
+/** --url and --events checked as `add` checks them; a bad value is an error naming the option. */
+function parseSubscriptionChanges(options: UpdateOptions): SubscriptionChanges {
+  const problems: string[] = [];
+  const changes: SubscriptionChanges = {};
+  if (options.url !== undefined) {
+    const url = subscriptionInputSchema.shape.endpointUrl.safeParse(options.url);
+    if (url.success) changes.endpointUrl = url.data;
+    else problems.push(...url.error.issues.map((issue) => `--url: ${issue.message}`));
+  }
+  if (options.events !== undefined) {
+    const types = subscriptionInputSchema.shape.eventTypes.safeParse(
+      options.events
+        .split(',')
+        .map((type) => type.trim())
+        .filter(Boolean),
+    );
+    if (types.success) changes.eventTypes = types.data;
+    else problems.push(...types.error.issues.map((issue) => `--events: ${issue.message}`));
+  }
+  if (problems.length > 0) throw new Error(`invalid update:\n  ${problems.join('\n  ')}`);
+  return changes;
+}
+
+/** How long the previous secret stays valid when --overlap is not given. */
+const DEFAULT_OVERLAP = '24h';
+
+/**
+ * A new signing secret while the old one stays valid for the overlap: the relay signs with both,
+ * so the subscriber can be moved to the new secret at any time within it without a refused
+ * delivery (docs/operations.md, "Rotating a webhook secret").
+ */
+function rotateSecretCommand(): Command {
+  return new Command('rotate-secret')
+    .description(
+      'give a webhook subscription a new signing secret; the relay signs with both the new and the ' +
+        'previous one for the overlap, then with the new one only. Prints the new secret unless given',
+    )
+    .argument('<name>')
+    .option(
+      '--overlap <duration>',
+      'how long the previous secret stays valid (0s: not at all)',
+      DEFAULT_OVERLAP,
+    )
+    .option('--secret <whsec>', 'the new secret (whsec_...); generated when omitted')
+    .action(async (name: string, options: { overlap: string; secret?: string }) => {
+      const overlapMs = parseDuration(options.overlap);
+      if (overlapMs === undefined)
+        throw new Error(`--overlap must be a duration such as 30m, 24h or 7d, got "${options.overlap}"`);
+      if (options.secret !== undefined && !isWebhookSecret(options.secret))
+        throw new Error('--secret must be a Standard Webhooks secret: whsec_ + base64 of 24+ bytes');
+      const secret = options.secret ?? generateWebhookSecret();
+      const result = await withDatabase((db) => rotateSecret(db, name, secret, overlapMs));
+      if (!result.ok) {
+        if (result.reason === 'not-found') throw new Error(`no subscription "${name}"`);
+        if (result.reason === 'nats')
+          throw new Error(
+            `refused: "${name}" delivers to NATS, which signs nothing (NATS authenticates the relay by ` +
+              "the credentials in the URL): there is no secret to rotate; change the URL's " +
+              'credentials with outbox subscriptions update --url instead',
+          );
+        throw new Error(`refused: --secret is already the secret of "${name}"`);
+      }
+      console.log(
+        result.previousValidUntil
+          ? `Rotated the secret of "${name}": deliveries are signed with the new and the previous ` +
+              `secret until ${formatTime(result.previousValidUntil)}, then with the new one only. ` +
+              "Move the subscriber to the new secret before then (its variable may list both: 'new,old')."
+          : `Rotated the secret of "${name}": deliveries are signed with the new secret only, from now.`,
+      );
+      const subscriber = DEFAULT_SUBSCRIBERS.find((candidate) => candidate.name === name);
+      if (subscriber)
+        console.log(
+          `Note: a relay started with ${subscriber.secretVariable} set makes that variable's first ` +
+            'secret the signing one again: set the variable to the new secret first (see docs/operations.md).',
+        );
+      if (!options.secret)
+        console.log(`New signing secret (shown once; configure the subscriber with it): ${secret}`);
     });
 }
 
@@ -255,5 +368,6 @@ export function subscriptionsCommand(): Command {
     .addCommand(toggleCommand('disable'))
     .addCommand(toggleCommand('enable'))
     .addCommand(updateCommand())
+    .addCommand(rotateSecretCommand())
     .addCommand(removeCommand());
 }

@@ -76,6 +76,9 @@ describe('the relay admin port', () => {
     );
     expect(metrics).toMatch(/relay_events_delivered_total\{[^}]*subscription="ok"[^}]*\} 3/);
     expect(metrics).toMatch(/relay_delivery_duration_seconds_bucket\{[^}]*subscription="ok"/);
+    // The three events went in delivered batches: their sizes add up to them
+    expect(metrics).toMatch(/relay_batch_size_events_sum\{[^}]*subscription="ok"[^}]*\} 3/);
+    expect(metrics).toMatch(/relay_leases_held(\{[^}]*\})? [1-9]/);
     expect(metrics).toMatch(/relay_dead_letters\{[^}]*subscription="broken"[^}]*\} 3/);
     expect(metrics).toMatch(/relay_backlog_events\{[^}]*subscription="ok"[^}]*\} 0/);
     expect(metrics).toMatch(/relay_lag_seconds\{[^}]*subscription="ok"[^}]*\} 0/);

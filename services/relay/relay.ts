@@ -97,6 +97,7 @@ export function startRelay(options: RelayOptions): Relay {
     logger: log,
     metrics: options.metrics ?? noMetrics,
   };
+  workerDeps.metrics.attach(instanceId);
 
   /**
    * A worker that let its stream go by itself (lease lost, subscription disabled or removed) is
@@ -171,6 +172,7 @@ export function startRelay(options: RelayOptions): Relay {
   const tick = () => {
     if (ticking) return;
     ticking = rebalance()
+      .then(() => workerDeps.metrics.heartbeat(workers.size))
       .catch((error: unknown) => log.error({ err: error }, 'lease heartbeat failed'))
       .finally(() => (ticking = undefined));
   };

@@ -87,7 +87,7 @@ export function startStreamWorker(deps: StreamWorkerDeps, key: StreamKey): Strea
     return deps.transport.deliver({
       subscription: name,
       endpointUrl: stream.endpointUrl,
-      secret: stream.secret,
+      secrets: stream.secrets,
       partition: stream.partition,
       events,
     });

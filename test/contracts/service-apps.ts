@@ -36,7 +36,7 @@ export function everyServiceApp(auth: AuthConfig = { mode: 'off' }): {
   const db = createDb({ connectionString: 'postgres://nobody@127.0.0.1:1/unused' });
   const logger = createLogger('contracts', 'silent');
   const common = { db, logger, bodyLimit: '1mb', clock: () => new Date() };
-  const subscriber = { ...common, webhookSecret: generateWebhookSecret(), auth };
+  const subscriber = { ...common, webhookSecrets: [generateWebhookSecret()], auth };
   const relay: Relay = {
     instanceId: 'contract-test',
     ownedStreams: () => [],

@@ -5,6 +5,7 @@ import type { DB } from '../../services/common/db/database.js';
 import type { Clock } from '../../services/common/clock.js';
 import type { RelayConfig } from '../../services/relay/config.js';
 import { startRelay, type Relay } from '../../services/relay/relay.js';
+import type { RelayMetrics } from '../../services/relay/relay-metrics.js';
 import { generateWebhookSecret } from '../../services/common/events/webhook-signature.js';
 import { createSubscription } from '../../services/relay/subscriptions/create-subscription.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
@@ -35,7 +36,12 @@ export function testRelayConfig(overrides: Partial<TestRelayConfig> = {}): TestR
 export function startTestRelay(
   db: Kysely<DB>,
   databaseUrl: string,
-  options: { config?: Partial<TestRelayConfig>; clock?: Clock; random?: () => number } = {},
+  options: {
+    config?: Partial<TestRelayConfig>;
+    clock?: Clock;
+    random?: () => number;
+    metrics?: RelayMetrics;
+  } = {},
 ): Relay {
   return startRelay({
     db,
@@ -45,6 +51,7 @@ export function startTestRelay(
     maintenance: false,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.random ? { random: options.random } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   });
 }
 

@@ -26,7 +26,7 @@ export type SubscriberUnderTest = {
 
 export type AppFactoryOptions = {
   db: Kysely<DB>;
-  webhookSecret: string;
+  webhookSecrets: readonly string[];
   auth: AuthConfig;
   clock: Clock;
   logger: ReturnType<typeof createLogger>;
@@ -47,7 +47,7 @@ export function serveSubscriber(
     database = await createTestDatabase({ poolMax: 12 });
     const app = createApp({
       db: database.db,
-      webhookSecret: secret,
+      webhookSecrets: [secret],
       auth: await testAuthConfig(),
       clock: () => new Date(),
       logger: createLogger('test-subscriber', 'silent'),
@@ -217,6 +217,8 @@ export function itHonoursTheDeliveryContract(options: ContractOptions): void {
       expect(metrics).toMatch(/inbox_events_processed_total\{[^}]*\} [1-9]/);
       expect(metrics).toMatch(/inbox_events_duplicate_total\{[^}]*\} [1-9]/);
       expect(metrics).toMatch(/inbox_batch_failures_total\{[^}]*reason="signature"[^}]*\} [1-9]/);
+      // Each applied batch's time in its transaction, as POST /events took it
+      expect(metrics).toMatch(/inbox_batch_apply_seconds_count\{[^}]*source="http"[^}]*\} [1-9]/);
     });
   });
 }

@@ -240,6 +240,8 @@ export interface Subscriptions {
   event_types: string[];
   name: string;
   partitions: Generated<number>;
+  previous_secret: string | null;
+  previous_secret_until: Timestamp | null;
   secret: string;
   updated_at: Generated<Timestamp>;
 }

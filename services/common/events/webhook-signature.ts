@@ -27,6 +27,21 @@ export function isWebhookSecret(value: string): boolean {
   return key.length >= 24;
 }
 
+/**
+ * A list of secrets as one variable holds it: separated by commas and/or whitespace (a `whsec_`
+ * secret is base64, which has neither), so a single secret is a list of one. Empty entries are
+ * dropped; whether each entry is a secret is the caller's check (isWebhookSecret).
+ */
+export function parseWebhookSecretList(text: string): string[] {
+  return text.split(/[\s,]+/).filter(Boolean);
+}
+
+/** One secret, or several during a rotation: the relay signs with each, a receiver accepts any. */
+export type WebhookSecrets = string | readonly string[];
+
+const asList = (secrets: WebhookSecrets): readonly string[] =>
+  typeof secrets === 'string' ? [secrets] : secrets;
+
 export type SignatureHeaders = {
   'webhook-id': string;
   'webhook-timestamp': string;
@@ -49,18 +64,26 @@ function signature(
     .digest('base64');
 }
 
-/** Headers for one delivery. `messageId` must stay the same when the same message is retried. */
+/**
+ * Headers for one delivery. `messageId` must stay the same when the same message is retried. With
+ * several secrets (a rotation's overlap) the header carries one signature per secret, separated by
+ * spaces as the spec allows: a receiver holding any one of them accepts the delivery.
+ */
 export function signWebhook(
-  secret: string,
+  secrets: WebhookSecrets,
   messageId: string,
   body: string,
   now: Date = new Date(),
 ): SignatureHeaders {
+  const list = asList(secrets);
+  if (list.length === 0) throw new Error('a webhook needs at least one secret to be signed with');
   const timestampSeconds = Math.floor(now.getTime() / 1000);
   return {
     'webhook-id': messageId,
     'webhook-timestamp': String(timestampSeconds),
-    'webhook-signature': `v1,${signature(secret, messageId, timestampSeconds, body)}`,
+    'webhook-signature': list
+      .map((secret) => `v1,${signature(secret, messageId, timestampSeconds, body)}`)
+      .join(' '),
   };
 }
 
@@ -107,24 +130,29 @@ export function checkWebhookHeaders(headers: Record<string, string | string[] | 
 /**
  * Checks the signature over the exact bytes received and that the timestamp is within the
  * package's tolerance (5 minutes). Any failure is a reason, never an exception. The reasons are
- * the package's messages, which the subscribers log.
+ * the package's messages, which the subscribers log. With several secrets (a rotation), any
+ * signature of the header that any of them produces is enough.
  */
 export function verifyWebhook(
-  secret: string,
+  secrets: WebhookSecrets,
   rawBody: Buffer | string,
   headers: Record<string, string | string[] | undefined>,
 ): VerifyResult {
   const checked = checkWebhookHeaders(headers);
   if (!checked.ok) return checked;
 
-  // Compared as base64 text, as the package does: another spelling of the same bytes is no match.
-  const expected = Buffer.from(signature(secret, checked.messageId, checked.timestampSeconds, rawBody));
-  for (const entry of checked.signatures.split(' ')) {
+  const given = checked.signatures.split(' ').flatMap((entry) => {
     const [version, candidate] = entry.split(',');
-    if (version !== 'v1' || candidate === undefined) continue;
-    const given = Buffer.from(candidate);
+    return version === 'v1' && candidate !== undefined ? [Buffer.from(candidate)] : [];
+  });
+  for (const secret of asList(secrets)) {
+    // Compared as base64 text, as the package does: another spelling of the same bytes is no match.
+    const expected = Buffer.from(signature(secret, checked.messageId, checked.timestampSeconds, rawBody));
     // timingSafeEqual throws on unequal lengths; a length says nothing of an HMAC's bytes.
-    if (given.length === expected.length && timingSafeEqual(given, expected)) return { ok: true };
+    if (
+      given.some((candidate) => candidate.length === expected.length && timingSafeEqual(candidate, expected))
+    )
+      return { ok: true };
   }
   return { ok: false, reason: 'No matching signature found' };
 }

@@ -6,6 +6,7 @@ import {
   checkWebhookHeaders,
   generateWebhookSecret,
   isWebhookSecret,
+  parseWebhookSecretList,
   signWebhook,
   verifyWebhook,
   type SignatureHeaders,
@@ -96,6 +97,48 @@ describe('Standard Webhooks signatures', () => {
     const headers = signWebhook(secret, 'msg_1', body);
     const repeated = { ...headers, 'webhook-signature': [headers['webhook-signature'], 'v1,bogus'] };
     expect(verifyWebhook(secret, body, repeated)).toEqual({ ok: true });
+  });
+});
+
+describe('signing and verifying with several secrets, as during a rotation', () => {
+  const oldSecret = generateWebhookSecret();
+  const newSecret = generateWebhookSecret();
+  const body = '[{"id":"c-1"}]';
+
+  it('signs once per secret, and the reference package verifies with either secret alone', () => {
+    const headers = signWebhook([newSecret, oldSecret], 'msg_1', body);
+    expect(headers['webhook-signature'].split(' ')).toHaveLength(2);
+    expect(() => new Webhook(oldSecret).verify(body, headers)).not.toThrow();
+    expect(() => new Webhook(newSecret).verify(body, headers)).not.toThrow();
+    expect(verifyWebhook(oldSecret, body, headers)).toEqual({ ok: true });
+    expect(verifyWebhook(newSecret, body, headers)).toEqual({ ok: true });
+    expect(verifyWebhook(generateWebhookSecret(), body, headers).ok).toBe(false);
+  });
+
+  it('accepts a delivery signed by any one of the secrets a receiver is configured with', () => {
+    expect(verifyWebhook([newSecret, oldSecret], body, signWebhook(oldSecret, 'm', body))).toEqual({
+      ok: true,
+    });
+    expect(verifyWebhook([newSecret, oldSecret], body, signWebhook(newSecret, 'm', body))).toEqual({
+      ok: true,
+    });
+    const other = signWebhook(generateWebhookSecret(), 'm', body);
+    expect(verifyWebhook([newSecret, oldSecret], body, other)).toEqual({
+      ok: false,
+      reason: 'No matching signature found',
+    });
+    expect(verifyWebhook([], body, signWebhook(newSecret, 'm', body)).ok).toBe(false);
+  });
+
+  it('refuses to sign with no secret at all', () => {
+    expect(() => signWebhook([], 'm', body)).toThrow(/at least one secret/);
+  });
+
+  it('reads a list separated by commas, spaces or both, and a single secret as a list of one', () => {
+    expect(parseWebhookSecretList(newSecret)).toEqual([newSecret]);
+    expect(parseWebhookSecretList(`${newSecret},${oldSecret}`)).toEqual([newSecret, oldSecret]);
+    expect(parseWebhookSecretList(` ${newSecret} , ${oldSecret}\n`)).toEqual([newSecret, oldSecret]);
+    expect(parseWebhookSecretList('')).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { CLOUDEVENTS_BATCH_CONTENT_TYPE, toCloudEvent } from '../../common/events/cloud-event.js';
 import type { OutboxEvent } from '../../common/events/outbox-event.js';
-import { signWebhook } from '../../common/events/webhook-signature.js';
+import { signWebhook, type WebhookSecrets } from '../../common/events/webhook-signature.js';
 import type { HttpDeliveryRequest } from './http-transport.js';
 
 /**
@@ -10,7 +10,7 @@ import type { HttpDeliveryRequest } from './http-transport.js';
  */
 export function buildDeliveryRequest(
   endpointUrl: string,
-  secret: string,
+  secrets: WebhookSecrets,
   events: readonly OutboxEvent[],
   now: Date,
 ): HttpDeliveryRequest {
@@ -22,7 +22,7 @@ export function buildDeliveryRequest(
   const headers: Record<string, string> = {
     'content-type': CLOUDEVENTS_BATCH_CONTENT_TYPE,
     'user-agent': 'order-outbox-relay',
-    ...signWebhook(secret, messageId, body, now),
+    ...signWebhook(secrets, messageId, body, now),
   };
   if (first.metadata.traceparent) headers.traceparent = first.metadata.traceparent;
   if (first.metadata.tracestate) headers.tracestate = first.metadata.tracestate;

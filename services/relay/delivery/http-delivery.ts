@@ -9,7 +9,7 @@ import type { Delivery, DeliveryOutcome, Transport } from './transport.js';
 export function createHttpDelivery(http: HttpTransport, clock: Clock): Transport {
   return {
     deliver: async (delivery: Delivery): Promise<DeliveryOutcome> => {
-      const request = buildDeliveryRequest(delivery.endpointUrl, delivery.secret, delivery.events, clock());
+      const request = buildDeliveryRequest(delivery.endpointUrl, delivery.secrets, delivery.events, clock());
       const result = await http.post(request);
       if (result.kind === 'network-error')
         return {

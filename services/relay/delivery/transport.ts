@@ -5,8 +5,11 @@ import type { FailureClass } from './classify-failure.js';
 export type Delivery = {
   subscription: string;
   endpointUrl: string;
-  /** The webhook signing secret (HTTP only; a NATS subscription's goes unused). */
-  secret: string;
+  /**
+   * The webhook signing secrets: the subscription's, and during a rotation's overlap its previous
+   * one too (HTTP only; a NATS subscription's go unused).
+   */
+  secrets: readonly string[];
   /** The stream's partition: part of a NATS subject; HTTP sends it nowhere. */
   partition: number;
   events: readonly OutboxEvent[];

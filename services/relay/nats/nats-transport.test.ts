@@ -54,7 +54,7 @@ describe('the NATS transport', () => {
       const outcome = await transport.deliver({
         subscription: 'pipeline',
         endpointUrl,
-        secret: '',
+        secrets: [],
         partition: 0,
         events: batch,
       });
@@ -70,7 +70,7 @@ describe('the NATS transport', () => {
       await transport.deliver({
         subscription: 'pipeline',
         endpointUrl,
-        secret: '',
+        secrets: [],
         partition: 0,
         events: batch,
       }),
@@ -95,7 +95,7 @@ describe('the NATS transport', () => {
       const outcome = await fresh.deliver({
         subscription: 'small',
         endpointUrl,
-        secret: '',
+        secrets: [],
         partition: 0,
         events: batch,
       });

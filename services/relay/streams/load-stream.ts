@@ -14,7 +14,11 @@ export type StreamState = {
   partitions: number;
   endpointUrl: string;
   eventTypes: string[];
-  secret: string;
+  /**
+   * The secrets to sign with: the subscription's, then its previous one while a rotation's overlap
+   * lasts (by the database's clock, which every relay instance shares).
+   */
+  secrets: string[];
   enabled: boolean;
   leaseOwner: string | null;
   checkpoint: Checkpoint;
@@ -40,6 +44,9 @@ export async function loadStream(db: Kysely<DB>, key: StreamKey): Promise<Stream
       's.endpoint_url',
       's.event_types',
       's.secret',
+      sql<string | null>`case when s.previous_secret_until > now() then s.previous_secret end`.as(
+        'previous_secret',
+      ),
       's.enabled',
       'r.lease_owner',
       sql<string>`r.checkpoint_tx_id::text`.as('checkpoint_tx_id'),
@@ -84,7 +91,7 @@ export async function loadStream(db: Kysely<DB>, key: StreamKey): Promise<Stream
     partitions: row.partitions,
     endpointUrl: row.endpoint_url,
     eventTypes: row.event_types,
-    secret: row.secret,
+    secrets: row.previous_secret === null ? [row.secret] : [row.secret, row.previous_secret],
     enabled: row.enabled,
     leaseOwner: row.lease_owner,
     checkpoint: { txId: row.checkpoint_tx_id, position: String(row.checkpoint_position) },

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import { ConfigError } from '../../common/config.js';
 import { generateWebhookSecret } from '../../common/events/webhook-signature.js';
 import { ensureDefaultSubscriptions } from './ensure-default-subscriptions.js';
+import { rotateSecret } from './rotate-secret.js';
 import { loadRelayConfig } from '../config.js';
 
 let database: TestDatabase;
@@ -88,6 +90,54 @@ describe('the default subscriptions', () => {
       secret: rotated,
       dedupe_window_ms: String(36 * 3_600_000),
     });
+  });
+});
+
+describe("the default subscriptions' secrets during a rotation", () => {
+  const emailSecrets = () =>
+    database.db
+      .selectFrom('subscriptions')
+      .select(['secret', 'previous_secret', sql<string | null>`previous_secret_until::text`.as('until')])
+      .where('name', '=', 'email')
+      .executeTakeFirstOrThrow();
+
+  it('sign with the first secret of the variable and also with a second while it is listed', async () => {
+    await database.db.deleteFrom('subscriptions').execute();
+    const [oldSecret, newSecret] = [generateWebhookSecret(), generateWebhookSecret()];
+    await ensureDefaultSubscriptions(database.db, { ...secrets(), EMAIL_WEBHOOK_SECRET: oldSecret });
+    expect(await emailSecrets()).toEqual({ secret: oldSecret, previous_secret: null, until: null });
+
+    await ensureDefaultSubscriptions(database.db, { EMAIL_WEBHOOK_SECRET: `${newSecret},${oldSecret}` });
+    expect(await emailSecrets()).toEqual({
+      secret: newSecret,
+      previous_secret: oldSecret,
+      until: 'infinity',
+    });
+
+    await ensureDefaultSubscriptions(database.db, { EMAIL_WEBHOOK_SECRET: newSecret });
+    expect(await emailSecrets()).toEqual({ secret: newSecret, previous_secret: null, until: null });
+  });
+
+  it('keep the overlap rotate-secret started when the variable names the rotated secret', async () => {
+    await database.db.deleteFrom('subscriptions').execute();
+    const [oldSecret, newSecret] = [generateWebhookSecret(), generateWebhookSecret()];
+    await ensureDefaultSubscriptions(database.db, { ...secrets(), EMAIL_WEBHOOK_SECRET: oldSecret });
+    expect(await rotateSecret(database.db, 'email', newSecret, 3_600_000)).toMatchObject({ ok: true });
+
+    await ensureDefaultSubscriptions(database.db, { EMAIL_WEBHOOK_SECRET: newSecret });
+    expect(await emailSecrets()).toMatchObject({ secret: newSecret, previous_secret: oldSecret });
+    expect((await emailSecrets()).until).not.toBe('infinity');
+  });
+
+  it('refuse more than two secrets in the variable, or any that is not a secret', async () => {
+    const three = [1, 2, 3].map(() => generateWebhookSecret()).join(',');
+    await expect(ensureDefaultSubscriptions(database.db, { EMAIL_WEBHOOK_SECRET: three })).rejects.toThrow(
+      /EMAIL_WEBHOOK_SECRET: the relay signs with at most two secrets/,
+    );
+    const bad = `${generateWebhookSecret()},hunter2`;
+    await expect(ensureDefaultSubscriptions(database.db, { EMAIL_WEBHOOK_SECRET: bad })).rejects.toThrow(
+      /EMAIL_WEBHOOK_SECRET: must be a Standard Webhooks secret/,
+    );
   });
 });
 

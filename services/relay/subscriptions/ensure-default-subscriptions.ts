@@ -2,9 +2,10 @@ import { sql, type Kysely } from 'kysely';
 import { ConfigError } from '../../common/config.js';
 import type { DB } from '../../common/db/database.js';
 import { DEFAULT_SUBSCRIBERS, defaultEventsUrl } from '../../common/events/default-subscribers.js';
-import { isWebhookSecret } from '../../common/events/webhook-signature.js';
+import { isWebhookSecret, parseWebhookSecretList } from '../../common/events/webhook-signature.js';
 import { parseDuration } from '../../common/duration.js';
 import { createSubscription } from './create-subscription.js';
+import { syncVariableSecrets } from './sync-variable-secrets.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -13,7 +14,8 @@ type Env = Record<string, string | undefined>;
  * comes from the subscriber's variable, which the subscriber reads too; there is no built-in one,
  * so a missing default whose variable is unset stops the relay, naming the variable. An existing
  * subscription keeps its endpoint and event types (an operator may have changed them); only its
- * secret follows the variable when set, as both ends read that variable. Likewise the dedupe
+ * secrets follow the variable when set, as both ends read that variable: it may list two during a
+ * rotation (sync-variable-secrets.ts says how they map to the stored ones). Likewise the dedupe
  * window follows INBOX_RETENTION when set: the subscribers keep their inbox that long.
  */
 export async function ensureDefaultSubscriptions(db: Kysely<DB>, env: Env): Promise<string[]> {
@@ -25,11 +27,18 @@ export async function ensureDefaultSubscriptions(db: Kysely<DB>, env: Env): Prom
   const dedupeWindowMs = inboxRetention === undefined ? undefined : parseDuration(inboxRetention);
   if (inboxRetention !== undefined && dedupeWindowMs === undefined)
     problems.push('INBOX_RETENTION: must be a duration such as 30m, 24h or 7d');
+  const listed = new Map<string, string[]>();
   for (const subscriber of DEFAULT_SUBSCRIBERS) {
-    const secret = env[subscriber.secretVariable];
-    if (secret && !isWebhookSecret(secret))
+    const secrets = parseWebhookSecretList(env[subscriber.secretVariable] ?? '');
+    listed.set(subscriber.name, secrets);
+    if (!secrets.every(isWebhookSecret))
       problems.push(`${subscriber.secretVariable}: must be a Standard Webhooks secret (whsec_ + base64)`);
-    else if (!secret && !existing.has(subscriber.name))
+    else if (secrets.length > 2)
+      problems.push(
+        `${subscriber.secretVariable}: the relay signs with at most two secrets (the new one, then the ` +
+          'one being retired)',
+      );
+    else if (secrets.length === 0 && !existing.has(subscriber.name))
       problems.push(
         `${subscriber.secretVariable}: required to create the default "${subscriber.name}" subscription ` +
           `(or set RELAY_DEFAULT_SUBSCRIPTIONS=false)`,
@@ -39,15 +48,9 @@ export async function ensureDefaultSubscriptions(db: Kysely<DB>, env: Env): Prom
 
   const created: string[] = [];
   for (const subscriber of DEFAULT_SUBSCRIBERS) {
-    const secret = env[subscriber.secretVariable]!;
+    const secrets = listed.get(subscriber.name)!;
     if (existing.has(subscriber.name)) {
-      if (secret)
-        await db
-          .updateTable('subscriptions')
-          .set({ secret, updated_at: sql`now()` })
-          .where('name', '=', subscriber.name)
-          .where('secret', '<>', secret)
-          .execute();
+      await syncVariableSecrets(db, subscriber.name, secrets);
       if (dedupeWindowMs !== undefined)
         await db
           .updateTable('subscriptions')
@@ -62,11 +65,12 @@ export async function ensureDefaultSubscriptions(db: Kysely<DB>, env: Env): Prom
         name: subscriber.name,
         endpointUrl: defaultEventsUrl(subscriber, env),
         eventTypes: subscriber.eventTypes,
-        secret,
+        secret: secrets[0]!,
         from: 'beginning',
         dedupeWindowMs,
       }),
     );
+    await syncVariableSecrets(db, subscriber.name, secrets);
     if (result.ok) created.push(subscriber.name);
   }
   return created;

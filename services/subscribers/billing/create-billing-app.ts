@@ -13,7 +13,7 @@ import type { Clock } from '../../common/clock.js';
 
 export type BillingAppOptions = {
   db: Kysely<DB>;
-  webhookSecret: string;
+  webhookSecrets: readonly string[];
   auth: AuthConfig;
   clock: Clock;
   logger: Logger;

@@ -22,7 +22,7 @@ await startSubscriber({
   createApp: (db, edge) =>
     createBillingApp({
       db,
-      webhookSecret: config.webhookSecret,
+      webhookSecrets: config.webhookSecrets,
       auth: config.auth,
       clock: systemClock,
       logger,

@@ -14,7 +14,7 @@ import type { Clock } from '../../common/clock.js';
 
 export type EmailAppOptions = {
   db: Kysely<DB>;
-  webhookSecret: string;
+  webhookSecrets: readonly string[];
   auth: AuthConfig;
   clock: Clock;
   logger: Logger;

@@ -45,7 +45,7 @@ beforeAll(async () => {
   served = await serve(
     createEmailApp({
       db: database.db,
-      webhookSecret: secret,
+      webhookSecrets: [secret],
       auth: await testAuthConfig(),
       clock,
       logger,

@@ -29,7 +29,7 @@ await startSubscriber({
   createApp: (db, edge) =>
     createEmailApp({
       db,
-      webhookSecret: config.webhookSecret,
+      webhookSecrets: config.webhookSecrets,
       auth: config.auth,
       clock: systemClock,
       logger,

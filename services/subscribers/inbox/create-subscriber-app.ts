@@ -16,7 +16,7 @@ import type { Clock } from '../../common/clock.js';
 export type SubscriberAppOptions = {
   db: Kysely<DB>;
   effects: SubscriberEffects;
-  webhookSecret: string;
+  webhookSecrets: readonly string[];
   /** Bearer tokens for the service's own routes; POST /events checks its signature instead. */
   auth: AuthConfig;
   clock: Clock;
@@ -50,7 +50,7 @@ export function createSubscriberApp(options: SubscriberAppOptions): Express {
       mountEventsRoute(app, {
         db: options.db,
         effects: options.effects,
-        webhookSecret: options.webhookSecret,
+        webhookSecrets: options.webhookSecrets,
         bodyLimit: options.bodyLimit,
         clock: options.clock,
         logger: options.logger,

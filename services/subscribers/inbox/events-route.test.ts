@@ -48,7 +48,7 @@ beforeAll(async () => {
     createSubscriberApp({
       db: database.db,
       effects,
-      webhookSecret: secret,
+      webhookSecrets: [secret],
       auth: await testAuthConfig(),
       clock: () => new Date(),
       logger: createLogger('test', 'silent'),

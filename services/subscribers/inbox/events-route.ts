@@ -18,7 +18,7 @@ import type { Clock } from '../../common/clock.js';
 export type EventsRouteOptions = {
   db: Kysely<DB>;
   effects: SubscriberEffects;
-  webhookSecret: string;
+  webhookSecrets: readonly string[];
   /** Largest delivered batch (SUBSCRIBER_BODY_LIMIT). */
   bodyLimit: string;
   clock: Clock;
@@ -41,7 +41,7 @@ export function mountEventsRoute(app: Express, options: EventsRouteOptions): voi
     return problem;
   };
   const signed = verifiedRawBody({
-    webhookSecret: options.webhookSecret,
+    webhookSecrets: options.webhookSecrets,
     bodyLimit: options.bodyLimit,
     refuse: (reason, req) => {
       logger.warn({ reason, webhookId: req.headers['webhook-id'] }, 'delivery refused');
@@ -70,7 +70,9 @@ export function mountEventsRoute(app: Express, options: EventsRouteOptions): voi
 
     let summary;
     try {
+      const applying = metrics.applySeconds.startTimer({ source: 'http' });
       summary = await handleBatch(options.db, options.effects, batch.entries, options.clock);
+      applying();
     } catch (error) {
       if (isTransientDatabaseError(error)) {
         logger.warn({ err: error, events: batch.entries.length }, 'batch not applied: database busy');

@@ -32,7 +32,7 @@ beforeAll(async () => {
     createSubscriberApp({
       db: database.db,
       effects: warehouseEffects,
-      webhookSecret: secret,
+      webhookSecrets: [secret],
       auth: await testAuthConfig(),
       clock: () => new Date(),
       logger: createLogger('test', 'silent'),

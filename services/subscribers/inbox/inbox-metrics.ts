@@ -1,4 +1,4 @@
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Histogram, type Registry } from 'prom-client';
 
 export type InboxMetrics = {
   processed: Counter;
@@ -6,6 +6,8 @@ export type InboxMetrics = {
   ignored: Counter;
   unseenOrders: Counter;
   failures: Counter<'reason'>;
+  /** Seconds to apply one batch (its transaction: effects and inbox), by how it came (http, nats). */
+  applySeconds: Histogram<'source'>;
 };
 
 /**
@@ -40,6 +42,13 @@ function registerInboxMetrics(registry: Registry): InboxMetrics {
       name: 'inbox_batch_failures_total',
       help: 'Deliveries refused or failed, by reason (nothing was committed)',
       labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    applySeconds: new Histogram({
+      name: 'inbox_batch_apply_seconds',
+      help: 'Time to apply one delivered batch in its transaction (effects and inbox), by source (http, nats)',
+      labelNames: ['source'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
   };

@@ -8,7 +8,7 @@ import {
   type CommonConfig,
 } from '../../common/config.js';
 import { DEFAULT_SUBSCRIBERS } from '../../common/events/default-subscribers.js';
-import { isWebhookSecret } from '../../common/events/webhook-signature.js';
+import { isWebhookSecret, parseWebhookSecretList } from '../../common/events/webhook-signature.js';
 import { eventSourceType, eventSourceVariable, type EventSource } from '../nats/event-source.js';
 import type { SubscriberName } from './subscriber.js';
 
@@ -16,7 +16,8 @@ type Env = Record<string, string | undefined>;
 
 export type SubscriberConfig = CommonConfig & {
   port: number;
-  webhookSecret: string;
+  /** `<NAME>_WEBHOOK_SECRET`: the secrets a delivery may be signed with (several during a rotation). */
+  webhookSecrets: string[];
   /** `<NAME>_DATABASE_URL`, else DATABASE_URL; unset means the shared embedded server. */
   databaseUrl: string | undefined;
   inboxRetentionMs: number;
@@ -32,11 +33,23 @@ export type SubscriberConfig = CommonConfig & {
   natsBatchSize: number;
 };
 
-/** Required, with no default: a deployment must never run on a secret everybody knows. */
+/**
+ * Required, with no default: a deployment must never run on a secret everybody knows. One secret,
+ * or several separated by commas or spaces while a rotation lasts: a delivery signed with any of
+ * them is accepted (the relay signs with both the new and the old one during the overlap).
+ */
 export const webhookSecretType = () =>
   z
     .string({ error: 'is required: the Standard Webhooks secret shared with the relay (whsec_...)' })
-    .refine(isWebhookSecret, 'must be whsec_ followed by the base64 of at least 24 random bytes');
+    .transform(parseWebhookSecretList)
+    .refine(
+      (secrets) => secrets.length > 0,
+      'is required: the Standard Webhooks secret shared with the relay (whsec_...)',
+    )
+    .refine(
+      (secrets) => secrets.every(isWebhookSecret),
+      'must be whsec_ followed by the base64 of at least 24 random bytes (several: separated by commas)',
+    );
 
 /**
  * A subscriber's configuration: the common variables plus its port, its signing secret and its
@@ -71,7 +84,7 @@ export function loadSubscriberConfig<Extra extends z.ZodRawShape>(
     ...common,
     databaseUrl: (read[databaseVariable] as string | undefined) ?? common.databaseUrl,
     port: read[subscriber.portVariable] as number,
-    webhookSecret: read[subscriber.secretVariable] as string,
+    webhookSecrets: read[subscriber.secretVariable] as string[],
     inboxRetentionMs: read.INBOX_RETENTION as number,
     inboxPurgeSchedule: read.INBOX_PURGE_SCHEDULE as string,
     eventsBodyLimit: read.SUBSCRIBER_BODY_LIMIT as string,

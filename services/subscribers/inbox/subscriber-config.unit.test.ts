@@ -18,7 +18,7 @@ describe('a subscriber configuration', () => {
     const config = loadEmailConfig({ EMAIL_WEBHOOK_SECRET: secret, ...auth });
     expect(config).toMatchObject({
       port: 3001,
-      webhookSecret: secret,
+      webhookSecrets: [secret],
       databaseUrl: undefined,
       inboxRetentionMs: 7 * 86_400_000,
       inboxPurgeSchedule: '17 * * * *',
@@ -31,6 +31,24 @@ describe('a subscriber configuration', () => {
     expect(() => loadEmailConfig({})).toThrow(/EMAIL_WEBHOOK_SECRET: is required/);
     expect(() => loadInventoryConfig({ INVENTORY_WEBHOOK_SECRET: 'hunter2' })).toThrow(
       /INVENTORY_WEBHOOK_SECRET: must be whsec_/,
+    );
+  });
+
+  it('takes several secrets separated by commas or spaces (a rotation), each checked, and at least one', () => {
+    const next = generateWebhookSecret();
+    expect(loadEmailConfig({ EMAIL_WEBHOOK_SECRET: `${next}, ${secret}`, ...auth }).webhookSecrets).toEqual([
+      next,
+      secret,
+    ]);
+    expect(loadEmailConfig({ EMAIL_WEBHOOK_SECRET: `${next} ${secret}`, ...auth }).webhookSecrets).toEqual([
+      next,
+      secret,
+    ]);
+    expect(() => loadEmailConfig({ EMAIL_WEBHOOK_SECRET: `${next},hunter2`, ...auth })).toThrow(
+      /EMAIL_WEBHOOK_SECRET: must be whsec_/,
+    );
+    expect(() => loadEmailConfig({ EMAIL_WEBHOOK_SECRET: ' , ', ...auth })).toThrow(
+      /EMAIL_WEBHOOK_SECRET: is required/,
     );
   });
 

@@ -3,7 +3,7 @@ import { checkWebhookHeaders, verifyWebhook } from '../../common/events/webhook-
 import type { HttpProblem } from '../../common/http/problem.js';
 
 export type VerifiedRawBodyOptions = {
-  webhookSecret: string;
+  webhookSecrets: readonly string[];
   /** Largest body read; 413 beyond (before reading, when Content-Length says so). */
   bodyLimit: string;
   /** The 401 to answer with, for a Standard Webhooks reason (the caller logs and counts it). */
@@ -29,7 +29,7 @@ export function verifiedRawBody(options: VerifiedRawBodyOptions): RequestHandler
   const signatureMatches: RequestHandler = (req, _res, next) => {
     // body-parser leaves req.body unset for a request without a body.
     if (!Buffer.isBuffer(req.body)) req.body = NO_BODY;
-    const verified = verifyWebhook(options.webhookSecret, req.body as Buffer, req.headers);
+    const verified = verifyWebhook(options.webhookSecrets, req.body as Buffer, req.headers);
     next(verified.ok ? undefined : options.refuse(verified.reason, req));
   };
   return [headersFirst, readRaw, signatureMatches];

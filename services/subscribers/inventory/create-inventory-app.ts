@@ -12,7 +12,7 @@ import type { Clock } from '../../common/clock.js';
 
 export type InventoryAppOptions = {
   db: Kysely<DB>;
-  webhookSecret: string;
+  webhookSecrets: readonly string[];
   auth: AuthConfig;
   clock: Clock;
   logger: Logger;

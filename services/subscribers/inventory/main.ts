@@ -20,7 +20,7 @@ await startSubscriber({
   createApp: (db, edge) =>
     createInventoryApp({
       db,
-      webhookSecret: config.webhookSecret,
+      webhookSecrets: config.webhookSecrets,
       auth: config.auth,
       clock: systemClock,
       logger,

@@ -131,6 +131,7 @@ export function startPartitionWorker(options: PartitionWorkerOptions): Partition
     }
     if (entries.length > 0) {
       try {
+        const applying = options.metrics.applySeconds.startTimer({ source: 'nats' });
         const summary = await handleBatch(
           options.db,
           options.effects,
@@ -141,6 +142,7 @@ export function startPartitionWorker(options: PartitionWorkerOptions): Partition
               throw new LeaseLost();
           },
         );
+        applying();
         countBatch(options.metrics, log, summary, entries);
       } catch (error) {
         for (const message of settle) nak(nc, message);

@@ -1,0 +1,92 @@
+import { describe, expect, it } from '@jest/globals';
+import { generateWebhookSecret } from '../common/events/webhook-signature.js';
+import { useCliTestBed } from '../../test/support/run-cli.js';
+
+const bed = useCliTestBed();
+const cli = bed.cli;
+
+const secrets = (name: string) =>
+  bed.database.db
+    .selectFrom('subscriptions')
+    .select(['secret', 'previous_secret', 'previous_secret_until'])
+    .where('name', '=', name)
+    .executeTakeFirstOrThrow();
+
+describe('outbox subscriptions rotate-secret', () => {
+  it('prints a new secret once and keeps the previous one valid for the overlap (24h by default)', async () => {
+    const original = generateWebhookSecret();
+    await cli(
+      'subscriptions',
+      'add',
+      'hooks',
+      'http://127.0.0.1:9/events',
+      '--events',
+      'OrderPlaced',
+      '--secret',
+      original,
+    );
+
+    const rotated = await cli('subscriptions', 'rotate-secret', 'hooks');
+    expect(rotated.code).toBe(0);
+    const printed = /New signing secret \(shown once[^)]*\): (whsec_\S+)/.exec(rotated.stdout)?.[1];
+    expect(printed).toBeDefined();
+    const stored = await secrets('hooks');
+    expect(stored.secret).toBe(printed);
+    expect(stored.previous_secret).toBe(original);
+    const hours = (stored.previous_secret_until!.getTime() - Date.now()) / 3_600_000;
+    expect(hours).toBeGreaterThan(23.9);
+    expect(hours).toBeLessThanOrEqual(24);
+    expect(rotated.stdout).toContain('signed with the new and the previous secret until');
+
+    // A given secret and an overlap of 0: switched at once, nothing printed of the secret
+    const given = generateWebhookSecret();
+    const now = await cli('subscriptions', 'rotate-secret', 'hooks', '--secret', given, '--overlap', '0s');
+    expect(now.code).toBe(0);
+    expect(now.stdout).not.toContain('whsec_');
+    expect(await secrets('hooks')).toEqual({
+      secret: given,
+      previous_secret: null,
+      previous_secret_until: null,
+    });
+  });
+
+  it('refuses a NATS subscription, an unknown one, a bad secret or overlap, and the same secret, changing nothing', async () => {
+    const secret = generateWebhookSecret();
+    await cli(
+      'subscriptions',
+      'add',
+      'stream',
+      'nats://127.0.0.1:4222/orders?stream=ORDERS',
+      '--events',
+      'OrderPlaced',
+    );
+    await cli(
+      'subscriptions',
+      'add',
+      'same',
+      'http://127.0.0.1:9/events',
+      '--events',
+      'OrderPlaced',
+      '--secret',
+      secret,
+    );
+    const before = await bed.database.db.selectFrom('subscriptions').selectAll().orderBy('name').execute();
+
+    const nats = await cli('subscriptions', 'rotate-secret', 'stream');
+    expect(nats.code).toBe(1);
+    expect(nats.stderr).toContain('delivers to NATS, which signs nothing');
+    const unknown = await cli('subscriptions', 'rotate-secret', 'nobody');
+    expect(unknown.stderr).toContain('no subscription "nobody"');
+    const badSecret = await cli('subscriptions', 'rotate-secret', 'same', '--secret', 'hunter2');
+    expect(badSecret.stderr).toContain('--secret must be a Standard Webhooks secret');
+    const badOverlap = await cli('subscriptions', 'rotate-secret', 'same', '--overlap', 'a day');
+    expect(badOverlap.stderr).toContain('--overlap must be a duration');
+    const repeat = await cli('subscriptions', 'rotate-secret', 'same', '--secret', secret);
+    expect(repeat.stderr).toContain('is already the secret of "same"');
+    for (const run of [nats, unknown, badSecret, badOverlap, repeat]) expect(run.code).toBe(1);
+
+    expect(await bed.database.db.selectFrom('subscriptions').selectAll().orderBy('name').execute()).toEqual(
+      before,
+    );
+  });
+});

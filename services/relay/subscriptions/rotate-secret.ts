@@ -1,0 +1,46 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../../common/db/database.js';
+import { isNatsUrl } from '../../common/nats/nats-endpoint.js';
+
+export type RotateResult =
+  { ok: true; previousValidUntil: Date | null } | { ok: false; reason: 'not-found' | 'nats' | 'same-secret' };
+
+/**
+ * Makes `secret` the subscription's signing secret and keeps the one it replaces valid for
+ * `overlapMs` (by the database's clock, which every relay instance reads): until then the relay
+ * signs each delivery with both. A rotation during another's overlap ends that overlap (the secret
+ * before last is dropped); an overlap of 0 switches at once. A NATS subscription signs nothing, so
+ * it has no secret to rotate. The update changes only the secret read first, so of two rotations
+ * racing one fails rather than both keeping a different previous secret.
+ */
+export async function rotateSecret(
+  db: Kysely<DB>,
+  name: string,
+  secret: string,
+  overlapMs: number,
+): Promise<RotateResult> {
+  const current = await db
+    .selectFrom('subscriptions')
+    .select(['endpoint_url', 'secret'])
+    .where('name', '=', name)
+    .executeTakeFirst();
+  if (!current) return { ok: false, reason: 'not-found' };
+  if (isNatsUrl(current.endpoint_url)) return { ok: false, reason: 'nats' };
+  if (current.secret === secret) return { ok: false, reason: 'same-secret' };
+  const keep = overlapMs > 0;
+  const row = await db
+    .updateTable('subscriptions')
+    .set({
+      previous_secret: keep ? sql<string>`secret` : null,
+      previous_secret_until: keep ? sql<Date>`now() + make_interval(secs => ${overlapMs / 1000})` : null,
+      secret,
+      updated_at: sql`now()`,
+    })
+    .where('name', '=', name)
+    .where('secret', '=', current.secret)
+    .returning('previous_secret_until')
+    .executeTakeFirst();
+  // Another rotation came first: its secret is not the one the caller saw.
+  if (!row) throw new Error(`the secret of "${name}" changed meanwhile; run the rotation again`);
+  return { ok: true, previousValidUntil: row.previous_secret_until };
+}
