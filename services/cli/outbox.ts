@@ -15,6 +15,8 @@ export function buildCli(): Command {
     .description('Operate the order outbox: migrations, the relay, subscriptions, dead letters')
     .version(packageVersion(), '-V, --version', 'print the version (alone on stdout) and exit')
     .showHelpAfterError()
+    // Each command's options after its name are its own (dead-letters and its discard share names).
+    .enablePositionalOptions()
     .addCommand(migrateCommand())
     .addCommand(relayCommand())
     .addCommand(subscriptionsCommand())
