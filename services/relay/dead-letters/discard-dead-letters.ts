@@ -69,16 +69,18 @@ export async function discardDeadLetters(
       held: boolean;
       aggregate_id: string;
     }>`
-      with gone as (delete from dead_letters where id = any(${ids}::bigint[]) returning *)
-      insert into discarded_dead_letters (
+      with gone as (delete from dead_letters where id = any(${ids}::bigint[]) returning *),
+      kept as (insert into discarded_dead_letters (
         subscription_name, partition, event_id, position, tx_id, aggregate_type, aggregate_id,
         aggregate_version, event_type, payload, metadata, occurred_at, error, status_code, attempts,
         held, parked_at, discarded_at, discarded_by)
       select subscription_name, partition, event_id, position, tx_id, aggregate_type, aggregate_id,
              aggregate_version, event_type, payload, metadata, occurred_at, error, status_code, attempts,
              held, parked_at, now(), ${by}
-      from gone order by subscription_name, tx_id, position
-      returning subscription_name, event_id, held, aggregate_id`.execute(trx);
+      from gone
+      returning subscription_name, event_id, held, aggregate_id, tx_id, position)
+      select subscription_name, event_id, held, aggregate_id from kept
+      order by subscription_name, tx_id, position`.execute(trx);
     // Orders left with held letters and no parked one ahead of them: nothing would ever release
     // them, so they go on as after a replay of their parked event.
     const orders = [
@@ -88,16 +90,20 @@ export async function discardDeadLetters(
     ];
     const { rows: released } = orders.length
       ? await sql<{ subscription_name: string; event_id: string }>`
-          update dead_letters d set replay_requested_at = now()
-          from unnest(${orders.map((o) => o.split('\n')[0])}::text[], ${orders.map((o) => o.split('\n')[1])}::uuid[])
-               as o(subscription_name, aggregate_id)
-          where d.subscription_name = o.subscription_name and d.aggregate_id = o.aggregate_id
-            and d.replayed_at is null and d.replay_requested_at is null
-            and not exists (
-              select from dead_letters p
-              where p.subscription_name = d.subscription_name and p.aggregate_id = d.aggregate_id
-                and p.replayed_at is null and not p.held)
-          returning d.subscription_name, d.event_id`.execute(trx)
+          with released as (
+            update dead_letters d set replay_requested_at = now()
+            from unnest(${orders.map((o) => o.split('\n')[0])}::text[], ${orders.map((o) => o.split('\n')[1])}::uuid[])
+                 as o(subscription_name, aggregate_id)
+            where d.subscription_name = o.subscription_name and d.aggregate_id = o.aggregate_id
+              and d.replayed_at is null and d.replay_requested_at is null
+              and not exists (
+                select from dead_letters p
+                where p.subscription_name = d.subscription_name and p.aggregate_id = d.aggregate_id
+                  and p.replayed_at is null and not p.held)
+            returning d.subscription_name, d.event_id, d.tx_id, d.position)
+          select subscription_name, event_id from released order by subscription_name, tx_id, position`.execute(
+          trx,
+        )
       : { rows: [] };
     return {
       ok: true,
