@@ -17,13 +17,18 @@ describe('outbox --version and --help', () => {
     expect(run.stdout).toBe(`${version}\n`);
   });
 
-  it.each(['status', 'dead-letters', 'replay', 'rewind', 'migrate', 'subscriptions list'])(
-    'names DATABASE_URL and the embedded fallback in the help of %s',
-    async (command) => {
-      const run = await cli(...command.split(' '), '--help');
-      expect(run.code).toBe(0);
-      expect(run.stdout).toContain('Database: DATABASE_URL');
-      expect(run.stdout).toContain('embedded PostgreSQL whose data is under DATA_DIR');
-    },
-  );
+  it.each([
+    'status',
+    'dead-letters',
+    'dead-letters discard',
+    'replay',
+    'rewind',
+    'migrate',
+    'subscriptions list',
+  ])('names DATABASE_URL and the embedded fallback in the help of %s', async (command) => {
+    const run = await cli(...command.split(' '), '--help');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Database: DATABASE_URL');
+    expect(run.stdout).toContain('embedded PostgreSQL whose data is under DATA_DIR');
+  });
 });
