@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { listDeadLetters } from '../relay/dead-letters/list-dead-letters.js';
+import { listDiscardedDeadLetters } from '../relay/dead-letters/list-discarded-dead-letters.js';
+import { discardedTable } from './discarded-table.js';
 import { discardCommand } from './discard-command.js';
 import { addFilterOptions, parseFilterOptions, type FilterOptions } from './filter-options.js';
 import { createTable, formatTime, truncate } from './format.js';
@@ -11,6 +13,7 @@ type DeadLettersOptions = FilterOptions & {
   partition?: string;
   held?: boolean;
   all?: boolean;
+  discarded?: boolean;
   json?: boolean;
 };
 
@@ -23,6 +26,7 @@ export function deadLettersCommand(): Command {
     .option('--partition <n>', 'only this partition (of each subscription listed)')
     .option('--held', 'list the held events too, each on its own row')
     .option('--all', 'include dead letters already replayed')
+    .option('--discarded', 'list the discarded ones instead (the audit: who, when), the latest first')
     .option('--json', 'print JSON');
   return (
     addFilterOptions(command)
@@ -32,6 +36,17 @@ export function deadLettersCommand(): Command {
       .action(async (options: DeadLettersOptions) => {
         const partition = parsePartitionOption(options.partition);
         const filter = parseFilterOptions(options, new Date());
+        if (options.discarded) {
+          const discarded = await withDatabase((db) =>
+            listDiscardedDeadLetters(db, {
+              ...(options.subscription ? { subscription: options.subscription } : {}),
+              ...(partition === undefined ? {} : { partition }),
+              ...(filter ? { filter } : {}),
+            }),
+          );
+          console.log(options.json ? JSON.stringify(discarded, null, 2) : discardedTable(discarded));
+          return;
+        }
         const letters = await withDatabase((db) =>
           listDeadLetters(db, {
             ...(options.subscription ? { subscription: options.subscription } : {}),

@@ -112,6 +112,23 @@ describe('outbox dead-letters discard', () => {
       [b.eventId]: 'parked',
       [c.eventId]: 'parked',
     });
+    const listed = await cli('dead-letters', '--discarded');
+    expect(listed.stdout).toMatch(
+      new RegExp(
+        `│ billing\\s+│ 0\\s+│ ${a[0]!.eventId}\\s+│ OrderPlaced .*│ HTTP 422: unknown SKU\\s+│ \\S+Z\\s+│ \\S+@\\S+\\s+│`,
+      ),
+    );
+    const [json] = JSON.parse(
+      (await cli('dead-letters', '--discarded', '--json', '--status', '422')).stdout,
+    ) as unknown[];
+    expect(json).toMatchObject({
+      eventId: a[0]!.eventId,
+      held: false,
+      discardedBy: expect.stringMatching(/@/),
+    });
+    expect((await cli('dead-letters', '--discarded', '--status', '500')).stdout).toBe(
+      'No discarded dead letters.\n',
+    );
     const [audit] = await bed.database.db.selectFrom('discarded_dead_letters').selectAll().execute();
     expect(audit).toMatchObject({
       subscription_name: 'billing',
