@@ -48,4 +48,33 @@ describe('outbox migrate', () => {
     expect(await hasTable(billingDatabase, 'billing.partition_leases')).toBe(false);
     expect(await hasTable(billingDatabase, 'billing.inbox')).toBe(true);
   });
+
+  it('prints the migrations applied and reverted per set as JSON with --json', async () => {
+    const up = await runCli(main.url, ['migrate', '--json']);
+    expect(up.code).toBe(0);
+    const applied = JSON.parse(up.stdout) as {
+      direction: string;
+      sets: { set: string; applied: string[] }[];
+    };
+    expect(applied.direction).toBe('up');
+    expect(applied.sets).toEqual(
+      expect.arrayContaining([
+        { set: 'core', database: databaseNameOf(main.url), applied: [] },
+        {
+          set: 'billing',
+          database: ownDatabase('billing'),
+          applied: ['20261130T100000_create_partition_leases'],
+        },
+      ]),
+    );
+    expect(applied.sets).toHaveLength(1 + DEFAULT_SUBSCRIBERS.length);
+
+    const down = await runCli(main.url, ['migrate', 'down', '--set', 'billing', '--json']);
+    expect(down.code).toBe(0);
+    expect(JSON.parse(down.stdout)).toEqual({
+      direction: 'down',
+      set: 'billing',
+      reverted: ['20261130T100000_create_partition_leases'],
+    });
+  });
 });

@@ -26,25 +26,34 @@ export function migrateCommand(): Command {
         .choices(migrationSets.map((set) => set.name))
         .default('core'),
     )
-    .action(async (direction: string, options: { set: string }) => {
+    .option('--json', 'print JSON: the migrations applied (or reverted) per set')
+    .action(async (direction: string, options: { set: string; json?: boolean }) => {
       if (direction !== 'up' && direction !== 'down')
         throw new Error(`unknown direction "${direction}": use up or down`);
       loadDotEnv();
       const config = loadConfig();
-      const logger = createLogger('outbox-cli', config.logLevel);
+      const logger = createLogger('outbox-cli', config.logLevel, 'stderr');
       const database = await provisionDatabase(config, logger);
       try {
         if (direction === 'up') {
           const db = createDb({ connectionString: database.url, max: 1, logger });
+          const sets: { set: string; database: string; applied: string[] }[] = [];
           try {
-            console.log(appliedLine('core', await migrateToLatest(db, coreMigrationSet)));
+            const applied = await migrateToLatest(db, coreMigrationSet);
+            sets.push({ set: 'core', database: databaseNameOf(database.url), applied });
           } finally {
             await db.destroy();
           }
-          for (const subscriber of await provisionSubscriberDatabases(database.url, process.env, logger)) {
-            const where = `${subscriber.subscriber} (database ${databaseNameOf(subscriber.url)})`;
-            console.log(appliedLine(where, subscriber.applied));
-          }
+          for (const subscriber of await provisionSubscriberDatabases(database.url, process.env, logger))
+            sets.push({
+              set: subscriber.subscriber,
+              database: databaseNameOf(subscriber.url),
+              applied: subscriber.applied,
+            });
+          if (options.json) console.log(JSON.stringify({ direction, sets }, null, 2));
+          else
+            for (const { set, database: name, applied } of sets)
+              console.log(appliedLine(set === 'core' ? set : `${set} (database ${name})`, applied));
           return;
         }
         const set = migrationSets.find((candidate) => candidate.name === options.set)!;
@@ -55,6 +64,10 @@ export function migrateCommand(): Command {
         const db = createDb({ connectionString: url, max: 1, logger });
         try {
           const reverted = await migrateDown(db, set);
+          if (options.json) {
+            console.log(JSON.stringify({ direction, set: set.name, reverted }, null, 2));
+            return;
+          }
           console.log(
             reverted.length
               ? `${set.name}: reverted ${reverted.join(', ')}`

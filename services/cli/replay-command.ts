@@ -7,16 +7,15 @@ import {
 } from '../relay/dead-letters/request-replay-within-dedupe-window.js';
 import { formatDuration } from '../common/duration.js';
 import { notifyRelay } from '../relay/wake/notify-relay.js';
+import { addFilterOptions, parseFilterOptions, type FilterOptions } from './filter-options.js';
 import { plural } from './format.js';
 import { parsePartitionOption } from './partition-option.js';
 import { withDatabase } from './with-database.js';
 
-function selection(
-  eventId: string | undefined,
-  options: { subscription?: string; partition?: string; all?: boolean },
-): ReplaySelection {
+function selection(eventId: string | undefined, options: ReplayOptions): ReplaySelection {
   const partition = parsePartitionOption(options.partition);
-  const inPartition = partition === undefined ? {} : { partition };
+  const filter = parseFilterOptions(options, new Date());
+  const inPartition = { ...(partition === undefined ? {} : { partition }), ...(filter ? { filter } : {}) };
   if (eventId && options.all) throw new Error('give an event id or --all, not both');
   if (eventId) {
     if (!z.uuid().safeParse(eventId).success) throw new Error(`"${eventId}" is not an event id (a UUID)`);
@@ -28,10 +27,16 @@ function selection(
   }
   if (options.all && options.subscription)
     return { subscription: options.subscription, all: true, ...inPartition };
-  throw new Error('give an event id, or --subscription <name> --all [--partition <n>]');
+  throw new Error('give an event id, or --subscription <name> --all [--partition <n>] [filters]');
 }
 
-type ReplayOptions = { subscription?: string; partition?: string; all?: boolean; force?: boolean };
+type ReplayOptions = FilterOptions & {
+  subscription?: string;
+  partition?: string;
+  all?: boolean;
+  force?: boolean;
+  json?: boolean;
+};
 
 function dedupeWindowRefusal(selected: number, old: ReplayRequest[]): Error {
   const windows = new Set(old.map((row) => `${row.subscription}: ${formatDuration(row.dedupeWindowMs)}`));
@@ -45,7 +50,7 @@ function dedupeWindowRefusal(selected: number, old: ReplayRequest[]): Error {
 }
 
 export function replayCommand(): Command {
-  return new Command('replay')
+  const command = new Command('replay')
     .description(
       "ask the relay to deliver dead letters again (one attempt each, before the stream's next batch)",
     )
@@ -54,24 +59,29 @@ export function replayCommand(): Command {
     .option('--all', 'every parked event of --subscription')
     .option('--partition <n>', 'only the dead letters of this partition (each stream replays its own)')
     .option('--force', "replay even events older than their subscription's dedupe window")
-    .action(async (eventId: string | undefined, options: ReplayOptions) => {
-      const wanted = selection(eventId, options);
-      const result = await withDatabase(async (db) => {
-        const requested = await requestReplayWithinDedupeWindow(db, wanted, options.force === true);
-        if (requested.ok && requested.marked.length > 0) await notifyRelay(db);
-        return requested;
-      });
-      if (!result.ok) throw dedupeWindowRefusal(result.selected, result.beyondDedupeWindow);
-      const marked = result.marked;
-      if (marked.length === 0) throw new Error('no parked dead letter matches');
-      console.log(`Replay requested for ${marked.length} dead letter(s):`);
-      for (const row of marked) console.log(`  ${row.subscription}  ${row.eventId}`);
-      const old = marked.filter((row) => row.beyondDedupeWindow).length;
-      if (old > 0)
-        console.log(
-          `--force: ${old} of them ${old === 1 ? 'holds an event' : 'hold events'} older than the ` +
-            `dedupe window of its subscription; the subscriber may apply ${old === 1 ? 'it' : 'them'} twice.`,
-        );
-      console.log('The relay delivers them at its next step; `outbox dead-letters --all` shows the outcome.');
+    .option('--json', 'print JSON: the dead letters marked, each with its dedupe-window verdict');
+  return addFilterOptions(command).action(async (eventId: string | undefined, options: ReplayOptions) => {
+    const wanted = selection(eventId, options);
+    const result = await withDatabase(async (db) => {
+      const requested = await requestReplayWithinDedupeWindow(db, wanted, options.force === true);
+      if (requested.ok && requested.marked.length > 0) await notifyRelay(db);
+      return requested;
     });
+    if (!result.ok) throw dedupeWindowRefusal(result.selected, result.beyondDedupeWindow);
+    const marked = result.marked;
+    if (marked.length === 0) throw new Error('no parked dead letter matches');
+    if (options.json) {
+      console.log(JSON.stringify({ marked }, null, 2));
+      return;
+    }
+    console.log(`Replay requested for ${marked.length} dead letter(s):`);
+    for (const row of marked) console.log(`  ${row.subscription}  ${row.eventId}`);
+    const old = marked.filter((row) => row.beyondDedupeWindow).length;
+    if (old > 0)
+      console.log(
+        `--force: ${old} of them ${old === 1 ? 'holds an event' : 'hold events'} older than the ` +
+          `dedupe window of its subscription; the subscriber may apply ${old === 1 ? 'it' : 'them'} twice.`,
+      );
+    console.log('The relay delivers them at its next step; `outbox dead-letters --all` shows the outcome.');
+  });
 }

@@ -68,6 +68,25 @@ describe('outbox rewind', () => {
     expect(await checkpoint()).toEqual(justBefore(events[1]!));
   });
 
+  it('prints what it did as JSON with --json', async () => {
+    await insertOutboxEvents(bed.database.db, orderEvents(3, 1));
+    const events = await committedEvents();
+    await setCheckpoint(events[2]!);
+
+    const run = await cli('rewind', 'audit', '--to', events[1]!.position, '--json');
+
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({
+      subscription: 'audit',
+      checkpoint: justBefore(events[1]!),
+      rewound: [0],
+      alreadyBefore: [],
+      events: 2,
+      beyondDedupeWindow: 0,
+      dedupeWindowMs: 7 * DAY_MS,
+    });
+  });
+
   it('refuses to move a checkpoint forward, by position or by time, and leaves it where it was', async () => {
     await insertOutboxEvents(bed.database.db, orderEvents(2, 1), new Date(Date.now() - 3_600_000));
     await insertOutboxEvents(bed.database.db, orderEvents(2, 1));

@@ -57,67 +57,78 @@ export function rewindCommand(): Command {
         'or none does (a partition already before the point stays where it is)',
     )
     .option('--force', "deliver again even events older than the subscription's dedupe window")
-    .action(async (subscription: string, options: { to: string; partition?: string; force?: boolean }) => {
-      const target = parseRewindTarget(options.to);
-      const partition = parsePartitionOption(options.partition);
-      const result = await withDatabase(async (db) => {
-        const rewound = await rewindStream(db, subscription, target, options.force === true, partition);
-        if (rewound.ok) await notifyRelay(db);
-        return rewound;
-      });
-      if (!result.ok) {
-        if (result.reason === 'no-such-subscription') throw new Error(`no subscription "${subscription}"`);
-        if (result.reason === 'no-such-partition')
-          throw new Error(
-            `"${subscription}" has ${plural(result.partitions, 'partition')} (0 to ${result.partitions - 1}); ` +
-              `there is no partition ${partition}`,
+    .option('--json', 'print JSON: the checkpoint, the partitions moved and left, the events after it')
+    .action(
+      async (
+        subscription: string,
+        options: { to: string; partition?: string; force?: boolean; json?: boolean },
+      ) => {
+        const target = parseRewindTarget(options.to);
+        const partition = parsePartitionOption(options.partition);
+        const result = await withDatabase(async (db) => {
+          const rewound = await rewindStream(db, subscription, target, options.force === true, partition);
+          if (rewound.ok) await notifyRelay(db);
+          return rewound;
+        });
+        if (!result.ok) {
+          if (result.reason === 'no-such-subscription') throw new Error(`no subscription "${subscription}"`);
+          if (result.reason === 'no-such-partition')
+            throw new Error(
+              `"${subscription}" has ${plural(result.partitions, 'partition')} (0 to ${result.partitions - 1}); ` +
+                `there is no partition ${partition}`,
+            );
+          if (result.reason === 'no-event-at-or-after')
+            throw new Error(`no event in the outbox at or after ${options.to}`);
+          const dedupeWindow = formatDuration(result.dedupeWindowMs);
+          const [only] = result.refused;
+          if (result.refused.length === 1 && only && (partition !== undefined || only.partition === 0)) {
+            const reasons = only.refusals.map(
+              (refusal) =>
+                `\n  - ${describeRefusal(refusal, { to: result.to, from: only.from, dedupeWindow })}`,
+            );
+            throw new Error(
+              `refused to rewind "${subscription}"${partition === undefined ? '' : ` partition ${partition}`} ` +
+                `to ${options.to}; the checkpoint stays at ${formatCheckpoint(only.from)}:${reasons.join('')}`,
+            );
+          }
+          const parts = result.refused.map(
+            (part) =>
+              `\n  partition ${part.partition} (checkpoint ${formatCheckpoint(part.from)}):` +
+              part.refusals
+                .map(
+                  (refusal) =>
+                    `\n    - ${describeRefusal(refusal, { to: result.to, from: part.from, dedupeWindow })}`,
+                )
+                .join(''),
           );
-        if (result.reason === 'no-event-at-or-after')
-          throw new Error(`no event in the outbox at or after ${options.to}`);
-        const dedupeWindow = formatDuration(result.dedupeWindowMs);
-        const [only] = result.refused;
-        if (result.refused.length === 1 && only && (partition !== undefined || only.partition === 0)) {
-          const reasons = only.refusals.map(
-            (refusal) =>
-              `\n  - ${describeRefusal(refusal, { to: result.to, from: only.from, dedupeWindow })}`,
-          );
           throw new Error(
-            `refused to rewind "${subscription}"${partition === undefined ? '' : ` partition ${partition}`} ` +
-              `to ${options.to}; the checkpoint stays at ${formatCheckpoint(only.from)}:${reasons.join('')}`,
+            `refused to rewind "${subscription}" to ${options.to}; no partition moved:${parts.join('')}`,
           );
         }
-        const parts = result.refused.map(
-          (part) =>
-            `\n  partition ${part.partition} (checkpoint ${formatCheckpoint(part.from)}):` +
-            part.refusals
-              .map(
-                (refusal) =>
-                  `\n    - ${describeRefusal(refusal, { to: result.to, from: part.from, dedupeWindow })}`,
-              )
-              .join(''),
-        );
-        throw new Error(
-          `refused to rewind "${subscription}" to ${options.to}; no partition moved:${parts.join('')}`,
-        );
-      }
-      const which =
-        partition === undefined && result.rewound.length === 1 && result.alreadyBefore.length === 0
-          ? ''
-          : ` (partition${result.rewound.length === 1 ? '' : 's'} ${result.rewound.join(', ')})`;
-      console.log(
-        `Rewound "${subscription}"${which} to ${formatCheckpoint(result.checkpoint)}: ` +
-          `${result.events} event(s) of the outbox are after it (those of its types are delivered again).`,
-      );
-      if (result.alreadyBefore.length > 0)
+        if (options.json) {
+          const { ok: _ok, ...rewound } = result;
+          console.log(JSON.stringify({ subscription, ...rewound }, null, 2));
+          return;
+        }
+        const which =
+          partition === undefined && result.rewound.length === 1 && result.alreadyBefore.length === 0
+            ? ''
+            : ` (partition${result.rewound.length === 1 ? '' : 's'} ${result.rewound.join(', ')})`;
         console.log(
-          `Left where they were, already before that point: partition${result.alreadyBefore.length === 1 ? '' : 's'} ` +
-            `${result.alreadyBefore.join(', ')}.`,
+          `Rewound "${subscription}"${which} to ${formatCheckpoint(result.checkpoint)}: ` +
+            `${result.events} event(s) of the outbox are after it (those of its types are delivered again).`,
         );
-      if (result.beyondDedupeWindow > 0)
-        console.log(
-          `--force: ${plural(result.beyondDedupeWindow, 'event')} older than the dedupe window ` +
-            `(${formatDuration(result.dedupeWindowMs)}) ${result.beyondDedupeWindow === 1 ? 'is' : 'are'} ` +
-            'delivered again; the subscriber may apply them twice.',
-        );
-    });
+        if (result.alreadyBefore.length > 0)
+          console.log(
+            `Left where they were, already before that point: partition${result.alreadyBefore.length === 1 ? '' : 's'} ` +
+              `${result.alreadyBefore.join(', ')}.`,
+          );
+        if (result.beyondDedupeWindow > 0)
+          console.log(
+            `--force: ${plural(result.beyondDedupeWindow, 'event')} older than the dedupe window ` +
+              `(${formatDuration(result.dedupeWindowMs)}) ${result.beyondDedupeWindow === 1 ? 'is' : 'are'} ` +
+              'delivered again; the subscriber may apply them twice.',
+          );
+      },
+    );
 }

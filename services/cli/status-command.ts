@@ -1,118 +1,29 @@
 import { Command } from 'commander';
 import type { Kysely } from 'kysely';
 import type { DB } from '../common/db/database.js';
-import { formatCheckpoint } from '../relay/streams/checkpoint.js';
-import {
-  collapsePartitions,
-  streamState,
-  type SubscriptionStatus,
-} from '../relay/streams/collapse-partitions.js';
-import { describeFenceHolder } from '../relay/streams/describe-fence-holder.js';
-import { readFenceHolder, type FenceHolder } from '../relay/streams/read-fence-holder.js';
-import { readStreamStatus, type StreamStatus } from '../relay/streams/read-stream-status.js';
-import { createTable, formatAge, formatTime, truncate } from './format.js';
+import { collapsePartitions } from '../relay/streams/collapse-partitions.js';
+import { parseDurationOption } from './duration-option.js';
+import { isHeld, readStatus, statusReport } from './status-report.js';
+import { checkVerdict, type CheckThresholds } from './status-verdict.js';
+import { watch } from './watch.js';
 import { withDatabase } from './with-database.js';
 
-function failing(stream: StreamStatus): string {
-  if (stream.failedAttempts === 0) return '-';
-  const status = stream.lastStatusCode ? `HTTP ${stream.lastStatusCode}` : 'network';
-  return `${stream.failedAttempts} (${status})`;
-}
+type StatusOptions = {
+  json?: boolean;
+  partitions?: boolean;
+  check?: boolean;
+  maxLag: string;
+  maxFenceHeld: string;
+  watch?: boolean;
+  interval: string;
+};
 
-const isHeld = (stream: StreamStatus) => stream.enabled && stream.fenceHeldSeconds !== null;
-
-/** The streams, and who holds the fence when it holds one of them back (asked only then). */
-async function readStatus(db: Kysely<DB>, now: Date) {
-  const streams = await readStreamStatus(db, now);
-  const holder: FenceHolder | null = streams.some(isHeld) ? await readFenceHolder(db) : null;
-  return { streams, holder };
-}
-
-/** "Fence held for 45.0s by pid 4242 (...), transaction 1234: email, billing wait behind it." */
-function fenceLine(streams: StreamStatus[], holder: FenceHolder, now: Date): string {
-  const held = streams.filter(isHeld);
-  const longest = Math.max(...held.map((stream) => stream.fenceHeldSeconds ?? 0));
-  const names = [...new Set(held.map((stream) => stream.name))];
-  return (
-    `Fence held for ${formatAge(longest)} by ${describeFenceHolder(holder, now, formatAge)}: ` +
-    `${names.join(', ')} wait${names.length === 1 ? 's' : ''} behind it.`
-  );
-}
-
-/** Partitions side by side, one row each: what `--partitions` shows. */
-function partitionTable(streams: StreamStatus[]): string {
-  const table = createTable([
-    'subscription',
-    'partition',
-    'state',
-    'checkpoint',
-    'backlog',
-    'lag',
-    'failing',
-    'next retry',
-    'dead letters',
-    'held',
-    'owner',
-  ]);
-  for (const stream of streams)
-    table.push([
-      stream.name,
-      `${stream.partition} of ${stream.partitions}`,
-      streamState(stream),
-      formatCheckpoint(stream.checkpoint),
-      stream.backlog,
-      formatAge(stream.lagSeconds),
-      failing(stream),
-      formatTime(stream.nextAttemptAt),
-      stream.deadLetters,
-      stream.heldEvents,
-      stream.leaseOwner ?? '-',
-    ]);
-  return table.toString();
-}
-
-/** One row per subscription, its partitions collapsed (see collapsePartitions). */
-function subscriptionTable(subscriptions: SubscriptionStatus[]): string {
-  const table = createTable([
-    'subscription',
-    'state',
-    'checkpoint',
-    'backlog',
-    'lag',
-    'failing',
-    'next retry',
-    'dead letters',
-    'held',
-    'partitions',
-    'owners',
-  ]);
-  for (const s of subscriptions)
-    table.push([
-      s.name,
-      s.state,
-      formatCheckpoint(s.checkpoint),
-      s.backlog,
-      formatAge(s.lagSeconds),
-      failing(s.worst),
-      formatTime(s.worst.nextAttemptAt),
-      s.deadLetters,
-      s.heldEvents,
-      s.partitions,
-      [...s.owners, ...(s.unowned > 0 && s.partitions > 1 ? [`${s.unowned} unowned`] : [])].join('\n') || '-',
-    ]);
-  return table.toString();
-}
-
-/** What needs words under the table: a wrong secret, the last error, why it is disabled. */
-function notes(stream: StreamStatus, label: string): string[] {
-  const lines: string[] = [];
-  if (stream.unauthorized)
-    lines.push(
-      `${label}: unauthorized: the subscriber refuses the relay's signature (HTTP ${stream.lastStatusCode}); ` +
-        'check that its secret matches the subscription (outbox subscriptions list)',
-    );
-  if (stream.lastError) lines.push(`${label}: last error: ${truncate(stream.lastError, 160)}`);
-  return lines;
+/** `--check`: one line (or JSON) and an exit code for alerting: 0 ok, 1 warning, 2 critical, 3 unknown. */
+async function check(db: Kysely<DB>, limits: CheckThresholds, json: boolean): Promise<void> {
+  const { streams } = await readStatus(db, new Date());
+  const verdict = checkVerdict(collapsePartitions(streams), limits);
+  console.log(json ? JSON.stringify(verdict, null, 2) : verdict.line);
+  process.exitCode = verdict.exitCode;
 }
 
 export function statusCommand(): Command {
@@ -125,8 +36,60 @@ export function statusCommand(): Command {
         'shows each partition, --json every partition',
     )
     .option('--partitions', 'one row per partition instead of one per subscription')
-    .option('--json', 'print JSON: every partition, with its fence holder when held')
-    .action(async (options: { json?: boolean; partitions?: boolean }) => {
+    .option(
+      '--json',
+      'print JSON: every partition, with its fence holder when held (with --check: the verdict)',
+    )
+    .option(
+      '--check',
+      'for alerting: print one line, worst first, and exit 0 when healthy, 1 on a warning (retrying, ' +
+        'a fence held over --max-fence-held, lag over --max-lag), 2 on a critical problem (dead letters ' +
+        'waiting, a subscription disabled, a subscriber refusing the signature: 401/403), 3 when the ' +
+        'status cannot be read',
+    )
+    .option('--max-lag <duration>', 'with --check: warn when the oldest undelivered event is older', '5m')
+    .option(
+      '--max-fence-held <duration>',
+      'with --check: warn when the fence holds a stream back longer',
+      '30s',
+    )
+    .option('--watch', 'redraw the table every --interval until Ctrl-C')
+    .option('--interval <duration>', 'with --watch: time between draws', '2s')
+    .action(async (options: StatusOptions) => {
+      if (options.check) {
+        const limits = {
+          maxLagSeconds: parseDurationOption(options.maxLag, '--max-lag') / 1_000,
+          maxFenceHeldSeconds: parseDurationOption(options.maxFenceHeld, '--max-fence-held') / 1_000,
+        };
+        try {
+          await withDatabase((db) => check(db, limits, options.json === true));
+        } catch (error) {
+          // An alerting script must tell "could not look" from "looked and found trouble".
+          const message = error instanceof Error ? error.message : String(error);
+          console.log(
+            options.json
+              ? JSON.stringify({ level: 'unknown', exitCode: 3, line: `UNKNOWN: ${message}` })
+              : `UNKNOWN: ${message}`,
+          );
+          process.exitCode = 3;
+        }
+        return;
+      }
+      if (options.watch) {
+        const intervalMs = parseDurationOption(options.interval, '--interval');
+        await withDatabase((db) =>
+          watch(
+            'outbox status',
+            async () => {
+              const now = new Date();
+              const { streams, holder } = await readStatus(db, now);
+              return statusReport(streams, holder, now, options);
+            },
+            intervalMs,
+          ),
+        );
+        return;
+      }
       const now = new Date();
       const { streams, holder } = await withDatabase((db) => readStatus(db, now));
       if (options.json) {
@@ -137,33 +100,6 @@ export function statusCommand(): Command {
         console.log(JSON.stringify(withHolder, null, 2));
         return;
       }
-      if (streams.length === 0) {
-        console.log('No subscriptions.');
-        return;
-      }
-      const lines: string[] = [];
-      if (options.partitions) {
-        console.log(partitionTable(streams));
-        for (const stream of streams)
-          lines.push(
-            ...notes(stream, stream.partitions > 1 ? `${stream.name}/${stream.partition}` : stream.name),
-          );
-      } else {
-        const subscriptions = collapsePartitions(streams);
-        console.log(subscriptionTable(subscriptions));
-        for (const s of subscriptions) {
-          const failingPartitions = streams.filter((stream) => stream.name === s.name && stream.lastError);
-          lines.push(...notes(s.worst, s.name));
-          if (failingPartitions.length > 1)
-            lines.push(
-              `${s.name}: ${failingPartitions.length} of its ${s.partitions} partitions are failing ` +
-                '(outbox status --partitions)',
-            );
-        }
-      }
-      if (holder) console.log(fenceLine(streams, holder, now));
-      for (const line of lines) console.log(line);
-      for (const s of collapsePartitions(streams))
-        if (!s.enabled && s.disabledReason) console.log(`${s.name}: ${s.disabledReason}`);
+      console.log(statusReport(streams, holder, now, options));
     });
 }

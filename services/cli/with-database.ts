@@ -13,7 +13,7 @@ import { provisionDatabase } from '../common/postgres/provision.js';
 export async function withDatabase<T>(work: (db: Kysely<DB>) => Promise<T>): Promise<T> {
   loadDotEnv();
   const config = loadConfig();
-  const logger = createLogger('outbox-cli', 'warn');
+  const logger = createLogger('outbox-cli', 'warn', 'stderr');
   const database = await provisionDatabase(config, logger);
   const db = createDb({ connectionString: database.url, max: 2, applicationName: 'outbox-cli', logger });
   try {

@@ -31,6 +31,8 @@ const relayShape = {
   RELAY_INSTANCE_ID: z.string().min(1).max(200).optional(),
   RELAY_DEFAULT_SUBSCRIPTIONS: envTypes.flag(true),
   OUTBOX_RETENTION: envTypes.duration('7d'),
+  // Unset (the default): a dead letter is kept until it is replayed or discarded.
+  RELAY_DEAD_LETTER_RETENTION: envTypes.optionalDuration(),
   RELAY_FENCE_WARN_AFTER: envTypes.duration('30s'),
   OUTBOX_PURGE_SCHEDULE: envTypes.cronSchedule('*/15 * * * *'),
 };
@@ -49,6 +51,8 @@ export type RelayConfig = CommonConfig & {
   instanceId: string | undefined;
   createDefaultSubscriptions: boolean;
   outboxRetentionMs: number;
+  /** Dead letters (open, replayed, discarded) older than this are purged; null keeps them. */
+  deadLetterRetentionMs: number | null;
   purgeSchedule: string;
   /** Warn, naming the holder, once the fence has held a stream back this long. */
   fenceWarnAfterMs: number;
@@ -82,6 +86,7 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
     instanceId: vars.RELAY_INSTANCE_ID,
     createDefaultSubscriptions: vars.RELAY_DEFAULT_SUBSCRIPTIONS,
     outboxRetentionMs: vars.OUTBOX_RETENTION,
+    deadLetterRetentionMs: vars.RELAY_DEAD_LETTER_RETENTION ?? null,
     purgeSchedule: vars.OUTBOX_PURGE_SCHEDULE,
     fenceWarnAfterMs: vars.RELAY_FENCE_WARN_AFTER,
   };

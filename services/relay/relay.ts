@@ -40,6 +40,7 @@ export type RelayOptions = {
     | 'instanceId'
     | 'purgeSchedule'
     | 'outboxRetentionMs'
+    | 'deadLetterRetentionMs'
     | 'fenceWarnAfterMs'
   >;
   logger: Logger;
@@ -191,6 +192,7 @@ export function startRelay(options: RelayOptions): Relay {
           clock: workerDeps.clock,
           purgeSchedule: config.purgeSchedule,
           retentionMs: config.outboxRetentionMs,
+          deadLetterRetentionMs: config.deadLetterRetentionMs,
         });
   const fenceWatch = startFenceWatch({
     db,

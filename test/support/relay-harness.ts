@@ -28,6 +28,7 @@ export function testRelayConfig(overrides: Partial<TestRelayConfig> = {}): TestR
     instanceId: undefined,
     purgeSchedule: '0 0 1 1 *',
     outboxRetentionMs: 7 * 86_400_000,
+    deadLetterRetentionMs: null,
     fenceWarnAfterMs: 30_000,
     ...overrides,
   } satisfies Pick<RelayConfig, keyof TestRelayConfig>;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, jest } from '@jest/globals';
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -7,19 +7,33 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 export type CliRun = { code: number; stdout: string; stderr: string };
 
+const cliEnv = (databaseUrl: string) => ({
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  DATABASE_URL: databaseUrl,
+});
+
 /** Runs the real `outbox` CLI (bin/outbox.js) as a child process against `databaseUrl`. */
 export function runCli(databaseUrl: string, args: string[]): Promise<CliRun> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       ['bin/outbox.js', ...args],
-      { cwd: root, env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: databaseUrl } },
+      { cwd: root, env: cliEnv(databaseUrl) },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });
       },
     );
   });
+}
+
+/**
+ * Starts the CLI and leaves it running (`status --watch`): the caller reads its output and sends
+ * it signals. Its stdout is a pipe, as in a script.
+ */
+export function spawnCli(databaseUrl: string, args: string[]): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, ['bin/outbox.js', ...args], { cwd: root, env: cliEnv(databaseUrl) });
 }
 
 export type CliTestBed = {

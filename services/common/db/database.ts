@@ -87,6 +87,29 @@ export interface DeadLetters {
   tx_id: string;
 }
 
+export interface DiscardedDeadLetters {
+  aggregate_id: string;
+  aggregate_type: string;
+  aggregate_version: number;
+  attempts: number;
+  discarded_at: Timestamp;
+  discarded_by: string;
+  error: string;
+  event_id: string;
+  event_type: string;
+  held: boolean;
+  id: Generated<Int8>;
+  metadata: Json;
+  occurred_at: Timestamp;
+  parked_at: Timestamp;
+  partition: number;
+  payload: Json;
+  position: Int8;
+  status_code: number | null;
+  subscription_name: string;
+  tx_id: string;
+}
+
 export interface EmailConsumerInstances {
   expires_at: Timestamp;
   instance_id: string;
@@ -283,6 +306,7 @@ export interface DB {
   "billing.partition_leases": BillingPartitionLeases;
   "billing.prices": BillingPrices;
   dead_letters: DeadLetters;
+  discarded_dead_letters: DiscardedDeadLetters;
   "email.consumer_instances": EmailConsumerInstances;
   "email.held_notifications": EmailHeldNotifications;
   "email.inbox": EmailInbox;

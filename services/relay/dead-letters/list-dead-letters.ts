@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../common/db/database.js';
+import { filterCondition, type DeadLetterFilter } from './dead-letter-filter.js';
 import { toDeadLetter, type DeadLetter } from './dead-letter.js';
 
 /** A dead letter as listed: with the number of its order's later events held behind it. */
@@ -13,6 +14,8 @@ export type DeadLetterListOptions = {
   includeReplayed?: boolean;
   /** Held letters as rows of their own too (by default they are only counted on their parked one). */
   includeHeld?: boolean;
+  /** Only the letters matching it (type, status, error, since). */
+  filter?: DeadLetterFilter;
 };
 
 /** Dead letters in stream order, by subscription and partition. */
@@ -41,6 +44,7 @@ export async function listDeadLetters(
     .orderBy('d.position');
   if (options.subscription) query = query.where('d.subscription_name', '=', options.subscription);
   if (options.partition !== undefined) query = query.where('d.partition', '=', options.partition);
+  if (options.filter) query = query.where(filterCondition('d', options.filter));
   if (!options.includeReplayed) query = query.where('d.replayed_at', 'is', null);
   if (!options.includeHeld)
     query = query.where((eb) => eb.or([eb('d.held', '=', false), eb('d.replayed_at', 'is not', null)]));

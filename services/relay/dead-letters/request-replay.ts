@@ -1,10 +1,14 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../common/db/database.js';
+import { filterCondition, type DeadLetterFilter } from './dead-letter-filter.js';
 
-/** `partition` narrows either to the dead letters of that partition (of the subscriptions selected). */
+/**
+ * `partition` narrows either to the dead letters of that partition (of the subscriptions selected);
+ * `filter` to the letters matching it (their orders' other letters still come along).
+ */
 export type ReplaySelection = (
   { eventId: string; subscription?: string } | { subscription: string; all: true }
-) & { partition?: number };
+) & { partition?: number; filter?: DeadLetterFilter };
 
 /**
  * Marks parked dead letters for replay, together with the other open letters of their orders (the
@@ -22,6 +26,7 @@ export async function requestReplay(
   if ('eventId' in selection) selected = selected.where('event_id', '=', selection.eventId);
   if (selection.subscription) selected = selected.where('subscription_name', '=', selection.subscription);
   if (selection.partition !== undefined) selected = selected.where('partition', '=', selection.partition);
+  if (selection.filter) selected = selected.where(filterCondition('dead_letters', selection.filter));
   const rows = await db
     .updateTable('dead_letters')
     .set({ replay_requested_at: sql`now()` })
