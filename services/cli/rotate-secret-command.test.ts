@@ -50,6 +50,50 @@ describe('outbox subscriptions rotate-secret', () => {
     });
   });
 
+  it('prints JSON with --json, for add and rotate-secret alike, with a generated secret and never a given one', async () => {
+    const added = await cli(
+      'subscriptions',
+      'add',
+      'jsonhooks',
+      'http://u:pw@127.0.0.1:9/events',
+      '--events',
+      'OrderPlaced',
+      '--json',
+    );
+    expect(added.code).toBe(0);
+    const addedJson = JSON.parse(added.stdout) as Record<string, unknown>;
+    expect(addedJson).toMatchObject({
+      name: 'jsonhooks',
+      outcome: 'added',
+      endpointUrl: 'http://u:***@127.0.0.1:9/events',
+      eventTypes: ['OrderPlaced'],
+      partitions: 1,
+    });
+    expect(addedJson.secret).toBe((await secrets('jsonhooks')).secret);
+
+    const rotated = await cli('subscriptions', 'rotate-secret', 'jsonhooks', '--json');
+    const rotatedJson = JSON.parse(rotated.stdout) as {
+      name: string;
+      previousSecretValidUntil: string;
+      secret: string;
+    };
+    expect(rotatedJson.name).toBe('jsonhooks');
+    expect(rotatedJson.secret).toBe((await secrets('jsonhooks')).secret);
+    expect(new Date(rotatedJson.previousSecretValidUntil).getTime()).toBe(
+      (await secrets('jsonhooks')).previous_secret_until!.getTime(),
+    );
+
+    const given = await cli(
+      'subscriptions',
+      'rotate-secret',
+      'jsonhooks',
+      '--secret',
+      generateWebhookSecret(),
+      '--json',
+    );
+    expect(JSON.parse(given.stdout)).not.toHaveProperty('secret');
+  });
+
   it('refuses a NATS subscription, an unknown one, a bad secret or overlap, and the same secret, changing nothing', async () => {
     const secret = generateWebhookSecret();
     await cli(

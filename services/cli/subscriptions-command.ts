@@ -30,6 +30,7 @@ type AddOptions = {
   from: string;
   dedupeWindow: string;
   partitions: string;
+  json?: boolean;
 };
 
 /**
@@ -86,6 +87,7 @@ function addCommand(): Command {
         'batches. Fixed once created',
       '1',
     )
+    .option('--json', 'print JSON: the outcome (added or unchanged), the settings, the secret if generated')
     .action(async (name: string, url: string, options: AddOptions) => {
       const parsed = subscriptionInputSchema.safeParse({
         name,
@@ -140,6 +142,21 @@ function addCommand(): Command {
           );
         return 'unchanged';
       });
+      if (options.json) {
+        // The secret only when generated here: one passed with --secret the caller has already.
+        const generated = !options.secret && !isNatsUrl(input.endpointUrl);
+        console.log(
+          JSON.stringify({
+            name: input.name,
+            outcome: result,
+            endpointUrl: redactUrl(input.endpointUrl),
+            eventTypes: input.eventTypes,
+            partitions: input.partitions ?? 1,
+            ...(result === 'added' && generated ? { secret: input.secret } : {}),
+          }),
+        );
+        return;
+      }
       // A repeat of the same add succeeds, so deployment scripts may run it on every start.
       if (result === 'unchanged') {
         console.log(`Subscription "${input.name}" already exists with these settings; nothing changed.`);
@@ -313,7 +330,11 @@ function rotateSecretCommand(): Command {
       DEFAULT_OVERLAP,
     )
     .option('--secret <whsec>', 'the new secret (whsec_...); generated when omitted')
-    .action(async (name: string, options: { overlap: string; secret?: string }) => {
+    .option(
+      '--json',
+      'print JSON: the name, until when the previous secret is valid, the new secret if generated',
+    )
+    .action(async (name: string, options: { overlap: string; secret?: string; json?: boolean }) => {
       const overlapMs = parseDuration(options.overlap);
       if (overlapMs === undefined)
         throw new Error(`--overlap must be a duration such as 30m, 24h or 7d, got "${options.overlap}"`);
@@ -330,6 +351,16 @@ function rotateSecretCommand(): Command {
               'credentials with outbox subscriptions update --url instead',
           );
         throw new Error(`refused: --secret is already the secret of "${name}"`);
+      }
+      if (options.json) {
+        console.log(
+          JSON.stringify({
+            name,
+            previousSecretValidUntil: result.previousValidUntil?.toISOString() ?? null,
+            ...(options.secret ? {} : { secret }),
+          }),
+        );
+        return;
       }
       console.log(
         result.previousValidUntil
