@@ -13,8 +13,8 @@ import * as createOutboxFence from './20261129T100000_create_outbox_fence.js';
 import * as addSubscriptionDedupeWindow from './20261129T110000_add_subscription_dedupe_window.js';
 import * as holdDeadLetterFollowers from './20261129T140000_hold_dead_letter_followers.js';
 import * as partitionStreams from './20261130T100000_partition_streams.js';
-import * as createDiscardedDeadLetters from './20261130T110000_create_discarded_dead_letters.js';
 import * as addSubscriptionPreviousSecret from './20261201T100000_add_subscription_previous_secret.js';
+import * as createDiscardedDeadLetters from './20261201T110000_create_discarded_dead_letters.js';
 import * as createBillingTables from './billing/20261127T120300_create_billing_tables.js';
 import * as createEmailTables from './email/20261127T120000_create_email_tables.js';
 import * as createInventoryTables from './inventory/20261127T120100_create_inventory_tables.js';
@@ -39,8 +39,8 @@ export const coreMigrations: Record<string, Migration> = {
   '20261129T110000_add_subscription_dedupe_window': addSubscriptionDedupeWindow,
   '20261129T140000_hold_dead_letter_followers': holdDeadLetterFollowers,
   '20261130T100000_partition_streams': partitionStreams,
-  '20261130T110000_create_discarded_dead_letters': createDiscardedDeadLetters,
   '20261201T100000_add_subscription_previous_secret': addSubscriptionPreviousSecret,
+  '20261201T110000_create_discarded_dead_letters': createDiscardedDeadLetters,
 };
 
 /**

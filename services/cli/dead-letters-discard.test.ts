@@ -4,6 +4,7 @@ import { subscribe, UNREACHABLE_ENDPOINT } from '../../test/support/relay-harnes
 import { useCliTestBed } from '../../test/support/run-cli.js';
 import { ORDER_EVENT_TYPES } from '../common/events/order-events.js';
 import { deadLetterRow, type LetterFailure } from '../relay/dead-letters/dead-letter-row.js';
+import { discardDeadLetters } from '../relay/dead-letters/discard-dead-letters.js';
 import { STREAM_START } from '../relay/streams/checkpoint.js';
 import { readStreamBatch } from '../relay/streams/read-stream-batch.js';
 import type { StreamEvent } from '../relay/streams/read-stream-batch.js';
@@ -229,6 +230,18 @@ describe('outbox dead-letters discard', () => {
     );
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('no dead letter matches');
+  });
+
+  it('discards nothing when the selection no longer holds the count that was confirmed', async () => {
+    // Five open letters match; the operator confirmed four (one was parked after the prompt)
+    const changed = await discardDeadLetters(
+      bed.database.db,
+      { subscription: 'billing', all: true },
+      'test',
+      4,
+    );
+    expect(changed).toEqual({ ok: false, reason: 'selection-changed', confirmed: 4, found: 5 });
+    expect(await discarded()).toEqual([]);
   });
 });
 

@@ -52,6 +52,7 @@ export function discardCommand(): Command {
   return addFilterOptions(command).action(async (eventId: string | undefined, options: DiscardOptions) => {
     const wanted = selection(eventId, options);
     const result = await withDatabase(async (db) => {
+      let confirmed: number | undefined;
       if ('all' in wanted && !options.yes) {
         const count = await countDiscardable(db, wanted);
         if (count === 0) return { ok: true as const, discarded: [], released: [] };
@@ -61,11 +62,17 @@ export function discardCommand(): Command {
             `not confirmed: ${plural(count, 'dead letter')} would be discarded; nothing changed ` +
               '(add --yes to discard without asking)',
           );
+        confirmed = count;
       }
-      const discarded = await discardDeadLetters(db, wanted, operatorName());
+      const discarded = await discardDeadLetters(db, wanted, operatorName(), confirmed);
       if (discarded.ok && discarded.released.length > 0) await notifyRelay(db);
       return discarded;
     });
+    if (!result.ok && result.reason === 'selection-changed')
+      throw new Error(
+        `refused: ${plural(result.found, 'dead letter')} now match, not the ${result.confirmed} confirmed; ` +
+          'nothing was discarded. Run it again to see the new count',
+      );
     if (!result.ok)
       throw new Error(
         `refused: the replay of ${result.letters.map((l) => `${l.subscription} ${l.eventId}`).join(', ')} ` +

@@ -138,6 +138,12 @@ describe('outbox status --check', () => {
     expect(run.code).toBe(3);
     expect(run.stdout).toMatch(/^UNKNOWN: /);
   });
+
+  it('exits 3, not 1, when a limit it was given is not a duration', async () => {
+    const run = await cli('status', '--check', '--max-lag', 'bogus');
+    expect(run.code).toBe(3);
+    expect(run.stdout).toMatch(/^UNKNOWN: .*--max-lag/);
+  });
 });
 
 describe('outbox status --watch', () => {

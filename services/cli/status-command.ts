@@ -57,11 +57,12 @@ export function statusCommand(): Command {
     .option('--interval <duration>', 'with --watch: time between draws', '2s')
     .action(async (options: StatusOptions) => {
       if (options.check) {
-        const limits = {
-          maxLagSeconds: parseDurationOption(options.maxLag, '--max-lag') / 1_000,
-          maxFenceHeldSeconds: parseDurationOption(options.maxFenceHeld, '--max-fence-held') / 1_000,
-        };
         try {
+          // Inside the try: a check given a bad limit could not look, which is 3, not a warning.
+          const limits = {
+            maxLagSeconds: parseDurationOption(options.maxLag, '--max-lag') / 1_000,
+            maxFenceHeldSeconds: parseDurationOption(options.maxFenceHeld, '--max-fence-held') / 1_000,
+          };
           await withDatabase((db) => check(db, limits, options.json === true));
         } catch (error) {
           // An alerting script must tell "could not look" from "looked and found trouble".

@@ -264,6 +264,18 @@ function updateCommand(): Command {
           throw partitionCountFixed(name, existing.partitions, wanted);
         if (changes.endpointUrl === undefined && changes.eventTypes === undefined)
           return { existing, changed: false };
+        // A NATS subscription's stored secret was never shown to anyone: a webhook signed with it
+        // would be refused by every subscriber.
+        if (
+          changes.endpointUrl !== undefined &&
+          isNatsUrl(existing.endpointUrl) &&
+          !isNatsUrl(changes.endpointUrl)
+        )
+          throw new Error(
+            `refused: "${name}" delivers to NATS, which signs nothing, so it has no secret a subscriber ` +
+              'knows. For a webhook, add a new subscription (it prints its secret) with ' +
+              `--from checkpoint-of:${name} after disabling "${name}", then remove "${name}"`,
+          );
         const updated = await updateSubscription(db, name, changes);
         if (!updated.ok) throw new Error(`no subscription "${name}"`);
         if (updated.changed) await notifyRelay(db);

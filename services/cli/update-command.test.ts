@@ -74,5 +74,14 @@ describe('outbox subscriptions update', () => {
     const unknown = await cli('subscriptions', 'update', 'nobody', '--events', 'OrderPlaced');
     expect(unknown.stderr).toContain('no subscription "nobody"');
     expect(await row('kept')).toEqual(before);
+
+    // A NATS subscription's secret was never shown: it cannot become a webhook in place
+    await cli('subscriptions', 'add', 'jet', 'nats://127.0.0.1:4222/orders', '--events', 'OrderPlaced');
+    const natsBefore = await row('jet');
+    const toWebhook = await cli('subscriptions', 'update', 'jet', '--url', 'http://127.0.0.1:9/events');
+    expect(toWebhook.code).toBe(1);
+    expect(toWebhook.stderr).toContain('refused: "jet" delivers to NATS, which signs nothing');
+    expect(toWebhook.stderr).toContain('--from checkpoint-of:jet');
+    expect(await row('jet')).toEqual(natsBefore);
   });
 });

@@ -4,7 +4,8 @@ import { subscribe, useRelayTestBed } from '../../test/support/relay-harness.js'
 import type { WebhookReceiver } from '../../test/support/webhook-receiver.js';
 import { waitFor } from '../../test/support/wait-for.js';
 import { listDeadLetters } from './dead-letters/list-dead-letters.js';
-import { holdEvents } from './dead-letters/hold-events.js';
+import { discardDeadLetters } from './dead-letters/discard-dead-letters.js';
+import { holdEvents, releaseUnblockedHeld } from './dead-letters/hold-events.js';
 import { markReplayed } from './dead-letters/record-replay-outcome.js';
 import { requestReplay } from './dead-letters/request-replay.js';
 import type { Relay } from './relay.js';
@@ -185,6 +186,35 @@ describe("a dead letter keeps its order's order", () => {
 
     await waitFor('all three delivered', () => target.processed.length === 3);
     expect(target.processed.map((event) => event.id)).toEqual([v1!.eventId, v2!.eventId, v3!.eventId]);
+    await waitFor('nothing open', async () => (await open()).length === 0);
+  });
+
+  it('requests at once an event held after its parked letter was discarded, so that it is delivered rather than stuck', async () => {
+    const [v1, v2] = orderEvents(1, 2);
+    const target = await refusing(new Set([v1!.eventId]));
+    await insertOutboxEvents(bed.database.db, [v1!]);
+    const relay = bed.startRelay();
+    await waitFor('v1 parked', async () => (await open()).length === 1);
+    await relay.stop();
+
+    // A step read v2 while v1 was parked (its order blocked); the discard commits before its hold
+    await insertOutboxEvents(bed.database.db, [v2!]);
+    const { events: read } = await readStreamBatch(bed.database.db, STREAM_START, ORDER_EVENT_TYPES, 10);
+    const blocked = read.filter((event) => event.eventId === v2!.eventId);
+    expect(await discardDeadLetters(bed.database.db, { eventId: v1!.eventId }, 'test')).toMatchObject({
+      ok: true,
+      released: [],
+    });
+    const key = { subscription: 'billing', partition: 0 };
+    await bed.database.db.transaction().execute(async (trx) => {
+      await holdEvents(trx, key, blocked, new Date());
+      expect(await releaseUnblockedHeld(trx, key, blocked)).toBe(1);
+    });
+
+    // v2 is delivered by the next relay; v1 never is
+    bed.startRelay();
+    await waitFor('v2 delivered', () => target.processed.some((event) => event.id === v2!.eventId));
+    expect(target.processed.map((event) => event.id)).not.toContain(v1!.eventId);
     await waitFor('nothing open', async () => (await open()).length === 0);
   });
 

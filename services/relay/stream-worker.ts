@@ -4,7 +4,7 @@ import type { DB } from '../common/db/database.js';
 import type { Logger } from '../common/logger.js';
 import type { Clock } from '../common/clock.js';
 import type { DeadLetter } from './dead-letters/dead-letter.js';
-import { blockedOrders, holdEvents } from './dead-letters/hold-events.js';
+import { blockedOrders, holdEvents, releaseUnblockedHeld } from './dead-letters/hold-events.js';
 import { nextReplayGroup } from './dead-letters/next-replay.js';
 import { parkEvent } from './dead-letters/park-event.js';
 import {
@@ -253,7 +253,10 @@ export function startStreamWorker(deps: StreamWorkerDeps, key: StreamKey): Strea
       return advanceCheckpoint(db, key, instanceId, stream.checkpoint, target, batchLimit);
     const advanced = await db.transaction().execute(async (trx) => {
       const moved = await advanceCheckpoint(trx, key, instanceId, stream.checkpoint, target, batchLimit);
-      if (moved) await holdEvents(trx, key, held, clock());
+      if (moved) {
+        await holdEvents(trx, key, held, clock());
+        await releaseUnblockedHeld(trx, key, held);
+      }
       return moved;
     });
     if (advanced) {

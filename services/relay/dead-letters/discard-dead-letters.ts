@@ -17,7 +17,9 @@ export type DiscardResult =
       released: { subscription: string; eventId: string }[];
     }
   /** Nothing discarded: a selected letter is being replayed (the relay may be delivering it). */
-  | { ok: false; reason: 'replay-requested'; letters: { subscription: string; eventId: string }[] };
+  | { ok: false; reason: 'replay-requested'; letters: { subscription: string; eventId: string }[] }
+  /** Nothing discarded: the selection no longer holds the number of letters that was confirmed. */
+  | { ok: false; reason: 'selection-changed'; confirmed: number; found: number };
 
 type Letters = Kysely<DB> | Transaction<DB>;
 
@@ -51,6 +53,8 @@ export async function discardDeadLetters(
   db: Kysely<DB>,
   selection: DiscardSelection,
   by: string,
+  /** How many letters an operator confirmed: a selection that has grown or shrunk since is refused. */
+  confirmed?: number,
 ): Promise<DiscardResult> {
   return db.transaction().execute(async (trx) => {
     const rows = await selected(trx, selection).forUpdate().execute();
@@ -61,7 +65,17 @@ export async function discardDeadLetters(
         reason: 'replay-requested',
         letters: busy.map((row) => ({ subscription: row.subscription_name, eventId: row.event_id })),
       };
+    if (confirmed !== undefined && rows.length !== confirmed)
+      return { ok: false, reason: 'selection-changed', confirmed, found: rows.length };
     if (rows.length === 0) return { ok: true, discarded: [], released: [] };
+    // The streams' rows first, as a step that holds events takes them (its checkpoint move): a
+    // step under way finishes first, and its held events are released below; a later one sees the
+    // parked letters gone (see releaseUnblockedHeld).
+    await sql`
+      select from relay_streams
+      where subscription_name = any(${[...new Set(rows.map((row) => row.subscription_name))]}::text[])
+      order by subscription_name, partition
+      for update`.execute(trx);
     const ids = rows.map((row) => row.id);
     const { rows: moved } = await sql<{
       subscription_name: string;

@@ -65,3 +65,28 @@ export async function holdEvents(
     )
     .execute();
 }
+
+/**
+ * Of the events just held, those whose order has no parked letter left are requested for replay at
+ * once, so that the relay delivers them next. It happens when the parked letter was discarded
+ * between the step's read (which found the order blocked) and its hold: nothing would ever release
+ * them otherwise. Run in the hold's transaction, after the checkpoint move, which holds the stream's
+ * row: a discard takes that row first (discard-dead-letters.ts), so one of the two always sees the other.
+ */
+export async function releaseUnblockedHeld(
+  db: Kysely<DB>,
+  stream: StreamKey,
+  events: readonly StreamEvent[],
+): Promise<number> {
+  if (events.length === 0) return 0;
+  const result = await sql`
+    update dead_letters d set replay_requested_at = now()
+    where d.subscription_name = ${stream.subscription}
+      and d.event_id = any(${events.map((event) => event.eventId)}::uuid[])
+      and d.held and d.replayed_at is null and d.replay_requested_at is null
+      and not exists (
+        select from dead_letters p
+        where p.subscription_name = d.subscription_name and p.aggregate_id = d.aggregate_id
+          and p.replayed_at is null and not p.held)`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
