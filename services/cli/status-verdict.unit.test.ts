@@ -1,31 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
+import { aStreamStatus } from '../../test/support/stream-status.js';
 import { collapsePartitions } from '../relay/streams/collapse-partitions.js';
 import type { StreamStatus } from '../relay/streams/read-stream-status.js';
 import { checkVerdict } from './status-verdict.js';
 
-const stream = (overrides: Partial<StreamStatus>): StreamStatus => ({
-  name: 'email',
-  partition: 0,
-  partitions: 1,
-  endpointUrl: 'http://127.0.0.1:9/events',
-  eventTypes: ['OrderPlaced'],
-  enabled: true,
-  disabledReason: null,
-  checkpoint: { txId: '10', position: '5' },
-  backlog: 0,
-  lagSeconds: null,
-  fenceHeldSeconds: null,
-  failedAttempts: 0,
-  nextAttemptAt: null,
-  lastError: null,
-  lastStatusCode: null,
-  deadLetters: 0,
-  heldEvents: 0,
-  unauthorized: false,
-  leaseOwner: 'relay-a',
-  leaseExpiresAt: null,
-  ...overrides,
-});
+const stream = aStreamStatus;
 
 const limits = { maxLagSeconds: 300, maxFenceHeldSeconds: 30 };
 const verdict = (streams: StreamStatus[]) => checkVerdict(collapsePartitions(streams), limits);

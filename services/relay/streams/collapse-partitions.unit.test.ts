@@ -1,30 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
+import { aStreamStatus } from '../../../test/support/stream-status.js';
 import { collapsePartitions, streamState } from './collapse-partitions.js';
 import type { StreamStatus } from './read-stream-status.js';
 
-const stream = (overrides: Partial<StreamStatus>): StreamStatus => ({
-  name: 'wide',
-  partition: 0,
-  partitions: 3,
-  endpointUrl: 'http://127.0.0.1:9/events',
-  eventTypes: ['OrderPlaced'],
-  enabled: true,
-  disabledReason: null,
-  checkpoint: { txId: '10', position: '5' },
-  backlog: 0,
-  lagSeconds: null,
-  fenceHeldSeconds: null,
-  failedAttempts: 0,
-  nextAttemptAt: null,
-  lastError: null,
-  lastStatusCode: null,
-  deadLetters: 0,
-  heldEvents: 0,
-  unauthorized: false,
-  leaseOwner: 'relay-a',
-  leaseExpiresAt: null,
-  ...overrides,
-});
+const stream = (overrides: Partial<StreamStatus>): StreamStatus =>
+  aStreamStatus({ name: 'wide', partitions: 3, ...overrides });
 
 describe('collapsePartitions', () => {
   it('sums counts, takes the largest ages and the lowest checkpoint, shows the worst partition and every owner', () => {
