@@ -258,7 +258,7 @@ function updateCommand(): Command {
       const wanted = options.partitions === undefined ? undefined : parsePartitionsOption(options.partitions);
       const changes = parseSubscriptionChanges(options);
       const result = await withDatabase(async (db) => {
-        const existing = (await listSubscriptions(db)).find((s) => s.name === name);
+        const existing = await findSubscriptionSettings(db, name);
         if (!existing) throw new Error(`no subscription "${name}"`);
         if (wanted !== undefined && existing.partitions !== wanted)
           throw partitionCountFixed(name, existing.partitions, wanted);
