@@ -1,5 +1,3 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../common/db/database.js';
 import { formatCheckpoint } from '../relay/streams/checkpoint.js';
 import {
   collapsePartitions,
@@ -7,23 +5,15 @@ import {
   type SubscriptionStatus,
 } from '../relay/streams/collapse-partitions.js';
 import { describeFenceHolder } from '../relay/streams/describe-fence-holder.js';
-import { readFenceHolder, type FenceHolder } from '../relay/streams/read-fence-holder.js';
-import { readStreamStatus, type StreamStatus } from '../relay/streams/read-stream-status.js';
+import type { FenceHolder } from '../relay/streams/read-fence-holder.js';
+import type { StreamStatus } from '../relay/streams/read-stream-status.js';
+import { isHeld } from '../relay/streams/read-status.js';
 import { createTable, formatAge, formatTime, truncate } from './format.js';
 
 function failing(stream: StreamStatus): string {
   if (stream.failedAttempts === 0) return '-';
   const status = stream.lastStatusCode ? `HTTP ${stream.lastStatusCode}` : 'network';
   return `${stream.failedAttempts} (${status})`;
-}
-
-export const isHeld = (stream: StreamStatus) => stream.enabled && stream.fenceHeldSeconds !== null;
-
-/** The streams, and who holds the fence when it holds one of them back (asked only then). */
-export async function readStatus(db: Kysely<DB>, now: Date) {
-  const streams = await readStreamStatus(db, now);
-  const holder: FenceHolder | null = streams.some(isHeld) ? await readFenceHolder(db) : null;
-  return { streams, holder };
 }
 
 /** "Fence held for 45.0s by pid 4242 (...), transaction 1234: email, billing wait behind it." */

@@ -1,18 +1,27 @@
 import type { Express } from 'express';
 import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
+import { systemClock, type Clock } from '../common/clock.js';
 import type { DB } from '../common/db/database.js';
 import { isDatabaseReachable } from '../common/db/is-reachable.js';
 import { buildAsyncApiDocument } from '../common/events/asyncapi.js';
 import { createHttpApp } from '../common/http/create-app.js';
 import type { Logger } from '../common/logger.js';
 import { buildRelayAdminDocument } from './admin-openapi.js';
+import { adminCredentials } from './console/admin-credentials.js';
+import { adminGuard } from './console/admin-guard.js';
+import { consoleApi } from './console/console-api.js';
+import { consolePages } from './console/console-pages.js';
 import type { Relay } from './relay.js';
 
+/** How often the console's live view is refreshed. */
+const CONSOLE_REFRESH_MS = 2_000;
+
 /**
- * The relay's admin port: /healthz, /readyz (PostgreSQL answers), /metrics (the registry holding
- * the relay metrics), GET /streams, what this instance drives right now, /openapi.json and
- * /asyncapi.json, the events it sends.
+ * The relay's admin port: the operator's console at `/` and its JSON API under `/api/`, /healthz,
+ * /readyz (PostgreSQL answers), /metrics (the registry holding the relay metrics), GET /streams,
+ * what this instance drives right now, /openapi.json and /asyncapi.json, the events it sends.
+ * Everything but the probes sits behind the admin guard (token, loopback host, CSRF).
  */
 export function createRelayAdminApp(options: {
   relay: Relay;
@@ -20,9 +29,17 @@ export function createRelayAdminApp(options: {
   registry: Registry;
   logger: Logger;
   bodyLimit: string;
+  clock?: Clock;
+  /** The address the server is bound to (default 127.0.0.1): on loopback, only loopback names are answered. */
+  boundHost?: string;
+  /** RELAY_ADMIN_TOKEN: when set, every request but the probes needs it. */
+  adminToken?: string | undefined;
+  /** Aborted at shutdown: the console's live streams end so the server can close. */
+  stopping?: AbortSignal;
 }): Express {
   const { relay } = options;
   const asyncApi = JSON.stringify(buildAsyncApiDocument());
+  const credentials = adminCredentials(options.adminToken);
   return createHttpApp({
     service: 'relay',
     logger: options.logger,
@@ -30,6 +47,7 @@ export function createRelayAdminApp(options: {
     registry: options.registry,
     openApi: buildRelayAdminDocument(),
     isReady: () => isDatabaseReachable(options.db),
+    guard: adminGuard({ credentials, boundHost: options.boundHost ?? '127.0.0.1' }),
     routes: (app) => {
       app.get('/asyncapi.json', (_req, res) => {
         res.type('application/json').send(asyncApi);
@@ -41,6 +59,18 @@ export function createRelayAdminApp(options: {
           listening: relay.isListening(),
         });
       });
+      app.use(consolePages(credentials));
+      app.use(
+        '/api',
+        consoleApi({
+          db: options.db,
+          instanceId: relay.instanceId,
+          credentials,
+          clock: options.clock ?? systemClock,
+          refreshMs: CONSOLE_REFRESH_MS,
+          stopping: options.stopping ?? new AbortController().signal,
+        }),
+      );
     },
   });
 }

@@ -8,12 +8,19 @@ import {
   type CommonConfig,
 } from '../common/config.js';
 import type { FailurePolicy } from './delivery/decide-after-failure.js';
+import { isLoopbackHost } from './console/loopback.js';
 
 type Env = Record<string, string | undefined>;
 
 const relayShape = {
   ...commonConfigShape,
   RELAY_ADMIN_PORT: envTypes.port(3005),
+  // Loopback by default: the admin port serves the console, which can replay and discard.
+  RELAY_ADMIN_HOST: z.string().min(1).default('127.0.0.1'),
+  RELAY_ADMIN_TOKEN: z
+    .string()
+    .min(24, 'must be at least 24 characters (npm run secrets prints one)')
+    .optional(),
   RELAY_POLL_MS: envTypes.positiveInt(1_000),
   RELAY_LISTEN: envTypes.flag(true),
   // 1,000: the benchmark's drain ran 8.4k deliveries/s at 200, 10.1k at 500, 12.3k at 1,000.
@@ -39,6 +46,10 @@ const relayShape = {
 
 export type RelayConfig = CommonConfig & {
   adminPort: number;
+  /** The address the admin server (console, API, metrics) binds. */
+  adminHost: string;
+  /** Every admin request but the health probes must carry it; required unless bound to loopback. */
+  adminToken: string | undefined;
   pollMs: number;
   /** LISTEN for the writers' NOTIFY; false leaves the poll alone (the benchmark compares both). */
   listen: boolean;
@@ -66,10 +77,17 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
     problems.push('RELAY_RETRY_CAP_MS: must be at least RELAY_RETRY_BASE_MS');
   if (vars.RELAY_LEASE_RENEW_MS * 2 > vars.RELAY_LEASE_TTL_MS)
     problems.push('RELAY_LEASE_RENEW_MS: must be at most half of RELAY_LEASE_TTL_MS');
+  if (!isLoopbackHost(vars.RELAY_ADMIN_HOST) && vars.RELAY_ADMIN_TOKEN === undefined)
+    problems.push(
+      `RELAY_ADMIN_TOKEN: required when RELAY_ADMIN_HOST is not a loopback address (it is ` +
+        `"${vars.RELAY_ADMIN_HOST}"): the console replays and discards dead letters`,
+    );
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     ...toCommonConfig(vars),
     adminPort: vars.RELAY_ADMIN_PORT,
+    adminHost: vars.RELAY_ADMIN_HOST,
+    adminToken: vars.RELAY_ADMIN_TOKEN,
     pollMs: vars.RELAY_POLL_MS,
     listen: vars.RELAY_LISTEN,
     batchSize: vars.RELAY_BATCH_SIZE,

@@ -1,7 +1,7 @@
 import { loadDotEnv } from '../common/config.js';
 import { createDb } from '../common/db/create-db.js';
 import { coreMigrationSet, migrateToLatest } from '../common/db/migrate.js';
-import { closeServer, listen } from '../common/http/listen.js';
+import { boundPort, closeServer, listen } from '../common/http/listen.js';
 import { createLogger } from '../common/logger.js';
 import { provisionDatabase } from '../common/postgres/provision.js';
 import { installGracefulShutdown } from '../common/shutdown.js';
@@ -14,6 +14,10 @@ import { createRelayMetrics } from './relay-metrics.js';
 import { startRelay } from './relay.js';
 import { ensureDefaultSubscriptions } from './subscriptions/ensure-default-subscriptions.js';
 import { Registry } from 'prom-client';
+
+/** An IPv6 address goes in brackets in a URL; 0.0.0.0 and :: are reached as this machine. */
+const urlHost = (host: string) =>
+  host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
 
 /**
  * The relay process (`npm run relay`, `outbox relay`, `npm start`): everything is wired here.
@@ -69,15 +73,41 @@ export async function runRelayProcess(env: NodeJS.ProcessEnv = process.env): Pro
     metrics,
     nats,
   });
-  const app = createRelayAdminApp({ relay, db, registry, logger, bodyLimit: config.httpBodyLimit });
-  const server = await listen(app, config.adminPort);
-  logger.info({ port: config.adminPort, instanceId: relay.instanceId }, 'relay admin listening');
+  const stopping = new AbortController();
+  const app = createRelayAdminApp({
+    relay,
+    db,
+    registry,
+    logger,
+    bodyLimit: config.httpBodyLimit,
+    clock: systemClock,
+    boundHost: config.adminHost,
+    adminToken: config.adminToken,
+    stopping: stopping.signal,
+  });
+  const server = await listen(app, config.adminPort, config.adminHost);
+  logger.info(
+    {
+      host: config.adminHost,
+      port: boundPort(server),
+      instanceId: relay.instanceId,
+      console: `http://${urlHost(config.adminHost)}:${boundPort(server)}/`,
+      tokenRequired: config.adminToken !== undefined,
+    },
+    'relay admin listening (the console is at its root)',
+  );
 
   installGracefulShutdown(
     logger,
     [
       { name: 'relay', run: () => relay.stop() },
-      { name: 'admin server', run: () => closeServer(server) },
+      {
+        name: 'admin server',
+        run: () => {
+          stopping.abort();
+          return closeServer(server);
+        },
+      },
       { name: 'database pool', run: () => db.destroy() },
       { name: 'embedded postgres', run: () => database.stop() },
     ],

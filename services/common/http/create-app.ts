@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../logger.js';
 import { errorHandler, notFound } from './errors.js';
@@ -25,6 +25,8 @@ export type HttpAppOptions = {
    * for them, their errors still become problem+json.
    */
   rawBodyRoutes?: (app: Express, registry: Registry) => void;
+  /** In front of every route, the health probes included (it lets through what it must): access control. */
+  guard?: RequestHandler;
   registry?: Registry;
 };
 
@@ -43,6 +45,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use(securityHeaders());
   app.use(metrics.middleware);
   app.use(requireValidPath);
+  if (options.guard) app.use(options.guard);
   options.rawBodyRoutes?.(app, metrics.registry);
   app.use(requireJsonBody);
   app.use(express.json({ limit: options.bodyLimit, type: JSON_MEDIA_TYPES }));

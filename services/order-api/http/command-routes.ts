@@ -21,7 +21,7 @@ import {
   idempotencyKeySchema,
   orderIdParamsSchema,
 } from './schemas.js';
-import { parseAt, type FieldError } from './validation.js';
+import { parseAt, type FieldError } from '../../common/http/validation.js';
 
 /**
  * The scope each action needs, and whether it is limited to the caller's own orders: ship and

@@ -12,7 +12,7 @@ import { etagOf } from './if-match.js';
 import { notYourCustomer, ordersOwnedBy } from './order-access.js';
 import { toOrderJson } from './order-json.js';
 import { listOrdersQuerySchema, orderIdParamsSchema } from './schemas.js';
-import { parseAt, validationProblem } from './validation.js';
+import { parseAt, validationProblem } from '../../common/http/validation.js';
 
 /**
  * GET /orders, GET /orders/:id and GET /orders/:id/events, with orders:read. Without orders:admin

@@ -14,8 +14,8 @@ import type { OutboxNotifier } from '../store/outbox-notifier.js';
 import type { CommandMetrics, CommandOutcome } from './command-metrics.js';
 import { runAtMostOnce } from './run-at-most-once.js';
 import { KeyHeldByLostAttempt, runWithIdempotencyKey, type KeyedResult } from './run-with-idempotency-key.js';
-import type { FieldError } from './validation.js';
-import { validationProblem } from './validation.js';
+import type { FieldError } from '../../common/http/validation.js';
+import { validationProblem } from '../../common/http/validation.js';
 
 /** What a client is told to wait before retrying a command whose outcome could not be learnt. */
 const RETRY_AFTER_SECONDS = 1;

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { HttpProblem } from '../../common/http/problem.js';
+import { HttpProblem } from './problem.js';
 
 export type FieldLocation = 'path' | 'query' | 'header' | 'body';
 export type FieldError = { in: FieldLocation; field: string; message: string };

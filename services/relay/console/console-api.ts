@@ -1,0 +1,248 @@
+import { Router, type Request } from 'express';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { parseDuration } from '../../common/duration.js';
+import type { Clock } from '../../common/clock.js';
+import type { DB } from '../../common/db/database.js';
+import { ORDER_EVENT_TYPES } from '../../common/events/order-events.js';
+import { generateWebhookSecret } from '../../common/events/webhook-signature.js';
+import { HttpProblem } from '../../common/http/problem.js';
+import { parseAt, validationProblem } from '../../common/http/validation.js';
+import { countDiscardable, discardDeadLetters } from '../dead-letters/discard-dead-letters.js';
+import { findDeadLetter } from '../dead-letters/find-dead-letter.js';
+import { listDeadLetters } from '../dead-letters/list-dead-letters.js';
+import { requestReplayWithinDedupeWindow } from '../dead-letters/request-replay-within-dedupe-window.js';
+import { rotateSecret } from '../subscriptions/rotate-secret.js';
+import { setSubscriptionEnabled } from '../subscriptions/set-subscription-enabled.js';
+import { notifyRelay } from '../wake/notify-relay.js';
+import type { AdminCredentials } from './admin-credentials.js';
+import { deadLetterFilterShape, toDeadLetterFilter } from './dead-letter-query.js';
+import { readOverview } from './read-overview.js';
+import { streamOverview } from './stream-overview.js';
+
+/** The most dead letters one list returns; the count says how many matched in all. */
+const LIST_LIMIT = 500;
+const DEFAULT_OVERLAP = '24h';
+
+const idParam = z.object({ id: z.string().regex(/^\d{1,18}$/, 'must be a dead letter id') });
+const nameParam = z.object({ name: z.string().min(1).max(200) });
+const listQuery = z.strictObject({ ...deadLetterFilterShape, held: z.enum(['true', 'false']).optional() });
+const forceBody = z.strictObject({ force: z.boolean().optional() });
+const bulkReplayBody = z.strictObject({
+  ...deadLetterFilterShape,
+  subscription: z.string().min(1).max(200),
+  force: z.boolean().optional(),
+});
+const bulkDiscardBody = z.strictObject({
+  ...deadLetterFilterShape,
+  subscription: z.string().min(1).max(200),
+  /** The count the operator confirmed: refused when the selection now holds another. */
+  confirmedCount: z.number().int().min(1),
+});
+const rotateBody = z.strictObject({
+  overlap: z
+    .string()
+    .refine((text) => parseDuration(text) !== undefined, 'must be a duration such as 30m, 24h or 7d')
+    .optional(),
+});
+
+function parse<S extends z.ZodType>(
+  location: 'path' | 'query' | 'body',
+  schema: S,
+  input: unknown,
+): z.output<S> {
+  const parsed = parseAt(location, schema, input ?? {});
+  if (!parsed.ok) throw validationProblem(parsed.errors);
+  return parsed.value;
+}
+
+/** Who the audit of a discard names: the console, and the address the request came from. */
+const operator = (req: Request) => `console@${req.ip ?? 'unknown'}`;
+
+const dedupeWindowProblem = (count: number) =>
+  new HttpProblem(
+    409,
+    `${count} of the selected dead letters hold events older than their subscription's dedupe window: ` +
+      'the subscriber may have forgotten it delivered them and apply them again. Nothing was marked; ' +
+      'replay with force to deliver them anyway.',
+    { type: '/problems/beyond-dedupe-window', extensions: { beyondDedupeWindow: count } },
+  );
+
+/**
+ * The JSON API behind the console page (and usable by scripts): the live overview, dead letters
+ * (list, detail, replay, discard) and subscriptions (enable, disable, rotate secret). Every change
+ * goes through the same functions as the CLI, so it is checked and audited the same way.
+ */
+export function consoleApi(options: {
+  db: Kysely<DB>;
+  instanceId: string;
+  credentials: AdminCredentials;
+  clock: Clock;
+  refreshMs: number;
+  /** Aborted when the relay shuts down: the live streams end. */
+  stopping: AbortSignal;
+}): Router {
+  const { db, clock } = options;
+  const router = Router();
+
+  router.get('/session', (_req, res) => {
+    res.json({
+      authRequired: options.credentials.required,
+      csrfToken: options.credentials.csrfToken,
+      eventTypes: ORDER_EVENT_TYPES,
+    });
+  });
+
+  router.get('/overview', async (_req, res) => {
+    res.json(await readOverview(db, options.instanceId, clock()));
+  });
+
+  router.get('/live', (req, res) => {
+    streamOverview(
+      req,
+      res,
+      () => readOverview(db, options.instanceId, clock()),
+      options.refreshMs,
+      options.stopping,
+    );
+  });
+
+  router.get('/dead-letters', async (req, res) => {
+    const query = parse('query', listQuery, req.query);
+    const letters = await listDeadLetters(db, {
+      ...(query.subscription ? { subscription: query.subscription } : {}),
+      includeHeld: query.held === 'true',
+      ...optionalFilter(query, clock()),
+    });
+    res.json({ count: letters.length, letters: letters.slice(0, LIST_LIMIT), limit: LIST_LIMIT });
+  });
+
+  router.get('/dead-letters/count', async (req, res) => {
+    const query = parse(
+      'query',
+      z.strictObject({ ...deadLetterFilterShape, subscription: z.string().min(1) }),
+      req.query,
+    );
+    const count = await countDiscardable(db, {
+      subscription: query.subscription,
+      all: true,
+      ...optionalFilter(query, clock()),
+    });
+    res.json({ count });
+  });
+
+  router.get('/dead-letters/:id', async (req, res) => {
+    const { id } = parse('path', idParam, req.params);
+    const letter = await findDeadLetter(db, id);
+    if (!letter) throw new HttpProblem(404, `No dead letter ${id}.`);
+    res.json(letter);
+  });
+
+  router.post('/dead-letters/:id/replay', async (req, res) => {
+    const { id } = parse('path', idParam, req.params);
+    const { force } = parse('body', forceBody, req.body);
+    const letter = await findDeadLetter(db, id);
+    if (!letter) throw new HttpProblem(404, `No dead letter ${id}.`);
+    if (letter.state !== 'parked')
+      throw new HttpProblem(409, `Dead letter ${id} is ${letter.state}: only a parked one can be replayed.`);
+    const result = await requestReplayWithinDedupeWindow(
+      db,
+      { eventId: letter.event.eventId, subscription: letter.subscription },
+      force === true,
+    );
+    if (!result.ok) throw dedupeWindowProblem(result.beyondDedupeWindow.length);
+    if (result.marked.length > 0) await notifyRelay(db);
+    res.json({ marked: result.marked });
+  });
+
+  router.post('/dead-letters/replay', async (req, res) => {
+    const body = parse('body', bulkReplayBody, req.body);
+    const result = await requestReplayWithinDedupeWindow(
+      db,
+      { subscription: body.subscription, all: true, ...optionalFilter(body, clock()) },
+      body.force === true,
+    );
+    if (!result.ok) throw dedupeWindowProblem(result.beyondDedupeWindow.length);
+    if (result.marked.length === 0) throw new HttpProblem(404, 'No parked dead letter matches.');
+    await notifyRelay(db);
+    res.json({ marked: result.marked });
+  });
+
+  router.post('/dead-letters/:id/discard', async (req, res) => {
+    const { id } = parse('path', idParam, req.params);
+    parse('body', z.strictObject({}), req.body);
+    const letter = await findDeadLetter(db, id);
+    if (!letter || letter.state === 'replayed') throw new HttpProblem(404, `No open dead letter ${id}.`);
+    const result = await discardDeadLetters(
+      db,
+      { eventId: letter.event.eventId, subscription: letter.subscription },
+      operator(req),
+    );
+    res.json(await afterDiscard(result));
+  });
+
+  router.post('/dead-letters/discard', async (req, res) => {
+    const body = parse('body', bulkDiscardBody, req.body);
+    const result = await discardDeadLetters(
+      db,
+      { subscription: body.subscription, all: true, ...optionalFilter(body, clock()) },
+      operator(req),
+      body.confirmedCount,
+    );
+    res.json(await afterDiscard(result));
+  });
+
+  for (const verb of ['enable', 'disable'] as const)
+    router.post(`/subscriptions/:name/${verb}`, async (req, res) => {
+      const { name } = parse('path', nameParam, req.params);
+      parse('body', z.strictObject({}), req.body);
+      const found = await setSubscriptionEnabled(
+        db,
+        name,
+        verb === 'enable',
+        'disabled by an operator (console)',
+      );
+      if (!found) throw new HttpProblem(404, `No subscription "${name}".`);
+      await notifyRelay(db);
+      res.json({ name, enabled: verb === 'enable' });
+    });
+
+  router.post('/subscriptions/:name/rotate-secret', async (req, res) => {
+    const { name } = parse('path', nameParam, req.params);
+    const { overlap = DEFAULT_OVERLAP } = parse('body', rotateBody, req.body);
+    const secret = generateWebhookSecret();
+    const result = await rotateSecret(db, name, secret, parseDuration(overlap)!);
+    if (!result.ok) {
+      if (result.reason === 'not-found') throw new HttpProblem(404, `No subscription "${name}".`);
+      throw new HttpProblem(
+        409,
+        `"${name}" delivers to NATS, which signs nothing: there is no secret to rotate.`,
+      );
+    }
+    // The one time the secret leaves the relay: the operator configures the subscriber with it.
+    res.json({ name, secret, previousSecretValidUntil: result.previousValidUntil });
+  });
+
+  return router;
+
+  async function afterDiscard(result: Awaited<ReturnType<typeof discardDeadLetters>>) {
+    if (!result.ok && result.reason === 'selection-changed')
+      throw new HttpProblem(
+        409,
+        `${result.found} dead letters match now, not the ${result.confirmed} confirmed; nothing was discarded.`,
+        { type: '/problems/selection-changed', extensions: { found: result.found } },
+      );
+    if (!result.ok)
+      throw new HttpProblem(409, 'A selected dead letter is being replayed; nothing was discarded.', {
+        type: '/problems/replay-under-way',
+      });
+    if (result.discarded.length === 0) throw new HttpProblem(404, 'No open dead letter matches.');
+    if (result.released.length > 0) await notifyRelay(db);
+    return { discarded: result.discarded, released: result.released };
+  }
+}
+
+function optionalFilter(input: Parameters<typeof toDeadLetterFilter>[0], now: Date) {
+  const filter = toDeadLetterFilter(input, now);
+  return filter ? { filter } : {};
+}

@@ -1,0 +1,53 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { HttpProblem } from '../../common/http/problem.js';
+import { SESSION_COOKIE, type AdminCredentials } from './admin-credentials.js';
+import { consoleAssets } from './console-assets.js';
+
+const signInBody = z.strictObject({ token: z.string().min(1).max(1000) });
+
+/**
+ * The console page at `/`, its script and style under `/console/`, and signing in and out: a
+ * session cookie (HttpOnly, SameSite=Strict, Secure when the request came over HTTPS) holding a
+ * value derived from the token, never the token itself.
+ */
+export function consolePages(credentials: AdminCredentials): Router {
+  const router = Router();
+  const assets = consoleAssets();
+
+  router.get('/', (_req, res) => {
+    res.set('Cache-Control', 'no-cache').type('html').send(assets.page);
+  });
+  router.get('/console/:file', (req, res) => {
+    const file = assets.files.get(req.params.file);
+    if (!file) throw new HttpProblem(404, `No console file ${req.params.file}.`);
+    res.set('Cache-Control', 'no-cache').type(file.type).send(file.body);
+  });
+  router.get('/sign-in', (_req, res) => {
+    res.set('Cache-Control', 'no-cache').type('html').send(assets.signInPage);
+  });
+  router.post('/sign-in', (req, res) => {
+    const parsed = signInBody.safeParse(req.body ?? {});
+    if (!parsed.success) throw new HttpProblem(400, 'Send {"token": "<RELAY_ADMIN_TOKEN>"}.');
+    if (!credentials.required) {
+      res.status(204).end();
+      return;
+    }
+    if (!credentials.isToken(parsed.data.token))
+      throw new HttpProblem(401, 'That is not the admin token.', {
+        headers: { 'WWW-Authenticate': 'Bearer realm="relay-admin"' },
+      });
+    res.cookie(SESSION_COOKIE, credentials.sessionValue, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: req.secure,
+      path: '/',
+    });
+    res.status(204).end();
+  });
+  router.post('/sign-out', (req, res) => {
+    res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/' });
+    res.status(204).end();
+  });
+  return router;
+}
