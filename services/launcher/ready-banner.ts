@@ -21,6 +21,8 @@ export function readyBanner(statuses: ServiceStatus[], databaseSource: string, a
     `${headline} (PostgreSQL: ${databaseSource}).`,
     ...lines,
     '',
+    `Operator's console (the relay's admin port): ${urlOf('relay', 'http://127.0.0.1:3005')}/`,
+    '',
     ...authLines(
       auth,
       urlOf('order-api', 'http://127.0.0.1:3000'),

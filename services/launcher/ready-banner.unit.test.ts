@@ -28,6 +28,7 @@ describe('the ready banner', () => {
 
     expect(banner).toContain('Order outbox is up (PostgreSQL: embedded).');
     expect(banner).toContain('  order-api  http://127.0.0.1:3000\n');
+    expect(banner).toContain("Operator's console (the relay's admin port): http://127.0.0.1:3005/\n");
     expect(banner).toContain('valid 24h (until 2026-12-02T08:00:00.000Z)');
     expect(banner).toContain('  CUSTOMER_TOKEN=customer.token.value\n');
     expect(banner).toContain('  OPERATOR_TOKEN=operator.token.value\n');

@@ -327,6 +327,7 @@ async function loadDeadLetters() {
   const bulk = Boolean(chosen.subscription) && result.count > 0;
   $('#replay-all').disabled = !bulk;
   $('#discard-all').disabled = !bulk;
+  $('.bulk .hint').hidden = Boolean(chosen.subscription);
   $('#dead-letter-list tbody').replaceChildren(...result.letters.map(deadLetterRow));
 }
 
@@ -353,7 +354,8 @@ function deadLetterRow(letter) {
     cell(letter.state),
     cell(letter.attempts, 'number'),
     cell(letter.statusCode),
-    cell(letter.error, 'error-text'),
+    // The list shows the start of the error; the detail shows all of it.
+    cell(letter.error.length > 120 ? `${letter.error.slice(0, 120)}…` : letter.error, 'error-text'),
     cell(since(letter.parkedAt)),
     cell(letter.heldBehind, 'number'),
     actions,
