@@ -10,8 +10,8 @@ import type { Logger } from '../common/logger.js';
 import { buildRelayAdminDocument } from './admin-openapi.js';
 import { adminCredentials } from './console/admin-credentials.js';
 import { adminGuard } from './console/admin-guard.js';
-import { consoleApi } from './console/console-api.js';
-import { consolePages } from './console/console-pages.js';
+import { mountConsoleApi } from './console/console-api.js';
+import { mountConsolePages } from './console/console-pages.js';
 import type { Relay } from './relay.js';
 
 /** How often the console's live view is refreshed. */
@@ -59,18 +59,15 @@ export function createRelayAdminApp(options: {
           listening: relay.isListening(),
         });
       });
-      app.use(consolePages(credentials));
-      app.use(
-        '/api',
-        consoleApi({
-          db: options.db,
-          instanceId: relay.instanceId,
-          credentials,
-          clock: options.clock ?? systemClock,
-          refreshMs: CONSOLE_REFRESH_MS,
-          stopping: options.stopping ?? new AbortController().signal,
-        }),
-      );
+      mountConsolePages(app, credentials);
+      mountConsoleApi(app, {
+        db: options.db,
+        instanceId: relay.instanceId,
+        credentials,
+        clock: options.clock ?? systemClock,
+        refreshMs: CONSOLE_REFRESH_MS,
+        stopping: options.stopping ?? new AbortController().signal,
+      });
     },
   });
 }

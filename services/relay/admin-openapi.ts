@@ -1,6 +1,7 @@
 import { buildServiceDocument, type OpenApiDocument } from '../common/http/openapi/build-document.js';
 import { deliveryOperation } from '../common/http/openapi/delivery-operation.js';
 import { commonProblems, json } from '../common/http/openapi/responses.js';
+import { ADMIN_SECURITY_SCHEMES, consolePaths } from './console/console-openapi.js';
 
 /** The relay admin port's OpenAPI 3.1 document, with the delivery contract as its webhook. */
 export function buildRelayAdminDocument(): OpenApiDocument {
@@ -8,8 +9,13 @@ export function buildRelayAdminDocument(): OpenApiDocument {
     title: 'Relay admin',
     description:
       'The relay worker delivers the outbox to each subscription. Its admin port answers health, ' +
-      'readiness, metrics and what this instance drives; the events it sends are the `orderEvents` webhook.',
+      "readiness, metrics, what this instance drives and the operator's console (a page at / and its " +
+      'JSON API under /api/); the events it sends are the `orderEvents` webhook. It binds 127.0.0.1 ' +
+      'unless RELAY_ADMIN_HOST says otherwise; with RELAY_ADMIN_TOKEN set, every request but ' +
+      '/healthz, /readyz and the sign-in page needs it.',
+    securitySchemes: ADMIN_SECURITY_SCHEMES,
     paths: {
+      ...consolePaths(),
       '/asyncapi.json': {
         get: {
           operationId: 'asyncApiDocument',

@@ -14,3 +14,34 @@ describe('RELAY_FENCE_WARN_AFTER', () => {
     );
   });
 });
+
+describe('RELAY_ADMIN_HOST and RELAY_ADMIN_TOKEN', () => {
+  const token = 'a-long-enough-admin-token-0123456789';
+
+  it('binds 127.0.0.1 without a token by default', () => {
+    expect(loadRelayConfig({})).toMatchObject({ adminHost: '127.0.0.1', adminToken: undefined });
+  });
+
+  it('refuses a non-loopback address without a token, and takes it with one', () => {
+    expect(() => loadRelayConfig({ RELAY_ADMIN_HOST: '0.0.0.0' })).toThrow(
+      /RELAY_ADMIN_TOKEN: required when RELAY_ADMIN_HOST is not a loopback address/,
+    );
+    expect(loadRelayConfig({ RELAY_ADMIN_HOST: '0.0.0.0', RELAY_ADMIN_TOKEN: token })).toMatchObject({
+      adminHost: '0.0.0.0',
+      adminToken: token,
+    });
+    for (const loopback of ['localhost', '::1', '127.0.0.2'])
+      expect(loadRelayConfig({ RELAY_ADMIN_HOST: loopback }).adminHost).toBe(loopback);
+  });
+
+  it('refuses a short token without echoing it', () => {
+    let message = '';
+    try {
+      loadRelayConfig({ RELAY_ADMIN_TOKEN: 'short-secret' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/RELAY_ADMIN_TOKEN: must be at least 24 characters/);
+    expect(message).not.toContain('short-secret');
+  });
+});

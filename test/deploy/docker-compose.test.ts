@@ -92,7 +92,7 @@ describe('docker-compose.yml', () => {
       expect(container.volumes).toEqual(['auth-public:/app/public-keys:ro']);
       expect(container.depends_on?.keys).toEqual({ condition: 'service_completed_successfully' });
     }
-    // The relay serves no API that takes tokens, and needs no key
+    // The relay checks no JWT (its admin port has a token of its own), and needs no key
     expect(service('relay').volumes).toBeUndefined();
     expect(text).not.toMatch(/AUTH_MODE: *'?off/);
   });
@@ -143,6 +143,13 @@ describe('docker-compose.yml', () => {
       expect(relay.environment?.[subscriber.secretVariable]).toMatch(required(subscriber.secretVariable));
       expect(relay.depends_on?.[subscriber.name]).toEqual({ condition: 'service_healthy' });
     }
+  });
+
+  it('publishes the relay admin port on loopback only, bound in the container behind a required token', () => {
+    const relay = service('relay');
+    expect(relay.ports).toEqual(['127.0.0.1:3005:3005']);
+    expect(relay.environment?.RELAY_ADMIN_HOST).toBe('0.0.0.0');
+    expect(relay.environment?.RELAY_ADMIN_TOKEN).toMatch(required('RELAY_ADMIN_TOKEN'));
   });
 
   it('gives each subscriber its own secret from the environment, and ships no secret at all', () => {
@@ -294,7 +301,7 @@ describe('the Dockerfile', () => {
 });
 
 describe('npm run secrets', () => {
-  it('prints a fresh whsec_ secret per subscriber and a URL-safe database password', () => {
+  it('prints a fresh whsec_ secret per subscriber, a URL-safe database password and an admin token', () => {
     const run = () =>
       execFileSync(process.execPath, ['--import', 'tsx', 'scripts/secrets.ts'], { cwd: PROJECT_ROOT })
         .toString()
@@ -306,11 +313,16 @@ describe('npm run secrets', () => {
     );
 
     expect(Object.keys(values).sort()).toEqual(
-      [...DEFAULT_SUBSCRIBERS.map((subscriber) => subscriber.secretVariable), 'POSTGRES_PASSWORD'].sort(),
+      [
+        ...DEFAULT_SUBSCRIBERS.map((subscriber) => subscriber.secretVariable),
+        'POSTGRES_PASSWORD',
+        'RELAY_ADMIN_TOKEN',
+      ].sort(),
     );
     for (const subscriber of DEFAULT_SUBSCRIBERS)
       expect(isWebhookSecret(values[subscriber.secretVariable]!)).toBe(true);
     expect(values.POSTGRES_PASSWORD).toMatch(/^[0-9a-f]{48}$/);
+    expect(values.RELAY_ADMIN_TOKEN).toMatch(/^[\w-]{43}$/);
     expect(run()).not.toEqual(lines);
   });
 });

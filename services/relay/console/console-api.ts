@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import type { Express, Request } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { parseDuration } from '../../common/duration.js';
@@ -69,23 +69,25 @@ const dedupeWindowProblem = (count: number) =>
   );
 
 /**
- * The JSON API behind the console page (and usable by scripts): the live overview, dead letters
+ * The JSON API behind the console page, under /api/ (and usable by scripts): the live overview, dead letters
  * (list, detail, replay, discard) and subscriptions (enable, disable, rotate secret). Every change
  * goes through the same functions as the CLI, so it is checked and audited the same way.
  */
-export function consoleApi(options: {
-  db: Kysely<DB>;
-  instanceId: string;
-  credentials: AdminCredentials;
-  clock: Clock;
-  refreshMs: number;
-  /** Aborted when the relay shuts down: the live streams end. */
-  stopping: AbortSignal;
-}): Router {
+export function mountConsoleApi(
+  router: Express,
+  options: {
+    db: Kysely<DB>;
+    instanceId: string;
+    credentials: AdminCredentials;
+    clock: Clock;
+    refreshMs: number;
+    /** Aborted when the relay shuts down: the live streams end. */
+    stopping: AbortSignal;
+  },
+): void {
   const { db, clock } = options;
-  const router = Router();
 
-  router.get('/session', (_req, res) => {
+  router.get('/api/session', (_req, res) => {
     res.json({
       authRequired: options.credentials.required,
       csrfToken: options.credentials.csrfToken,
@@ -93,11 +95,11 @@ export function consoleApi(options: {
     });
   });
 
-  router.get('/overview', async (_req, res) => {
+  router.get('/api/overview', async (_req, res) => {
     res.json(await readOverview(db, options.instanceId, clock()));
   });
 
-  router.get('/live', (req, res) => {
+  router.get('/api/live', (req, res) => {
     streamOverview(
       req,
       res,
@@ -107,7 +109,7 @@ export function consoleApi(options: {
     );
   });
 
-  router.get('/dead-letters', async (req, res) => {
+  router.get('/api/dead-letters', async (req, res) => {
     const query = parse('query', listQuery, req.query);
     const letters = await listDeadLetters(db, {
       ...(query.subscription ? { subscription: query.subscription } : {}),
@@ -117,7 +119,7 @@ export function consoleApi(options: {
     res.json({ count: letters.length, letters: letters.slice(0, LIST_LIMIT), limit: LIST_LIMIT });
   });
 
-  router.get('/dead-letters/count', async (req, res) => {
+  router.get('/api/dead-letters/count', async (req, res) => {
     const query = parse(
       'query',
       z.strictObject({ ...deadLetterFilterShape, subscription: z.string().min(1) }),
@@ -131,14 +133,14 @@ export function consoleApi(options: {
     res.json({ count });
   });
 
-  router.get('/dead-letters/:id', async (req, res) => {
+  router.get('/api/dead-letters/:id', async (req, res) => {
     const { id } = parse('path', idParam, req.params);
     const letter = await findDeadLetter(db, id);
     if (!letter) throw new HttpProblem(404, `No dead letter ${id}.`);
     res.json(letter);
   });
 
-  router.post('/dead-letters/:id/replay', async (req, res) => {
+  router.post('/api/dead-letters/:id/replay', async (req, res) => {
     const { id } = parse('path', idParam, req.params);
     const { force } = parse('body', forceBody, req.body);
     const letter = await findDeadLetter(db, id);
@@ -155,7 +157,7 @@ export function consoleApi(options: {
     res.json({ marked: result.marked });
   });
 
-  router.post('/dead-letters/replay', async (req, res) => {
+  router.post('/api/dead-letters/replay', async (req, res) => {
     const body = parse('body', bulkReplayBody, req.body);
     const result = await requestReplayWithinDedupeWindow(
       db,
@@ -168,7 +170,7 @@ export function consoleApi(options: {
     res.json({ marked: result.marked });
   });
 
-  router.post('/dead-letters/:id/discard', async (req, res) => {
+  router.post('/api/dead-letters/:id/discard', async (req, res) => {
     const { id } = parse('path', idParam, req.params);
     parse('body', z.strictObject({}), req.body);
     const letter = await findDeadLetter(db, id);
@@ -181,7 +183,7 @@ export function consoleApi(options: {
     res.json(await afterDiscard(result));
   });
 
-  router.post('/dead-letters/discard', async (req, res) => {
+  router.post('/api/dead-letters/discard', async (req, res) => {
     const body = parse('body', bulkDiscardBody, req.body);
     const result = await discardDeadLetters(
       db,
@@ -193,7 +195,7 @@ export function consoleApi(options: {
   });
 
   for (const verb of ['enable', 'disable'] as const)
-    router.post(`/subscriptions/:name/${verb}`, async (req, res) => {
+    router.post(`/api/subscriptions/:name/${verb}`, async (req, res) => {
       const { name } = parse('path', nameParam, req.params);
       parse('body', z.strictObject({}), req.body);
       const found = await setSubscriptionEnabled(
@@ -207,7 +209,7 @@ export function consoleApi(options: {
       res.json({ name, enabled: verb === 'enable' });
     });
 
-  router.post('/subscriptions/:name/rotate-secret', async (req, res) => {
+  router.post('/api/subscriptions/:name/rotate-secret', async (req, res) => {
     const { name } = parse('path', nameParam, req.params);
     const { overlap = DEFAULT_OVERLAP } = parse('body', rotateBody, req.body);
     const secret = generateWebhookSecret();
@@ -222,8 +224,6 @@ export function consoleApi(options: {
     // The one time the secret leaves the relay: the operator configures the subscriber with it.
     res.json({ name, secret, previousSecretValidUntil: result.previousValidUntil });
   });
-
-  return router;
 
   async function afterDiscard(result: Awaited<ReturnType<typeof discardDeadLetters>>) {
     if (!result.ok && result.reason === 'selection-changed')

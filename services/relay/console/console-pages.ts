@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { Express } from 'express';
 import { z } from 'zod';
 import { HttpProblem } from '../../common/http/problem.js';
 import { SESSION_COOKIE, type AdminCredentials } from './admin-credentials.js';
@@ -11,8 +11,7 @@ const signInBody = z.strictObject({ token: z.string().min(1).max(1000) });
  * session cookie (HttpOnly, SameSite=Strict, Secure when the request came over HTTPS) holding a
  * value derived from the token, never the token itself.
  */
-export function consolePages(credentials: AdminCredentials): Router {
-  const router = Router();
+export function mountConsolePages(router: Express, credentials: AdminCredentials): void {
   const assets = consoleAssets();
 
   router.get('/', (_req, res) => {
@@ -49,5 +48,4 @@ export function consolePages(credentials: AdminCredentials): Router {
     res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/' });
     res.status(204).end();
   });
-  return router;
 }
