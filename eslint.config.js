@@ -55,9 +55,17 @@ export default tseslint.config(
       ...tseslint.configs.disableTypeChecked.languageOptions,
       sourceType: 'module',
       globals: Object.fromEntries(
-        ['window', 'document', 'fetch', 'EventSource', 'FormData', 'URLSearchParams', 'Option'].map(
-          (name) => [name, 'readonly'],
-        ),
+        [
+          'window',
+          'document',
+          'navigator',
+          'fetch',
+          'EventSource',
+          'FormData',
+          'URLSearchParams',
+          'Option',
+          'setTimeout',
+        ].map((name) => [name, 'readonly']),
       ),
     },
   },

@@ -362,6 +362,8 @@ function rotateSecretCommand(): Command {
               "the credentials in the URL): there is no secret to rotate; change the URL's " +
               'credentials with outbox subscriptions update --url instead',
           );
+        if (result.reason === 'changed')
+          throw new Error(`the secret of "${name}" changed meanwhile; run the rotation again`);
         throw new Error(`refused: --secret is already the secret of "${name}"`);
       }
       if (options.json) {

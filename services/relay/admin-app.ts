@@ -40,6 +40,7 @@ export function createRelayAdminApp(options: {
   const { relay } = options;
   const asyncApi = JSON.stringify(buildAsyncApiDocument());
   const credentials = adminCredentials(options.adminToken);
+  const clock = options.clock ?? systemClock;
   return createHttpApp({
     service: 'relay',
     logger: options.logger,
@@ -47,7 +48,7 @@ export function createRelayAdminApp(options: {
     registry: options.registry,
     openApi: buildRelayAdminDocument(),
     isReady: () => isDatabaseReachable(options.db),
-    guard: adminGuard({ credentials, boundHost: options.boundHost ?? '127.0.0.1' }),
+    guard: adminGuard({ credentials, boundHost: options.boundHost ?? '127.0.0.1', clock }),
     routes: (app) => {
       app.get('/asyncapi.json', (_req, res) => {
         res.type('application/json').send(asyncApi);
@@ -59,12 +60,12 @@ export function createRelayAdminApp(options: {
           listening: relay.isListening(),
         });
       });
-      mountConsolePages(app, credentials);
+      mountConsolePages(app, credentials, clock);
       mountConsoleApi(app, {
         db: options.db,
         instanceId: relay.instanceId,
         credentials,
-        clock: options.clock ?? systemClock,
+        clock,
         refreshMs: CONSOLE_REFRESH_MS,
         stopping: options.stopping ?? new AbortController().signal,
       });

@@ -1,11 +1,11 @@
 import { buildServiceDocument, type OpenApiDocument } from '../common/http/openapi/build-document.js';
 import { deliveryOperation } from '../common/http/openapi/delivery-operation.js';
 import { commonProblems, json } from '../common/http/openapi/responses.js';
-import { ADMIN_SECURITY_SCHEMES, consolePaths } from './console/console-openapi.js';
+import { ADMIN_SECURITY_SCHEMES, consolePaths, guardedByAdminToken } from './console/console-openapi.js';
 
 /** The relay admin port's OpenAPI 3.1 document, with the delivery contract as its webhook. */
 export function buildRelayAdminDocument(): OpenApiDocument {
-  return buildServiceDocument({
+  const document = buildServiceDocument({
     title: 'Relay admin',
     description:
       'The relay worker delivers the outbox to each subscription. Its admin port answers health, ' +
@@ -53,4 +53,5 @@ export function buildRelayAdminDocument(): OpenApiDocument {
     },
     webhooks: { orderEvents: deliveryOperation('deliverOrderEvents') },
   });
+  return { ...document, paths: guardedByAdminToken(document.paths) };
 }

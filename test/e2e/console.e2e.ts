@@ -88,8 +88,21 @@ describe('the operator console, in a browser', () => {
       // Marks this document: a reload would lose it, so it shows that everything after is live.
       await page.evaluate(() => ((globalThis as unknown as { sameDocument: boolean }).sameDocument = true));
 
-      // When email is disabled from the page and orders are placed, its backlog grows on the page
-      await page.getByRole('button', { name: 'Disable email' }).click();
+      // When email is disabled from the page, by keyboard (focus survives the live refresh), and
+      // orders are placed, its backlog grows on the page
+      await page.getByRole('button', { name: 'Disable email' }).focus();
+      const updated = await page.locator('#live-updated').textContent();
+      await until(
+        'a live refresh',
+        async () => (await page.locator('#live-updated').textContent()) !== updated,
+      );
+      type Focus = { document: { activeElement: { getAttribute(name: string): string | null } | null } };
+      const focused = () =>
+        page.evaluate(() =>
+          (globalThis as unknown as Focus).document.activeElement?.getAttribute('aria-label'),
+        );
+      expect(await focused()).toBe('Disable email');
+      await page.keyboard.press('Enter');
       await confirm(page, 'Disable');
       await until(
         'email shown disabled',

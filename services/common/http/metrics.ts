@@ -36,7 +36,8 @@ export function createHttpMetrics(service: string, registry = new Registry()): H
         : 'unmatched';
       const labels = { method: req.method, route, status: String(res.statusCode) };
       requests.inc(labels);
-      stop(labels);
+      // A server-sent event stream lasts as long as its page: not a request duration.
+      if (!String(res.getHeader('content-type') ?? '').startsWith('text/event-stream')) stop(labels);
     });
     next();
   };

@@ -1,4 +1,5 @@
 import type { Request, RequestHandler } from 'express';
+import type { Clock } from '../../common/clock.js';
 import { HttpProblem } from '../../common/http/problem.js';
 import { CSRF_HEADER, SESSION_COOKIE, type AdminCredentials } from './admin-credentials.js';
 import { isLoopbackHost } from './loopback.js';
@@ -48,8 +49,12 @@ const wantsPage = (req: Request) => req.method === 'GET' && (req.headers.accept 
  *    must be this one. A bearer token is never sent by a browser on its own, so requests
  *    carrying one need no CSRF token.
  */
-export function adminGuard(options: { credentials: AdminCredentials; boundHost: string }): RequestHandler {
-  const { credentials } = options;
+export function adminGuard(options: {
+  credentials: AdminCredentials;
+  boundHost: string;
+  clock: Clock;
+}): RequestHandler {
+  const { credentials, clock } = options;
   const loopbackOnly = isLoopbackHost(options.boundHost);
   return (req, res, next) => {
     if (loopbackOnly && !isLoopbackHost(hostName(req.headers.host ?? ''))) {
@@ -67,7 +72,7 @@ export function adminGuard(options: { credentials: AdminCredentials; boundHost: 
     const token = bearer(req);
     const byToken = token !== undefined && credentials.isToken(token);
     const session = cookie(req, SESSION_COOKIE);
-    const bySession = session !== undefined && credentials.isSession(session);
+    const bySession = session !== undefined && credentials.isSession(session, clock());
     if (credentials.required && !byToken && !bySession && !SIGN_IN.has(req.path)) {
       if (wantsPage(req)) {
         res.status(401).type('html').send(consoleAssets().signInPage);

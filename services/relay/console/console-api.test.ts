@@ -18,7 +18,11 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
-async function serveAdmin(relay: Relay, adminToken: string | null = TOKEN): Promise<string> {
+async function serveAdmin(
+  relay: Relay,
+  adminToken: string | null = TOKEN,
+  stopping: AbortSignal = new AbortController().signal,
+): Promise<string> {
   const app = createRelayAdminApp({
     relay,
     db: bed.database.db,
@@ -27,6 +31,7 @@ async function serveAdmin(relay: Relay, adminToken: string | null = TOKEN): Prom
     bodyLimit: '16kb',
     boundHost: '127.0.0.1',
     adminToken: adminToken ?? undefined,
+    stopping,
   });
   const served = await serve(app);
   servers.push(served);
@@ -225,6 +230,18 @@ describe('the console API', () => {
     expect(message).toContain('"name":"email"');
   });
 
+  it('ends the live streams when the relay stops, so that its server can close', async () => {
+    const stopping = new AbortController();
+    const base = await serveAdmin(bed.startRelay(), TOKEN, stopping.signal);
+    const response = await fetch(`${base}/api/live`, { headers: asAdmin });
+    const reader = response.body!.getReader();
+    await reader.read();
+    stopping.abort();
+    let done = false;
+    while (!done) done = (await reader.read()).done;
+    expect(done).toBe(true);
+  });
+
   it('lists dead letters by filter, shows one with its payload, and refuses bad filters with a problem', async () => {
     const { base, poison } = await systemWithADeadLetter();
     const list = async (query: string) =>
@@ -249,6 +266,8 @@ describe('the console API', () => {
       event: { eventId: poison.eventId, payload: { orderId: poison.orderId } },
     });
 
+    const tooOld = await fetch(`${base}/api/dead-letters?since=99999999999d`, { headers: asAdmin });
+    expect(tooOld.status).toBe(400);
     const bad = await fetch(`${base}/api/dead-letters?status=abc&type=Nope&extra=1`, { headers: asAdmin });
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toContain('application/problem+json');
@@ -307,6 +326,12 @@ describe('the console API', () => {
 
   it('refuses a bulk discard whose confirmed count no longer matches, discarding nothing', async () => {
     const { base } = await systemWithADeadLetter();
+    await waitFor('the follower held too', async () => {
+      const response = await fetch(`${base}/api/dead-letters/count?subscription=billing`, {
+        headers: asAdmin,
+      });
+      return ((await response.json()) as { count: number }).count === 2;
+    });
     const count = (await (
       await fetch(`${base}/api/dead-letters/count?subscription=billing`, { headers: asAdmin })
     ).json()) as { count: number };
@@ -339,6 +364,23 @@ describe('the console API', () => {
     expect(Date.parse(previousSecretValidUntil)).toBeGreaterThan(Date.now());
     for (const path of ['/api/overview', '/api/dead-letters'])
       expect(await (await fetch(`${base}${path}`, { headers: asAdmin })).text()).not.toContain(secret);
+    // A second rotation during the overlap would drop the secret the subscriber may still use
+    const again = await fetch(`${base}/api/subscriptions/email/rotate-secret`, {
+      method: 'POST',
+      headers: { ...asAdmin, ...json },
+      body: '{}',
+    });
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { type: string }).type).toBe('/problems/overlap-running');
+    const forced = await fetch(`${base}/api/subscriptions/email/rotate-secret`, {
+      method: 'POST',
+      headers: { ...asAdmin, ...json },
+      body: JSON.stringify({ force: true, overlap: '0s' }),
+    });
+    expect(forced.status).toBe(200);
+    expect(
+      ((await forced.json()) as { previousSecretValidUntil: unknown }).previousSecretValidUntil,
+    ).toBeNull();
     const bad = await fetch(`${base}/api/subscriptions/email/rotate-secret`, {
       method: 'POST',
       headers: { ...asAdmin, ...json },

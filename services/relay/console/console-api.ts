@@ -10,19 +10,20 @@ import { HttpProblem } from '../../common/http/problem.js';
 import { parseAt, validationProblem } from '../../common/http/validation.js';
 import { countDiscardable, discardDeadLetters } from '../dead-letters/discard-dead-letters.js';
 import { findDeadLetter } from '../dead-letters/find-dead-letter.js';
-import { listDeadLetters } from '../dead-letters/list-dead-letters.js';
+import { countDeadLetters, listDeadLetters } from '../dead-letters/list-dead-letters.js';
 import { requestReplayWithinDedupeWindow } from '../dead-letters/request-replay-within-dedupe-window.js';
 import { rotateSecret } from '../subscriptions/rotate-secret.js';
 import { setSubscriptionEnabled } from '../subscriptions/set-subscription-enabled.js';
 import { notifyRelay } from '../wake/notify-relay.js';
 import type { AdminCredentials } from './admin-credentials.js';
-import { deadLetterFilterShape, toDeadLetterFilter } from './dead-letter-query.js';
+import { boundedDuration, deadLetterFilterShape, toDeadLetterFilter } from './dead-letter-query.js';
 import { readOverview } from './read-overview.js';
-import { streamOverview } from './stream-overview.js';
+import { LiveOverview, streamOverview } from './live-overview.js';
 
 /** The most dead letters one list returns; the count says how many matched in all. */
 const LIST_LIMIT = 500;
 const DEFAULT_OVERLAP = '24h';
+const MAX_OVERLAP_MS = 30 * 86_400_000;
 
 const idParam = z.object({ id: z.string().regex(/^\d{1,18}$/, 'must be a dead letter id') });
 const nameParam = z.object({ name: z.string().min(1).max(200) });
@@ -40,10 +41,9 @@ const bulkDiscardBody = z.strictObject({
   confirmedCount: z.number().int().min(1),
 });
 const rotateBody = z.strictObject({
-  overlap: z
-    .string()
-    .refine((text) => parseDuration(text) !== undefined, 'must be a duration such as 30m, 24h or 7d')
-    .optional(),
+  overlap: boundedDuration(MAX_OVERLAP_MS, '30d').optional(),
+  /** Rotate even while a previous rotation's overlap runs (it ends; its old secret is dropped). */
+  force: z.boolean().optional(),
 });
 
 function parse<S extends z.ZodType>(
@@ -99,24 +99,23 @@ export function mountConsoleApi(
     res.json(await readOverview(db, options.instanceId, clock()));
   });
 
+  const live = new LiveOverview(() => readOverview(db, options.instanceId, clock()), options.refreshMs);
   router.get('/api/live', (req, res) => {
-    streamOverview(
-      req,
-      res,
-      () => readOverview(db, options.instanceId, clock()),
-      options.refreshMs,
-      options.stopping,
-    );
+    streamOverview(req, res, live, options.stopping);
   });
 
   router.get('/api/dead-letters', async (req, res) => {
     const query = parse('query', listQuery, req.query);
-    const letters = await listDeadLetters(db, {
+    const selection = {
       ...(query.subscription ? { subscription: query.subscription } : {}),
       includeHeld: query.held === 'true',
       ...optionalFilter(query, clock()),
-    });
-    res.json({ count: letters.length, letters: letters.slice(0, LIST_LIMIT), limit: LIST_LIMIT });
+    };
+    const [letters, count] = await Promise.all([
+      listDeadLetters(db, { ...selection, limit: LIST_LIMIT }),
+      countDeadLetters(db, selection),
+    ]);
+    res.json({ count, letters, limit: LIST_LIMIT });
   });
 
   router.get('/api/dead-letters/count', async (req, res) => {
@@ -153,7 +152,10 @@ export function mountConsoleApi(
       force === true,
     );
     if (!result.ok) throw dedupeWindowProblem(result.beyondDedupeWindow.length);
-    if (result.marked.length > 0) await notifyRelay(db);
+    // Discarded or replayed since it was read: say so rather than "0 requested".
+    if (result.marked.length === 0)
+      throw new HttpProblem(409, `Dead letter ${id} is no longer parked; nothing was marked.`);
+    await notifyRelay(db);
     res.json({ marked: result.marked });
   });
 
@@ -211,11 +213,26 @@ export function mountConsoleApi(
 
   router.post('/api/subscriptions/:name/rotate-secret', async (req, res) => {
     const { name } = parse('path', nameParam, req.params);
-    const { overlap = DEFAULT_OVERLAP } = parse('body', rotateBody, req.body);
+    const { overlap = DEFAULT_OVERLAP, force = false } = parse('body', rotateBody, req.body);
     const secret = generateWebhookSecret();
-    const result = await rotateSecret(db, name, secret, parseDuration(overlap)!);
+    const result = await rotateSecret(db, name, secret, parseDuration(overlap)!, {
+      endRunningOverlap: force,
+    });
     if (!result.ok) {
       if (result.reason === 'not-found') throw new HttpProblem(404, `No subscription "${name}".`);
+      if (result.reason === 'overlap-running')
+        throw new HttpProblem(
+          409,
+          `A rotation of "${name}" is in its overlap until ${result.until.toISOString()}: rotating again ` +
+            'drops the secret before last, which the subscriber may still use (its deliveries would be ' +
+            'refused). Nothing changed; rotate with force to do it anyway.',
+          { type: '/problems/overlap-running', extensions: { until: result.until } },
+        );
+      if (result.reason === 'changed')
+        throw new HttpProblem(
+          409,
+          `The secret of "${name}" changed meanwhile; nothing changed. Rotate again.`,
+        );
       throw new HttpProblem(
         409,
         `"${name}" delivers to NATS, which signs nothing: there is no secret to rotate.`,

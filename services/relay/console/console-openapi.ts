@@ -55,7 +55,12 @@ const filterParameters = Object.entries(filterProperties).map(([name, schema]) =
   required: false,
   schema,
 }));
-const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^\\d+$' } };
+const idParameter = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', pattern: '^\\d{1,18}$' },
+};
 const nameParameter = { name: 'name', in: 'path', required: true, schema: { type: 'string' } };
 const html = (description: string) => ({
   description,
@@ -89,6 +94,27 @@ const withPath = (operation: { post: { parameters: unknown[] } }, parameter: unk
   operation.post.parameters = [parameter, ...operation.post.parameters];
   return operation;
 };
+
+/**
+ * The admin port's own routes (health, metrics, the documents, /streams) behind the same guard:
+ * every operation but the probes and the sign-in page takes the admin schemes and may answer 401.
+ */
+export function guardedByAdminToken(paths: Record<string, Record<string, unknown>>) {
+  const openPaths = new Set(['/healthz', '/readyz', '/sign-in']);
+  return Object.fromEntries(
+    Object.entries(paths).map(([path, item]) => [
+      path,
+      openPaths.has(path)
+        ? item
+        : Object.fromEntries(
+            Object.entries(item).map(([method, operation]) => {
+              const { responses, ...rest } = operation as { responses: Record<string, unknown> };
+              return [method, { ...rest, ...admin, responses: { '401': guarded['401'], ...responses } }];
+            }),
+          ),
+    ]),
+  );
+}
 
 /** The console (its page and its JSON API) in the admin port's OpenAPI document. */
 export function consolePaths(): Record<string, Record<string, unknown>> {
@@ -155,13 +181,12 @@ export function consolePaths(): Record<string, Record<string, unknown>> {
         },
       },
     },
-    '/sign-out': change(
-      'signOut',
-      'Ends the session (clears the cookie)',
-      emptyBody,
-      { description: 'Signed out' },
-      {},
-    ),
+    '/sign-out': {
+      post: {
+        ...change('signOut', 'Ends the session (clears the cookie)', emptyBody, {}, {}).post,
+        responses: { '204': { description: 'Signed out' }, ...bodyProblems, ...guarded },
+      },
+    },
     '/api/session': {
       get: {
         operationId: 'consoleSession',

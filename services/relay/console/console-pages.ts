@@ -1,17 +1,24 @@
-import type { Express } from 'express';
+import type { Express, Request } from 'express';
 import { z } from 'zod';
 import { HttpProblem } from '../../common/http/problem.js';
-import { SESSION_COOKIE, type AdminCredentials } from './admin-credentials.js';
+import { SESSION_COOKIE, SESSION_MAX_AGE_MS, type AdminCredentials } from './admin-credentials.js';
+import type { Clock } from '../../common/clock.js';
 import { consoleAssets } from './console-assets.js';
+
+/**
+ * HTTPS to the browser: directly, or at a proxy that says so. Trusting the header unchecked is safe
+ * here: all it can do is mark the cookie Secure.
+ */
+const overHttps = (req: Request) => req.secure || req.headers['x-forwarded-proto'] === 'https';
 
 const signInBody = z.strictObject({ token: z.string().min(1).max(1000) });
 
 /**
  * The console page at `/`, its script and style under `/console/`, and signing in and out: a
- * session cookie (HttpOnly, SameSite=Strict, Secure when the request came over HTTPS) holding a
- * value derived from the token, never the token itself.
+ * session cookie (HttpOnly, SameSite=Strict, Secure when the browser is on HTTPS, 12 hours) holding
+ * a value derived from the token, never the token itself.
  */
-export function mountConsolePages(router: Express, credentials: AdminCredentials): void {
+export function mountConsolePages(router: Express, credentials: AdminCredentials, clock: Clock): void {
   const assets = consoleAssets();
 
   router.get('/', (_req, res) => {
@@ -36,16 +43,22 @@ export function mountConsolePages(router: Express, credentials: AdminCredentials
       throw new HttpProblem(401, 'That is not the admin token.', {
         headers: { 'WWW-Authenticate': 'Bearer realm="relay-admin"' },
       });
-    res.cookie(SESSION_COOKIE, credentials.sessionValue, {
+    res.cookie(SESSION_COOKIE, credentials.newSession(clock()), {
       httpOnly: true,
       sameSite: 'strict',
-      secure: req.secure,
+      secure: overHttps(req),
       path: '/',
+      maxAge: SESSION_MAX_AGE_MS,
     });
     res.status(204).end();
   });
   router.post('/sign-out', (req, res) => {
-    res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/' });
+    res.clearCookie(SESSION_COOKIE, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: overHttps(req),
+      path: '/',
+    });
     res.status(204).end();
   });
 }

@@ -3,16 +3,21 @@ import { parseDuration } from '../../common/duration.js';
 import { ORDER_EVENT_TYPES, type OrderEventType } from '../../common/events/order-events.js';
 import type { DeadLetterFilter } from '../dead-letters/dead-letter-filter.js';
 
+/** A duration (30m, 24h, 7d) no longer than `maxMs`: beyond it a time would not be a valid date. */
+export function boundedDuration(maxMs: number, maxText: string) {
+  return z.string().refine((text) => {
+    const ms = parseDuration(text);
+    return ms !== undefined && ms <= maxMs;
+  }, `must be a duration such as 30m, 24h or 7d, at most ${maxText}`);
+}
+
 /** The console's dead-letter filters, as query parameters (a list) or body fields (a bulk action). */
 export const deadLetterFilterShape = {
   subscription: z.string().min(1).max(200).optional(),
   type: z.enum(ORDER_EVENT_TYPES as [OrderEventType, ...OrderEventType[]]).optional(),
   status: z.coerce.number().int().min(100).max(599).optional(),
   error: z.string().min(1).max(500).optional(),
-  since: z
-    .string()
-    .refine((text) => parseDuration(text) !== undefined, 'must be a duration such as 30m, 24h or 7d')
-    .optional(),
+  since: boundedDuration(10 * 365 * 86_400_000, '3650d').optional(),
 };
 
 export type DeadLetterFilterInput = {

@@ -41,7 +41,7 @@ export type ConsoleOverview = {
   servedBy: string;
   subscriptions: SubscriptionView[];
   /** Who holds the fence, in words, when it holds a stream back. */
-  fence: { heldBy: string; subscriptions: string[] } | null;
+  fence: { heldBy: string; txId: string; subscriptions: string[] } | null;
   instances: RelayInstance[];
 };
 
@@ -100,6 +100,7 @@ export async function readOverview(db: Kysely<DB>, servedBy: string, now: Date):
     fence: holder
       ? {
           heldBy: describeFenceHolder(holder, now),
+          txId: holder.txId,
           subscriptions: [...new Set(held.map((stream) => stream.name))],
         }
       : null,

@@ -38,8 +38,12 @@ function selected(db: Letters, selection: DiscardSelection) {
 
 /** How many open letters the selection would discard (what a bulk discard asks to confirm). */
 export async function countDiscardable(db: Kysely<DB>, selection: DiscardSelection): Promise<number> {
-  const rows = await selected(db, selection).where('replay_requested_at', 'is', null).execute();
-  return rows.length;
+  const row = await selected(db, selection)
+    .clearSelect()
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('replay_requested_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { DB } from '../../common/db/database.js';
 import { filterCondition, type DeadLetterFilter } from './dead-letter-filter.js';
 import { toDeadLetter, type DeadLetter } from './dead-letter.js';
@@ -18,10 +18,24 @@ export type DeadLetterListOptions = {
   filter?: DeadLetterFilter;
 };
 
-/** Dead letters in stream order, by subscription and partition. */
+/** The options' conditions on the dead letters named `d`, for the list and its count alike. */
+function matching(options: DeadLetterListOptions) {
+  return (eb: ExpressionBuilder<DB & { d: DB['dead_letters'] }, 'd'>) => {
+    const conditions = [];
+    if (options.subscription) conditions.push(eb('d.subscription_name', '=', options.subscription));
+    if (options.partition !== undefined) conditions.push(eb('d.partition', '=', options.partition));
+    if (options.filter) conditions.push(filterCondition('d', options.filter));
+    if (!options.includeReplayed) conditions.push(eb('d.replayed_at', 'is', null));
+    if (!options.includeHeld)
+      conditions.push(eb.or([eb('d.held', '=', false), eb('d.replayed_at', 'is not', null)]));
+    return eb.and(conditions);
+  };
+}
+
+/** Dead letters in stream order, by subscription and partition (the first `limit` when given). */
 export async function listDeadLetters(
   db: Kysely<DB>,
-  options: DeadLetterListOptions = {},
+  options: DeadLetterListOptions & { limit?: number } = {},
 ): Promise<ListedDeadLetter[]> {
   let query = db
     .selectFrom('dead_letters as d')
@@ -38,19 +52,25 @@ export async function listDeadLetters(
         .where(sql<boolean>`(f.tx_id, f.position) > (d.tx_id, d.position)`)
         .as('held_behind'),
     )
+    .where(matching(options))
     .orderBy('d.subscription_name')
     .orderBy('d.partition')
     .orderBy('d.tx_id')
     .orderBy('d.position');
-  if (options.subscription) query = query.where('d.subscription_name', '=', options.subscription);
-  if (options.partition !== undefined) query = query.where('d.partition', '=', options.partition);
-  if (options.filter) query = query.where(filterCondition('d', options.filter));
-  if (!options.includeReplayed) query = query.where('d.replayed_at', 'is', null);
-  if (!options.includeHeld)
-    query = query.where((eb) => eb.or([eb('d.held', '=', false), eb('d.replayed_at', 'is not', null)]));
+  if (options.limit !== undefined) query = query.limit(options.limit);
   const rows = await query.execute();
   return rows.map((row) => ({
     ...toDeadLetter(row),
     heldBehind: row.replayed_at || row.held ? 0 : Number(row.held_behind ?? 0),
   }));
+}
+
+/** How many dead letters listDeadLetters would list without a limit. */
+export async function countDeadLetters(db: Kysely<DB>, options: DeadLetterListOptions = {}): Promise<number> {
+  const row = await db
+    .selectFrom('dead_letters as d')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where(matching(options))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

@@ -3,7 +3,12 @@ import type { DB } from '../../common/db/database.js';
 import { isNatsUrl } from '../../common/nats/nats-endpoint.js';
 
 export type RotateResult =
-  { ok: true; previousValidUntil: Date | null } | { ok: false; reason: 'not-found' | 'nats' | 'same-secret' };
+  | { ok: true; previousValidUntil: Date | null }
+  | { ok: false; reason: 'not-found' | 'nats' | 'same-secret' }
+  /** Another rotation changed the secret between this one's read and its update. */
+  | { ok: false; reason: 'changed' }
+  /** An overlap is running and the caller asked not to end it (its previous secret would be dropped). */
+  | { ok: false; reason: 'overlap-running'; until: Date };
 
 /**
  * Makes `secret` the subscription's signing secret and keeps the one it replaces valid for
@@ -18,15 +23,23 @@ export async function rotateSecret(
   name: string,
   secret: string,
   overlapMs: number,
+  options: { endRunningOverlap: boolean } = { endRunningOverlap: true },
 ): Promise<RotateResult> {
   const current = await db
     .selectFrom('subscriptions')
     .select(['endpoint_url', 'secret'])
+    .select(
+      sql<Date | null>`case when previous_secret_until > now() then previous_secret_until end`.as(
+        'overlap_until',
+      ),
+    )
     .where('name', '=', name)
     .executeTakeFirst();
   if (!current) return { ok: false, reason: 'not-found' };
   if (isNatsUrl(current.endpoint_url)) return { ok: false, reason: 'nats' };
   if (current.secret === secret) return { ok: false, reason: 'same-secret' };
+  if (current.overlap_until && !options.endRunningOverlap)
+    return { ok: false, reason: 'overlap-running', until: current.overlap_until };
   const keep = overlapMs > 0;
   const row = await db
     .updateTable('subscriptions')
@@ -41,6 +54,6 @@ export async function rotateSecret(
     .returning('previous_secret_until')
     .executeTakeFirst();
   // Another rotation came first: its secret is not the one the caller saw.
-  if (!row) throw new Error(`the secret of "${name}" changed meanwhile; run the rotation again`);
+  if (!row) return { ok: false, reason: 'changed' };
   return { ok: true, previousValidUntil: row.previous_secret_until };
 }

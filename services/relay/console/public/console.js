@@ -1,12 +1,16 @@
 // The relay console: plain DOM, no framework, nothing from another host. Every value from the
 // server goes in with textContent (never innerHTML), so an event payload cannot become markup.
 // Changes send the CSRF token of GET /api/session in a header; the session cookie (when a token
-// is configured) goes along by itself.
+// is configured) goes along by itself. Tables are updated row by row, keyed, so a focused button
+// survives the live refresh.
 
 const $ = (selector) => document.querySelector(selector);
 let csrfToken = '';
 let lastDeadLetterTotal = -1;
 let subscriptionNames = [];
+/** The filters the list on screen was loaded with: what the bulk actions act on. */
+let applied = { chosen: {}, held: false, count: 0 };
+let listRequest = 0;
 
 // --- formatting ---------------------------------------------------------------------------------
 
@@ -22,32 +26,64 @@ function age(seconds) {
 
 const since = (iso) => (iso ? age((Date.now() - Date.parse(iso)) / 1000) + ' ago' : '–');
 const time = (iso) => (iso ? new Date(iso).toLocaleString() : '–');
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const show = (value) => (value === null || value === undefined || value === '' ? '–' : String(value));
 
-function cell(text, className) {
-  const td = document.createElement('td');
-  td.textContent = text === null || text === undefined ? '–' : String(text);
-  if (className) td.className = className;
-  return td;
+function element(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  return node;
 }
 
 function button(label, accessibleName, onClick) {
-  const element = document.createElement('button');
-  element.type = 'button';
-  element.textContent = label;
-  element.setAttribute('aria-label', accessibleName);
-  element.addEventListener('click', onClick);
-  return element;
+  const node = element('button', label);
+  node.type = 'button';
+  node.setAttribute('aria-label', accessibleName);
+  node.addEventListener('click', onClick);
+  return node;
+}
+
+/** Sets a node's text only when it changed (no needless work, no needless announcements). */
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
 }
 
 function report(text, isError = false) {
-  const element = $('#report');
-  element.textContent = text;
-  element.classList.toggle('error', isError);
+  const node = $('#report');
+  node.textContent = text;
+  node.classList.toggle('error', isError);
+}
+
+/**
+ * Makes `tbody` hold one row per item, in order, reusing the row of the same key (created by
+ * `create`, refreshed by `update`), so rows and their buttons persist across refreshes.
+ */
+function syncRows(tbody, items, keyOf, create, update) {
+  const existing = new Map([...tbody.children].map((row) => [row.dataset.key, row]));
+  const rows = items.map((item) => {
+    const key = keyOf(item);
+    const row = existing.get(key) ?? create(item);
+    row.dataset.key = key;
+    update(row, item);
+    return row;
+  });
+  // Only move what is out of place: a row kept in place keeps its focused button.
+  rows.forEach((row, index) => {
+    if (tbody.children[index] !== row) tbody.insertBefore(row, tbody.children[index] ?? null);
+  });
+  while (tbody.children.length > rows.length) tbody.lastElementChild.remove();
 }
 
 // --- the server ---------------------------------------------------------------------------------
 
-async function api(method, path, body) {
+async function refreshSession() {
+  const session = await api('GET', '/api/session');
+  csrfToken = session.csrfToken;
+  return session;
+}
+
+async function api(method, path, body, retried = false) {
   const response = await fetch(path, {
     method,
     credentials: 'same-origin',
@@ -61,12 +97,21 @@ async function api(method, path, body) {
     window.location.assign('/sign-in');
     throw new Error('signed out');
   }
-  const payload = response.status === 204 ? {} : await response.json();
-  if (!response.ok) throw new Error(payload.detail ?? `${response.status} ${response.statusText}`);
+  const payload = response.status === 204 ? {} : await response.json().catch(() => ({}));
+  // A relay restarted without a token has a new CSRF key: fetch it and try once more.
+  if (response.status === 403 && payload.type === '/problems/csrf' && !retried) {
+    await refreshSession();
+    return api(method, path, body, true);
+  }
+  if (!response.ok) {
+    const error = new Error(payload.detail ?? `${response.status} ${response.statusText}`);
+    error.problem = payload;
+    throw error;
+  }
   return payload;
 }
 
-/** Asks in a modal dialog; resolves true when confirmed. Escape and Cancel say no. */
+/** Asks in a modal dialog (Cancel has the focus); resolves true when confirmed. Escape says no. */
 function confirmAction(title, text, { confirmLabel = 'Confirm', extra } = {}) {
   const dialog = $('#confirm');
   $('#confirm-title').textContent = title;
@@ -87,137 +132,191 @@ async function act(description, run) {
   } catch (error) {
     report(`${description} failed: ${error.message}`, true);
   }
-  await loadDeadLetters();
+  await loadDeadLetters(applied);
 }
 
 // --- the live overview --------------------------------------------------------------------------
 
-function streamCells(row, stream, isPartition) {
-  const state = cell(stream.state, `state state-${stream.state}`);
-  row.append(
-    state,
-    cell(stream.checkpoint, 'mono'),
-    cell(stream.backlog, 'number backlog'),
-    cell(age(stream.lagSeconds), 'number'),
-    cell(
-      stream.failedAttempts > 0
-        ? `${stream.failedAttempts} (${stream.lastStatusCode ? 'HTTP ' + stream.lastStatusCode : 'network'})`
-        : '–',
-    ),
-    cell(time(stream.nextAttemptAt)),
-    cell(stream.deadLetters, 'number dead-letters'),
-    cell(stream.heldEvents, 'number'),
-    cell(isPartition ? stream.owner : stream.owners.join(', ') || null),
-  );
+const STREAM_COLUMNS = 9;
+
+function streamValues(stream, isPartition) {
+  const failing =
+    stream.failedAttempts > 0
+      ? `${stream.failedAttempts} (${stream.lastStatusCode ? 'HTTP ' + stream.lastStatusCode : 'network'})`
+      : '–';
+  return [
+    stream.state,
+    stream.checkpoint,
+    String(stream.backlog),
+    age(stream.lagSeconds),
+    failing,
+    time(stream.nextAttemptAt),
+    String(stream.deadLetters),
+    String(stream.heldEvents),
+    show(isPartition ? stream.owner : stream.owners.join(', ')),
+  ];
 }
 
-function subscriptionActions(subscription) {
-  const td = document.createElement('td');
-  const toggle = subscription.enabled ? 'disable' : 'enable';
-  td.append(
-    button(
-      toggle === 'disable' ? 'Disable' : 'Enable',
-      `${toggle === 'disable' ? 'Disable' : 'Enable'} ${subscription.name}`,
-      () => toggleSubscription(subscription.name, toggle),
-    ),
+const STREAM_CLASSES = [
+  'state',
+  'mono',
+  'number backlog',
+  'number',
+  '',
+  '',
+  'number dead-letters',
+  'number',
+  '',
+];
+
+function createStreamRow(label) {
+  const row = element('tr');
+  const header = element('th');
+  header.scope = 'row';
+  row.append(header, ...STREAM_CLASSES.map((className) => element('td', '', className)));
+  row.header = header;
+  row.header.append(element('span', label));
+  return row;
+}
+
+function updateStreamCells(row, stream, isPartition) {
+  const values = streamValues(stream, isPartition);
+  const cells = [...row.children].slice(1, 1 + STREAM_COLUMNS);
+  cells.forEach((cell, index) => setText(cell, values[index]));
+  cells[0].className = `state state-${stream.state}`;
+}
+
+function createSubscriptionRow(subscription) {
+  const row = createStreamRow(subscription.name);
+  row.dataset.subscription = subscription.name;
+  row.endpoint = element('small');
+  row.header.append(element('br'), row.endpoint);
+  const actions = element('td');
+  row.toggle = button('', '', () => {
+    const enabled = row.dataset.enabled === 'true';
+    void toggleSubscription(subscription.name, enabled ? 'disable' : 'enable');
+  });
+  actions.append(row.toggle);
+  row.rotate = button('Rotate secret', `Rotate the secret of ${subscription.name}`, () =>
+    rotateSecret(subscription.name),
   );
-  if (!subscription.endpointUrl.startsWith('nats'))
-    td.append(
-      button('Rotate secret', `Rotate the secret of ${subscription.name}`, () =>
-        rotateSecret(subscription.name),
-      ),
-    );
-  return td;
+  actions.append(row.rotate);
+  row.append(actions);
+  return row;
+}
+
+function updateSubscriptionRow(row, subscription) {
+  setText(row.endpoint, subscription.endpointUrl);
+  updateStreamCells(row, subscription, false);
+  row.dataset.enabled = String(subscription.enabled);
+  const verb = subscription.enabled ? 'Disable' : 'Enable';
+  setText(row.toggle, verb);
+  row.toggle.setAttribute('aria-label', `${verb} ${subscription.name}`);
+  row.rotate.hidden = subscription.endpointUrl.startsWith('nats');
+}
+
+function createPartitionRow(item) {
+  const row = createStreamRow(`${item.name} / partition ${item.stream.partition}`);
+  row.className = 'partition';
+  row.append(element('td'));
+  return row;
 }
 
 function renderSubscriptions(overview) {
-  const rows = [];
-  const notes = [];
-  for (const subscription of overview.subscriptions) {
-    const row = document.createElement('tr');
-    row.dataset.subscription = subscription.name;
-    const name = document.createElement('th');
-    name.scope = 'row';
-    name.textContent = subscription.name;
-    const endpoint = document.createElement('small');
-    endpoint.textContent = subscription.endpointUrl;
-    name.append(document.createElement('br'), endpoint);
-    row.append(name);
-    streamCells(row, subscription, false);
-    row.append(subscriptionActions(subscription));
-    rows.push(row);
-    if (subscription.partitions.length > 1)
-      for (const partition of subscription.partitions) {
-        const partitionRow = document.createElement('tr');
-        partitionRow.className = 'partition';
-        const label = document.createElement('th');
-        label.scope = 'row';
-        label.textContent = `${subscription.name} / partition ${partition.partition}`;
-        partitionRow.append(label);
-        streamCells(partitionRow, partition, true);
-        partitionRow.append(cell(''));
-        rows.push(partitionRow);
-      }
-    if (subscription.unauthorized)
-      notes.push(
-        `${subscription.name}: the subscriber refuses the relay's signature (HTTP ${subscription.lastStatusCode}); check its secret.`,
-      );
-    if (subscription.lastError) notes.push(`${subscription.name}: last error: ${subscription.lastError}`);
-    if (!subscription.enabled && subscription.disabledReason)
-      notes.push(`${subscription.name}: ${subscription.disabledReason}`);
-  }
-  if (rows.length === 0) {
-    const empty = document.createElement('tr');
-    const td = cell('No subscriptions.');
-    td.colSpan = 11;
-    empty.append(td);
-    rows.push(empty);
-  }
-  $('#subscriptions tbody').replaceChildren(...rows);
-  $('#subscription-notes').replaceChildren(
-    ...notes.map((text) => {
-      const li = document.createElement('li');
-      li.textContent = text;
-      return li;
-    }),
+  const items = overview.subscriptions.flatMap((subscription) => [
+    { kind: 'subscription', subscription },
+    ...(subscription.partitions.length > 1
+      ? subscription.partitions.map((stream) => ({ kind: 'partition', name: subscription.name, stream }))
+      : []),
+  ]);
+  syncRows(
+    $('#subscriptions tbody'),
+    items,
+    (item) =>
+      item.kind === 'subscription'
+        ? `s:${item.subscription.name}`
+        : `p:${item.name}/${item.stream.partition}`,
+    (item) =>
+      item.kind === 'subscription' ? createSubscriptionRow(item.subscription) : createPartitionRow(item),
+    (row, item) =>
+      item.kind === 'subscription'
+        ? updateSubscriptionRow(row, item.subscription)
+        : updateStreamCells(row, item.stream, true),
+  );
+  $('#no-subscriptions').hidden = items.length > 0;
+  const notes = overview.subscriptions.flatMap((subscription) => [
+    ...(subscription.unauthorized
+      ? [
+          `${subscription.name}: the subscriber refuses the relay's signature (HTTP ${subscription.lastStatusCode}); check its secret.`,
+        ]
+      : []),
+    ...(subscription.lastError ? [`${subscription.name}: last error: ${subscription.lastError}`] : []),
+    ...(!subscription.enabled && subscription.disabledReason
+      ? [`${subscription.name}: ${subscription.disabledReason}`]
+      : []),
+  ]);
+  syncRows(
+    $('#subscription-notes'),
+    notes,
+    (text) => text,
+    (text) => element('li', text),
+    () => {},
   );
 }
 
 function renderInstances(overview) {
-  $('#instances tbody').replaceChildren(
-    ...overview.instances.map((instance) => {
-      const row = document.createElement('tr');
-      const id = document.createElement('th');
-      id.scope = 'row';
-      id.textContent = instance.id + (instance.id === overview.servedBy ? ' (this page)' : '');
-      row.append(
-        id,
-        cell(instance.alive ? 'alive' : 'gone'),
-        cell(instance.leases, 'number'),
-        cell(since(instance.heartbeatAt)),
-        cell(time(instance.startedAt)),
-      );
+  syncRows(
+    $('#instances tbody'),
+    overview.instances,
+    (instance) => instance.id,
+    () => {
+      const row = element('tr');
+      const header = element('th');
+      header.scope = 'row';
+      row.append(header, element('td'), element('td', '', 'number'), element('td'), element('td'));
       return row;
-    }),
+    },
+    (row, instance) => {
+      const values = [
+        instance.id + (instance.id === overview.servedBy ? ' (this page)' : ''),
+        instance.alive ? 'alive' : 'gone',
+        String(instance.leases),
+        since(instance.heartbeatAt),
+        time(instance.startedAt),
+      ];
+      [...row.children].forEach((cell, index) => setText(cell, values[index]));
+    },
   );
 }
 
+let fenceKey = '';
+
 function renderFence(overview) {
-  const fence = $('#fence');
-  fence.hidden = overview.fence === null;
-  fence.textContent = overview.fence
-    ? `Fence held by ${overview.fence.heldBy}: ${overview.fence.subscriptions.join(', ')} wait behind it.`
-    : '';
+  const fence = overview.fence;
+  $('#fence').hidden = fence === null;
+  // The alert speaks when the holder or who waits changes, not at every tick of its age.
+  const key = fence ? `${fence.txId}:${fence.subscriptions.join()}` : '';
+  if (key !== fenceKey) {
+    fenceKey = key;
+    $('#fence-alert').textContent = fence
+      ? `The fence holds ${fence.subscriptions.join(', ')} back: transaction ${fence.txId} is still open.`
+      : '';
+  }
+  setText($('#fence-detail'), fence ? `Held by ${fence.heldBy}.` : '');
 }
 
 function updateSubscriptionFilter(overview) {
   const names = overview.subscriptions.map((subscription) => subscription.name);
   if (names.join() === subscriptionNames.join()) return;
   subscriptionNames = names;
-  const select = $('#filters select[name=subscription]');
+  const select = $('#filter-subscription');
   const chosen = select.value;
   select.replaceChildren(new Option('any', ''), ...names.map((name) => new Option(name, name)));
   select.value = names.includes(chosen) ? chosen : '';
+}
+
+function setLiveState(text) {
+  setText($('#live-state'), text);
 }
 
 function render(overview) {
@@ -225,80 +324,125 @@ function render(overview) {
   renderSubscriptions(overview);
   renderInstances(overview);
   updateSubscriptionFilter(overview);
-  $('#live-status').textContent =
-    `Live · served by ${overview.servedBy} · updated ${new Date(overview.generatedAt).toLocaleTimeString()}`;
+  setLiveState(`Live, served by ${overview.servedBy}.`);
+  setText($('#live-updated'), `Updated ${new Date(overview.generatedAt).toLocaleTimeString()}.`);
   // A dead letter parked or gone since the last look: show the list as it is now.
-  const total = overview.subscriptions.reduce(
-    (sum, subscription) => sum + subscription.deadLetters + subscription.heldEvents,
-    0,
-  );
+  const total = overview.subscriptions.reduce((sum, s) => sum + s.deadLetters + s.heldEvents, 0);
   if (total !== lastDeadLetterTotal) {
     lastDeadLetterTotal = total;
-    void loadDeadLetters();
+    void loadDeadLetters(applied);
   }
 }
 
-function goLive() {
+function goLive(retryMs = 2000) {
   const source = new EventSource('/api/live');
-  source.addEventListener('overview', (message) => render(JSON.parse(message.data)));
+  source.addEventListener('overview', (message) => {
+    retryMs = 2000;
+    render(JSON.parse(message.data));
+  });
   source.addEventListener('unavailable', () => {
-    $('#live-status').textContent = 'The relay cannot read the database; showing the last figures.';
+    setLiveState('The relay cannot read the database; showing the last figures.');
   });
   source.addEventListener('error', () => {
-    $('#live-status').textContent = 'Connection to the relay lost; reconnecting…';
+    setLiveState('Connection to the relay lost; reconnecting…');
+    // EventSource retries a dropped stream itself, but not a refused one (401, 503): start again,
+    // after checking the session (a 401 sends the page to sign in).
+    if (source.readyState !== EventSource.CLOSED) return;
+    setTimeout(() => {
+      refreshSession().then(
+        () => goLive(Math.min(retryMs * 2, 30000)),
+        () => goLive(Math.min(retryMs * 2, 30000)),
+      );
+    }, retryMs);
   });
 }
 
 // --- subscriptions ------------------------------------------------------------------------------
 
 async function toggleSubscription(name, verb) {
+  const Verb = verb === 'disable' ? 'Disable' : 'Enable';
   const what =
     verb === 'disable'
       ? 'Its stream pauses at its checkpoint; events wait.'
       : 'Its stream resumes at its checkpoint.';
-  if (
-    !(await confirmAction(`${verb === 'disable' ? 'Disable' : 'Enable'} ${name}?`, what, {
-      confirmLabel: verb === 'disable' ? 'Disable' : 'Enable',
-    }))
-  )
-    return;
+  if (!(await confirmAction(`${Verb} ${name}?`, what, { confirmLabel: Verb }))) return;
   await act(`${verb} ${name}`, async () => {
     await api('POST', `/api/subscriptions/${encodeURIComponent(name)}/${verb}`, {});
     return `Subscription ${name} ${verb}d.`;
   });
 }
 
-async function rotateSecret(name) {
-  const label = document.createElement('label');
-  label.textContent = 'The previous secret stays valid for ';
-  const overlap = document.createElement('input');
+async function rotateSecret(name, force = false) {
+  const label = element('label', 'The previous secret stays valid for ');
+  const overlap = element('input');
   overlap.value = '24h';
   overlap.size = 6;
-  overlap.setAttribute('aria-label', 'Overlap');
-  label.append(overlap);
-  const text =
-    'The relay signs with both secrets during the overlap, so the subscriber can move to the new one without a refused delivery.';
-  if (!(await confirmAction(`Rotate the secret of ${name}?`, text, { confirmLabel: 'Rotate', extra: label })))
+  label.append(overlap, ' (a duration: 30m, 24h, 7d; 0s ends it at once)');
+  const text = force
+    ? 'Rotating again ends the running overlap: the secret before last is dropped at once, and a subscriber still using it is refused.'
+    : 'The relay signs with both secrets during the overlap, so the subscriber can move to the new one without a refused delivery.';
+  if (
+    !(await confirmAction(`Rotate the secret of ${name}?`, text, {
+      confirmLabel: force ? 'Rotate anyway' : 'Rotate',
+      extra: label,
+    }))
+  )
     return;
-  await act(`rotate the secret of ${name}`, async () => {
-    const result = await api('POST', `/api/subscriptions/${encodeURIComponent(name)}/rotate-secret`, {
+  let result;
+  try {
+    result = await api('POST', `/api/subscriptions/${encodeURIComponent(name)}/rotate-secret`, {
       overlap: overlap.value,
+      ...(force ? { force: true } : {}),
     });
-    const dialog = $('#secret');
-    $('#secret-text').textContent = result.previousSecretValidUntil
-      ? `Deliveries to ${name} are signed with the new and the previous secret until ${time(result.previousSecretValidUntil)}, then with the new one only.`
-      : `Deliveries to ${name} are signed with the new secret only, from now.`;
-    $('#secret-value').value = result.secret;
-    dialog.showModal();
-    // Shown once: once the dialog closes the secret is gone from the page.
-    dialog.addEventListener('close', () => ($('#secret-value').value = ''), { once: true });
-    return `Rotated the secret of ${name}.`;
-  });
+  } catch (error) {
+    if (error.problem?.type === '/problems/overlap-running' && !force) {
+      report(error.message, true);
+      return rotateSecret(name, true);
+    }
+    report(`Rotating the secret of ${name} failed: ${error.message}`, true);
+    return;
+  }
+  report(`Rotated the secret of ${name}.`);
+  showSecretOnce(name, result);
+}
+
+/** The new secret, once: the dialog closes only by its button, and the secret leaves the page with it. */
+function showSecretOnce(name, result) {
+  const dialog = $('#secret');
+  $('#secret-text').textContent = result.previousSecretValidUntil
+    ? `Deliveries to ${name} are signed with the new and the previous secret until ${time(result.previousSecretValidUntil)}, then with the new one only.`
+    : `Deliveries to ${name} are signed with the new secret only, from now.`;
+  $('#secret-value').value = result.secret;
+  $('#secret-copied').textContent = '';
+  const keepOpen = (event) => event.preventDefault();
+  dialog.addEventListener('cancel', keepOpen);
+  dialog.addEventListener(
+    'close',
+    () => {
+      dialog.removeEventListener('cancel', keepOpen);
+      $('#secret-value').value = '';
+    },
+    { once: true },
+  );
+  dialog.showModal();
+  $('#secret-value').select();
+}
+
+async function copySecret() {
+  const input = $('#secret-value');
+  try {
+    await navigator.clipboard.writeText(input.value);
+    $('#secret-copied').textContent = 'Copied.';
+  } catch {
+    // No clipboard API outside a secure context: leave it selected for Ctrl-C.
+    input.select();
+    $('#secret-copied').textContent = 'Selected: press Ctrl-C (or ⌘-C) to copy.';
+  }
 }
 
 // --- dead letters -------------------------------------------------------------------------------
 
-function filters() {
+function formFilters() {
   const form = new FormData($('#filters'));
   const chosen = {};
   for (const key of ['subscription', 'type', 'status', 'error', 'since']) {
@@ -308,59 +452,85 @@ function filters() {
   return { chosen, held: form.get('held') === 'true' };
 }
 
-async function loadDeadLetters() {
-  const { chosen, held } = filters();
+function describeFilters(chosen) {
+  const parts = [];
+  if (chosen.type) parts.push(`type ${chosen.type}`);
+  if (chosen.status) parts.push(`status ${chosen.status}`);
+  if (chosen.error) parts.push(`error containing "${chosen.error}"`);
+  if (chosen.since) parts.push(`parked within ${chosen.since}`);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
+async function loadDeadLetters({ chosen, held }) {
   const query = new URLSearchParams({ ...chosen, ...(held ? { held: 'true' } : {}) });
+  const request = ++listRequest;
   let result;
   try {
     result = await api('GET', `/api/dead-letters?${query}`);
   } catch (error) {
-    $('#dead-letter-summary').textContent = `Could not list dead letters: ${error.message}`;
+    if (request === listRequest)
+      $('#dead-letter-summary').textContent = `Could not list dead letters: ${error.message}`;
     return;
   }
-  const parked = result.letters.filter((letter) => letter.state === 'parked').length;
-  $('#dead-letter-summary').textContent =
+  // A slower, older answer must not replace a newer one.
+  if (request !== listRequest) return;
+  applied = { chosen, held, count: result.count };
+  setText(
+    $('#dead-letter-summary'),
     result.count === 0
       ? 'No dead letters match.'
-      : `${result.count} dead letter${result.count === 1 ? '' : 's'} match${result.count === 1 ? 'es' : ''} (${parked} parked)` +
-        (result.count > result.limit ? `; the first ${result.limit} are shown.` : '.');
+      : `${plural(result.count, 'dead letter')} match${result.count === 1 ? 'es' : ''}` +
+          (result.count > result.letters.length ? `; the first ${result.letters.length} are shown.` : '.'),
+  );
   const bulk = Boolean(chosen.subscription) && result.count > 0;
   $('#replay-all').disabled = !bulk;
   $('#discard-all').disabled = !bulk;
   $('.bulk .hint').hidden = Boolean(chosen.subscription);
-  $('#dead-letter-list tbody').replaceChildren(...result.letters.map(deadLetterRow));
+  syncRows(
+    $('#dead-letter-list tbody'),
+    result.letters,
+    (letter) => `${letter.id}:${letter.state}`,
+    createDeadLetterRow,
+    updateDeadLetterRow,
+  );
 }
 
-function deadLetterRow(letter) {
-  const row = document.createElement('tr');
+function createDeadLetterRow(letter) {
+  const row = element('tr');
   row.dataset.deadLetter = letter.id;
-  const event = document.createElement('th');
+  const event = element('th', letter.event.eventType);
   event.scope = 'row';
-  event.textContent = letter.event.eventType;
-  const id = document.createElement('small');
-  id.textContent = letter.event.eventId;
-  event.append(document.createElement('br'), id);
-  const actions = document.createElement('td');
+  event.append(element('br'), element('small', letter.event.eventId));
   const what = `${letter.event.eventType} ${letter.event.eventId} of ${letter.subscription}`;
+  const actions = element('td');
   actions.append(button('Details', `Details of ${what}`, () => showDetail(letter.id)));
   if (letter.state === 'parked')
     actions.append(button('Replay', `Replay ${what}`, () => replayOne(letter, what)));
   if (letter.state === 'parked' || letter.state === 'held')
     actions.append(button('Discard', `Discard ${what}`, () => discardOne(letter, what)));
   row.append(
-    cell(letter.subscription),
+    element('td', letter.subscription),
     event,
-    cell(letter.event.aggregateId, 'mono'),
-    cell(letter.state),
-    cell(letter.attempts, 'number'),
-    cell(letter.statusCode),
-    // The list shows the start of the error; the detail shows all of it.
-    cell(letter.error.length > 120 ? `${letter.error.slice(0, 120)}…` : letter.error, 'error-text'),
-    cell(since(letter.parkedAt)),
-    cell(letter.heldBehind, 'number'),
+    element('td', letter.event.aggregateId, 'mono'),
+    element('td', letter.state),
+    element('td', '', 'number'),
+    element('td'),
+    element('td', '', 'error-text'),
+    element('td'),
+    element('td', '', 'number'),
     actions,
   );
   return row;
+}
+
+function updateDeadLetterRow(row, letter) {
+  const cells = row.children;
+  setText(cells[4], String(letter.attempts));
+  setText(cells[5], show(letter.statusCode));
+  // The list shows the start of the error; the detail shows all of it.
+  setText(cells[6], letter.error.length > 120 ? `${letter.error.slice(0, 120)}…` : letter.error);
+  setText(cells[7], since(letter.parkedAt));
+  setText(cells[8], String(letter.heldBehind));
 }
 
 async function showDetail(id) {
@@ -384,21 +554,15 @@ async function showDetail(id) {
     ['Parked', time(letter.parkedAt)],
   ];
   $('#detail-fields').replaceChildren(
-    ...fields.flatMap(([name, value]) => {
-      const dt = document.createElement('dt');
-      dt.textContent = name;
-      const dd = document.createElement('dd');
-      dd.textContent = String(value);
-      return [dt, dd];
-    }),
+    ...fields.flatMap(([name, value]) => [element('dt', name), element('dd', String(value))]),
   );
   $('#detail-payload').textContent = JSON.stringify(letter.event.payload, null, 2);
   $('#detail').showModal();
 }
 
 function forceChoice() {
-  const label = document.createElement('label');
-  const force = document.createElement('input');
+  const label = element('label');
+  const force = element('input');
   force.type = 'checkbox';
   label.append(
     force,
@@ -408,60 +572,49 @@ function forceChoice() {
 }
 
 function replayedText(result) {
-  const n = result.marked.length;
-  return `Replay requested for ${n} dead letter${n === 1 ? '' : 's'} (an order's held events follow its parked one); the relay delivers them at its next step.`;
+  return `Replay requested for ${plural(result.marked.length, 'dead letter')} (an order's held events follow its parked one); the relay delivers them at its next step.`;
+}
+
+function discardedText(result) {
+  const released = result.released.length;
+  return (
+    `Discarded ${plural(result.discarded.length, 'dead letter')} (kept for audit)` +
+    (released ? `; released ${plural(released, 'held event')}, delivered next.` : '.')
+  );
 }
 
 async function replayOne(letter, what) {
   const { label, force } = forceChoice();
-  if (
-    !(await confirmAction(
-      'Replay this dead letter?',
-      `${what}, with the events of its order held behind it.`,
-      { confirmLabel: 'Replay', extra: label },
-    ))
-  )
+  const text = `${what}, with the events of its order held behind it.`;
+  if (!(await confirmAction('Replay this dead letter?', text, { confirmLabel: 'Replay', extra: label })))
     return;
-  await act('replay', async () =>
+  await act('Replay', async () =>
     replayedText(await api('POST', `/api/dead-letters/${letter.id}/replay`, { force: force.checked })),
   );
 }
 
 async function discardOne(letter, what) {
-  if (
-    !(await confirmAction(
-      'Discard this dead letter?',
-      `${what} is never delivered; discarding a parked event releases the events held behind it.`,
-      { confirmLabel: 'Discard' },
-    ))
-  )
-    return;
-  await act('discard', async () =>
+  const text = `${what} is never delivered; discarding a parked event releases the events held behind it.`;
+  if (!(await confirmAction('Discard this dead letter?', text, { confirmLabel: 'Discard' }))) return;
+  await act('Discard', async () =>
     discardedText(await api('POST', `/api/dead-letters/${letter.id}/discard`, {})),
   );
 }
 
-function discardedText(result) {
-  const n = result.discarded.length;
-  const released = result.released.length;
-  return (
-    `Discarded ${n} dead letter${n === 1 ? '' : 's'} (kept for audit)` +
-    (released ? `; released ${released} held event${released === 1 ? '' : 's'}, delivered next.` : '.')
-  );
-}
+const withNumbers = (chosen) => (chosen.status ? { ...chosen, status: Number(chosen.status) } : chosen);
 
 async function replayAll() {
-  const { chosen } = filters();
+  const { chosen, count } = applied;
   const { label, force } = forceChoice();
+  const title = `Replay the ${plural(count, 'dead letter')} of ${chosen.subscription} listed${describeFilters(chosen)}?`;
   if (
-    !(await confirmAction(
-      `Replay every matching dead letter of ${chosen.subscription}?`,
-      'Each parked one is delivered again, with its held followers.',
-      { confirmLabel: 'Replay all', extra: label },
-    ))
+    !(await confirmAction(title, 'Each parked one is delivered again, with its held followers.', {
+      confirmLabel: 'Replay all',
+      extra: label,
+    }))
   )
     return;
-  await act('replay', async () =>
+  await act('Replay', async () =>
     replayedText(
       await api('POST', '/api/dead-letters/replay', { ...withNumbers(chosen), force: force.checked }),
     ),
@@ -469,7 +622,7 @@ async function replayAll() {
 }
 
 async function discardAll() {
-  const { chosen } = filters();
+  const { chosen } = applied;
   let count;
   try {
     ({ count } = await api('GET', `/api/dead-letters/count?${new URLSearchParams(chosen)}`));
@@ -477,41 +630,42 @@ async function discardAll() {
     report(`Could not count dead letters: ${error.message}`, true);
     return;
   }
+  if (count === 0) {
+    report(`No open dead letter of ${chosen.subscription} matches any more.`);
+    return;
+  }
+  const title = `Discard ${plural(count, 'dead letter')} of ${chosen.subscription}${describeFilters(chosen)}?`;
   if (
-    !(await confirmAction(
-      `Discard ${count} dead letter${count === 1 ? '' : 's'} of ${chosen.subscription}?`,
-      'They are never delivered (kept for audit).',
-      { confirmLabel: `Discard ${count}` },
-    ))
+    !(await confirmAction(title, 'Parked and held alike; they are never delivered (kept for audit).', {
+      confirmLabel: `Discard ${count}`,
+    }))
   )
     return;
-  await act('discard', async () =>
+  await act('Discard', async () =>
     discardedText(
       await api('POST', '/api/dead-letters/discard', { ...withNumbers(chosen), confirmedCount: count }),
     ),
   );
 }
 
-const withNumbers = (chosen) => (chosen.status ? { ...chosen, status: Number(chosen.status) } : chosen);
-
 // --- start --------------------------------------------------------------------------------------
 
 async function start() {
   $('#filters').addEventListener('submit', (event) => {
     event.preventDefault();
-    void loadDeadLetters();
+    void loadDeadLetters(formFilters());
   });
   $('#replay-all').addEventListener('click', () => void replayAll());
   $('#discard-all').addEventListener('click', () => void discardAll());
+  $('#secret-copy').addEventListener('click', () => void copySecret());
   $('#sign-out').addEventListener('click', async () => {
-    await api('POST', '/sign-out', {});
+    await api('POST', '/sign-out', {}).catch(() => {});
     window.location.assign('/sign-in');
   });
-  const session = await api('GET', '/api/session');
-  csrfToken = session.csrfToken;
-  $('#filters select[name=type]').append(...session.eventTypes.map((type) => new Option(type, type)));
+  const session = await refreshSession();
+  $('#filter-type').append(...session.eventTypes.map((type) => new Option(type, type)));
   $('#sign-out').hidden = !session.authRequired;
   goLive();
 }
 
-void start();
+start().catch((error) => setLiveState(`The console could not start: ${error.message}. Reload to try again.`));

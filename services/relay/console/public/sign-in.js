@@ -3,16 +3,23 @@ const form = document.querySelector('#sign-in');
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
   const token = new FormData(form).get('token');
-  const response = await fetch('/sign-in', {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({ token }),
-  });
+  const error = document.querySelector('#sign-in-error');
+  let response;
+  try {
+    response = await fetch('/sign-in', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ token }),
+    });
+  } catch {
+    error.textContent = 'The relay did not answer; is it running?';
+    return;
+  }
   if (response.ok) {
     window.location.assign('/');
     return;
   }
   const problem = await response.json().catch(() => ({}));
-  document.querySelector('#sign-in-error').textContent = problem.detail ?? `Refused (${response.status}).`;
+  error.textContent = problem.detail ?? `Refused (${response.status}).`;
 });
