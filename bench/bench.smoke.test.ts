@@ -118,6 +118,16 @@ describe('npm run bench -- --smoke', () => {
         ]);
       }
       expectPositive(nats, ['ratio.eventsPerSecond', 'ratio.secondsToBacklogZero']);
+
+      // Idle apply: one event at a time to the email subscriber and to the bare INSERT
+      const apply = result.scenarios.idleApply;
+      expectPositive(apply, [
+        ...['subscriberMs', 'baselineMs'].flatMap((side) =>
+          ['count', 'p50', 'min', 'p99'].map((figure) => `${side}.${figure}`),
+        ),
+        'ratio.p50',
+        'ratio.min',
+      ]);
     } finally {
       rmSync(resultsDir, { recursive: true, force: true });
     }
