@@ -40,7 +40,8 @@ describe('npm run bench -- --smoke', () => {
           BENCH_RESULTS_DIR: resultsDir,
           BENCH_BATCH_SIZE: '10',
         },
-        timeout: 280_000,
+        // Six scenarios, each starting its services afresh.
+        timeout: 340_000,
       });
       const file = readdirSync(resultsDir).find((name) => name.endsWith('.json'));
       const result = JSON.parse(readFileSync(join(resultsDir, file!), 'utf8'));
@@ -131,5 +132,5 @@ describe('npm run bench -- --smoke', () => {
     } finally {
       rmSync(resultsDir, { recursive: true, force: true });
     }
-  }, 300_000);
+  }, 360_000);
 });
