@@ -40,7 +40,8 @@ describe('npm run bench -- --smoke', () => {
           BENCH_RESULTS_DIR: resultsDir,
           BENCH_BATCH_SIZE: '10',
         },
-        timeout: 280_000,
+        // Six scenarios, each starting its services afresh.
+        timeout: 340_000,
       });
       const file = readdirSync(resultsDir).find((name) => name.endsWith('.json'));
       const result = JSON.parse(readFileSync(join(resultsDir, file!), 'utf8'));
@@ -118,8 +119,18 @@ describe('npm run bench -- --smoke', () => {
         ]);
       }
       expectPositive(nats, ['ratio.eventsPerSecond', 'ratio.secondsToBacklogZero']);
+
+      // Idle apply: one event at a time to the email subscriber and to the bare INSERT
+      const apply = result.scenarios.idleApply;
+      expectPositive(apply, [
+        ...['subscriberMs', 'baselineMs'].flatMap((side) =>
+          ['count', 'p50', 'min', 'p99'].map((figure) => `${side}.${figure}`),
+        ),
+        'ratio.p50',
+        'ratio.min',
+      ]);
     } finally {
       rmSync(resultsDir, { recursive: true, force: true });
     }
-  }, 300_000);
+  }, 360_000);
 });

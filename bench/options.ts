@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { envTypes, parseConfig } from '../services/common/config.js';
 import { MAX_PARTITIONS } from '../services/relay/streams/partition.js';
 
-export const SCENARIOS = ['api', 'relay', 'e2e', 'partitions', 'nats'] as const;
+export const SCENARIOS = ['api', 'relay', 'e2e', 'partitions', 'nats', 'apply'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export type BenchOptions = {
@@ -27,6 +27,8 @@ export type BenchOptions = {
   partitions: number[];
   /** How long the partitions scenario's receiver takes to answer each batch. */
   receiverDelayMs: number;
+  /** One-event batches the idle-apply scenario sends to each side (and as many to warm up). */
+  applyEvents: number;
 };
 
 /** "a, b" -> ["a", "b"]: list variables are comma-separated. */
@@ -70,6 +72,7 @@ function shape(smoke: boolean) {
       z.array(z.number().max(MAX_PARTITIONS, `a subscription has at most ${MAX_PARTITIONS} partitions`)),
     ),
     BENCH_RECEIVER_DELAY_MS: envTypes.nonNegativeInt(5),
+    BENCH_APPLY_EVENTS: envTypes.positiveInt(smoke ? 20 : 500),
   };
 }
 
@@ -116,5 +119,6 @@ export function loadBenchOptions(
     cpuProfile: vars.BENCH_CPU_PROF,
     partitions: vars.BENCH_PARTITIONS,
     receiverDelayMs: vars.BENCH_RECEIVER_DELAY_MS,
+    applyEvents: vars.BENCH_APPLY_EVENTS,
   };
 }

@@ -5,7 +5,7 @@ describe('benchmark options', () => {
   it('default to the sizes the targets are judged at', () => {
     expect(loadBenchOptions([], {})).toMatchObject({
       smoke: false,
-      scenarios: ['api', 'relay', 'e2e', 'partitions', 'nats'],
+      scenarios: ['api', 'relay', 'e2e', 'partitions', 'nats', 'apply'],
       apiSeconds: 10,
       apiConnections: 50,
       events: 50_000,
@@ -14,6 +14,7 @@ describe('benchmark options', () => {
       durable: true,
       partitions: [1, 4, 8],
       receiverDelayMs: 5,
+      applyEvents: 500,
     });
   });
 

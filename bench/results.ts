@@ -4,6 +4,7 @@ import type { Machine } from './machine.js';
 import type { BenchOptions } from './options.js';
 import type { ApiScenarioResult } from './scenarios/api.js';
 import type { EndToEndResult } from './scenarios/end-to-end.js';
+import type { IdleApplyResult } from './scenarios/idle-apply.js';
 import type { NatsDrainResult } from './scenarios/nats-drain.js';
 import type { PartitionsResult } from './scenarios/partitions.js';
 import type { RelayDrainResult } from './scenarios/relay-drain.js';
@@ -13,6 +14,7 @@ export const TARGETS = {
   apiThroughputRatioAtLeast: 0.9,
   relayDrainTotalEventsPerSecondAtLeast: 20_000,
   endToEndAt500PerSecond: { p50MsAtMost: 3, p99MsAtMost: 15 },
+  idleApplyP50MsAtMost: 1.5,
 } as const;
 
 export type ScenarioFailure = { error: string };
@@ -33,6 +35,7 @@ export type BenchResult = {
     endToEnd?: EndToEndResult | ScenarioFailure;
     partitions?: PartitionsResult | ScenarioFailure;
     natsDrain?: NatsDrainResult | ScenarioFailure;
+    idleApply?: IdleApplyResult | ScenarioFailure;
   };
   /** Where the services' own log lines went. */
   logFile: string;

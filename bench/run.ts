@@ -16,6 +16,7 @@ import { startBenchPostgres } from './postgres.js';
 import { fileStamp, TARGETS, writeResult, type BenchResult } from './results.js';
 import { runApiScenario } from './scenarios/api.js';
 import { runEndToEndScenario } from './scenarios/end-to-end.js';
+import { runIdleApplyScenario } from './scenarios/idle-apply.js';
 import { runNatsDrainScenario } from './scenarios/nats-drain.js';
 import { runPartitionsScenario } from './scenarios/partitions.js';
 import { runRelayDrainScenario } from './scenarios/relay-drain.js';
@@ -100,6 +101,8 @@ try {
     result.scenarios.partitions = await attempt('partitions', () => runPartitionsScenario(context));
   if (options.scenarios.includes('nats'))
     result.scenarios.natsDrain = await attempt('nats drain', () => runNatsDrainScenario(context));
+  if (options.scenarios.includes('apply'))
+    result.scenarios.idleApply = await attempt('idle apply', () => runIdleApplyScenario(context));
 } finally {
   await cleanUp();
 }

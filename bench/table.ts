@@ -191,6 +191,18 @@ export function renderFigures(result: BenchResult): string {
       '',
     ]);
   }
+  const apply = result.scenarios.idleApply;
+  if (failed(apply)) note('idle apply', `failed: ${apply.error}`);
+  else if (apply) {
+    const { subscriberMs: real, baselineMs: base } = apply;
+    rows.push([
+      `idle ${apply.subscriber}, 1 event: p50 / min / p99 ms`,
+      [real.p50, real.min, real.p99].map(ms).join(' / '),
+      [base.p50, base.min, base.p99].map(ms).join(' / '),
+      `${x(apply.ratio.p50)} / ${x(apply.ratio.min)}`,
+      `p50 <= ${TARGETS.idleApplyP50MsAtMost}`,
+    ]);
+  }
   table.push(...rows);
   return table.toString();
 }
@@ -216,7 +228,7 @@ export function renderCpu(result: BenchResult): string {
 
 function cpuPhases(result: BenchResult): [string, PhaseCpu][] {
   const phases: [string, PhaseCpu][] = [];
-  const { api, relayDrain, endToEnd, partitions, natsDrain } = result.scenarios;
+  const { api, relayDrain, endToEnd, partitions, natsDrain, idleApply } = result.scenarios;
   if (api && !failed(api)) {
     phases.push(['API baseline', api.baseline.cpu]);
     phases.push(['API Order API', api.orderApi.cpu]);
@@ -236,5 +248,6 @@ function cpuPhases(result: BenchResult): [string, PhaseCpu][] {
     phases.push(['NATS drain, HTTP', natsDrain.http.cpu]);
     phases.push(['NATS drain, JetStream', natsDrain.nats.cpu]);
   }
+  if (idleApply && !failed(idleApply)) phases.push(['idle apply, both sides', idleApply.cpu]);
   return phases;
 }

@@ -1,9 +1,11 @@
 /**
- * The API benchmark's baseline service: a bare express handler doing one INSERT of an order row
+ * The benchmark's baseline service: a bare express handler doing one INSERT of an order row
  * into a plain table over the same kind of pool as the Order API (Kysely over pg, PG_POOL_MAX).
  * It answers both requests of the benchmark's create-then-place sequence the same way, so the
  * Order API's commands per second over this one's requests per second is the cost of everything
  * the real service does beyond a single insert (validation, locking, the outbox, metrics, logs).
+ * `POST /events` is the idle-apply scenario's floor: the same INSERT inside an explicit
+ * transaction (BEGIN, INSERT, COMMIT), for one delivered event, unsigned and unchecked.
  * Started by the benchmark as its own process, like the Order API; not part of the system.
  */
 import express from 'express';
@@ -33,7 +35,8 @@ const body = z
   .partial();
 
 const app = express();
-app.use(express.json());
+// Any content type: the relay's batches are application/cloudevents-batch+json.
+app.use(express.json({ type: () => true }));
 app.get('/healthz', (_req, res) => {
   res.json({ status: 'ok' });
 });
@@ -51,6 +54,28 @@ app.post(['/orders', '/orders/:id/place'], async (req, res) => {
   };
   await db.insertInto('bench_plain_orders').values(row).execute();
   res.status(201).json({ id: row.id });
+});
+
+app.post('/events', async (req, res) => {
+  const events = z.array(z.object({ data: body })).parse(req.body);
+  const now = new Date();
+  await db.transaction().execute((trx) =>
+    trx
+      .insertInto('bench_plain_orders')
+      .values(
+        events.map(({ data }) => ({
+          id: uuidv7(),
+          customer_id: data.customerId ?? 'baseline',
+          status: 'Placed',
+          items: JSON.stringify(data.items ?? []),
+          version: 2,
+          created_at: now,
+          updated_at: now,
+        })),
+      )
+      .execute(),
+  );
+  res.json({ processed: events.length });
 });
 
 const server = await listen(app, config.BENCH_BASELINE_PORT, '127.0.0.1');

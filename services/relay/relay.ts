@@ -97,6 +97,8 @@ export function startRelay(options: RelayOptions): Relay {
     random: options.random ?? Math.random,
     logger: log,
     metrics: options.metrics ?? noMetrics,
+    // The listener starts below, before any worker.
+    isListening: () => listener?.isListening() ?? false,
   };
   workerDeps.metrics.attach(instanceId);
 
@@ -168,6 +170,10 @@ export function startRelay(options: RelayOptions): Relay {
     for (const key of claimed) workers.set(streamId(key), startWorker(key));
   }
 
+  const listener: OutboxListener | undefined = config.listen
+    ? startOutboxListener({ databaseUrl: options.databaseUrl, logger: log, onWake: wakeAll })
+    : undefined;
+
   // One heartbeat at a time: when the database is slow, skip a beat rather than queue them up.
   let ticking: Promise<void> | undefined;
   const tick = () => {
@@ -180,9 +186,6 @@ export function startRelay(options: RelayOptions): Relay {
   tick();
   const timer = setInterval(tick, config.lease.renewMs);
 
-  const listener: OutboxListener | undefined = config.listen
-    ? startOutboxListener({ databaseUrl: options.databaseUrl, logger: log, onWake: wakeAll })
-    : undefined;
   const maintenance: MaintenanceJobs | undefined =
     options.maintenance === false
       ? undefined

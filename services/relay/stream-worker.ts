@@ -24,7 +24,6 @@ import type { RelayMetrics } from './relay-metrics.js';
 import { advanceCheckpoint } from './streams/advance-checkpoint.js';
 import { loadStream, type StreamState } from './streams/load-stream.js';
 import type { StreamKey } from './streams/partition.js';
-import { hasEventsBehindFence } from './streams/has-events-behind-fence.js';
 import { readStreamBatch, type StreamEvent } from './streams/read-stream-batch.js';
 import { recordDeliveryFailure } from './streams/record-delivery-failure.js';
 import { setSubscriptionEnabled } from './subscriptions/set-subscription-enabled.js';
@@ -44,6 +43,8 @@ export type StreamWorkerDeps = {
   metrics: RelayMetrics;
   /** The stream is no longer ours to drive (lease lost, subscription disabled or removed). */
   onLost: (stream: StreamKey) => void;
+  /** LISTEN is in place: every later commit will wake the worker (see outbox-listener.ts). */
+  isListening: () => boolean;
 };
 
 export type StreamWorker = {
@@ -284,18 +285,19 @@ export function startStreamWorker(deps: StreamWorkerDeps, key: StreamKey): Strea
     if (group.length > 0) return replay(stream, group);
 
     const limit = stream.batchLimit ?? deps.batchSize;
-    const { events: read, caughtUpTo } = await readStreamBatch(
-      db,
-      stream.checkpoint,
-      stream.eventTypes,
-      limit,
-      { partition: stream.partition, partitions: stream.partitions },
-    );
+    const {
+      events: read,
+      caughtUpTo,
+      hiddenByFence,
+    } = await readStreamBatch(db, stream.checkpoint, stream.eventTypes, limit, {
+      partition: stream.partition,
+      partitions: stream.partitions,
+    });
     // Past the batch, and past the events of other types behind it when the read saw them all
     // (caughtUpTo is then the last row behind the fence, never before the batch's last event).
     const through = caughtUpTo ?? read.at(-1);
     if (!through) {
-      if (await hasEventsBehindFence(db, stream.checkpoint)) {
+      if (hiddenByFence) {
         fenceWait = nextFenceWait(fenceWait, clock().getTime(), deps.pollMs);
         return { kind: 'wait', ms: fenceWait.ms };
       }
@@ -303,11 +305,24 @@ export function startStreamWorker(deps: StreamWorkerDeps, key: StreamKey): Strea
       return { kind: 'wait', ms: deps.pollMs };
     }
     fenceWait = undefined;
+    // The read saw every committed row after the checkpoint: once this step has moved past them,
+    // what commits later sends a NOTIFY, which wakes the worker (at once if it came during the
+    // step), so wait for it rather than read again to find nothing. Polling only, read again: rows
+    // that committed during the delivery would otherwise wait for the next poll.
+    const caughtUp = caughtUpTo !== null && !hiddenByFence && deps.isListening();
+    const afterStep: Step = caughtUp ? { kind: 'wait', ms: deps.pollMs } : CONTINUE;
     const target = { txId: through.txId, position: through.position };
     if (read.length === 0) {
       log.debug({ through: through.position }, "no event of this stream's types: skipped");
-      await advanceCheckpoint(db, key, instanceId, stream.checkpoint, target, stream.batchLimit);
-      return CONTINUE;
+      const skipped = await advanceCheckpoint(
+        db,
+        key,
+        instanceId,
+        stream.checkpoint,
+        target,
+        stream.batchLimit,
+      );
+      return skipped ? afterStep : CONTINUE;
     }
     const blocked = stream.openDeadLetters ? await blockedOrders(db, name, read) : NONE_BLOCKED;
     const isHeld = (event: StreamEvent) => blocked.has(event.aggregateId);
@@ -341,7 +356,7 @@ export function startStreamWorker(deps: StreamWorkerDeps, key: StreamKey): Strea
       );
       const advanced = await advancePast(stream, target, held, widen(stream.batchLimit, deps.batchSize));
       if (!advanced) log.warn('checkpoint moved while delivering (rewind or takeover); re-reading');
-      return CONTINUE;
+      return advanced ? afterStep : CONTINUE;
     }
     deps.metrics.delivery(name, outcome.failure === 'gone' ? 'gone' : 'failed', batch.length, seconds);
     return onFailure(stream, read, outcome);

@@ -66,6 +66,7 @@ describe('reading a stream batch', () => {
     expect(await readStreamBatch(database.db, landed[2]!, ['OrderPlaced'], 10)).toEqual({
       events: [],
       caughtUpTo: null,
+      hiddenByFence: false,
     });
   });
 
@@ -81,12 +82,14 @@ describe('reading a stream batch', () => {
 
       const batch = await readStreamBatch(database.db, before!, ['OrderPlaced'], 10);
       // The open transaction holds the fence: the later commit waits behind it, unread and unpassed.
-      expect(batch).toEqual({ events: [], caughtUpTo: null });
+      // ...and the read says so, for the worker to look again soon.
+      expect(batch).toEqual({ events: [], caughtUpTo: null, hiddenByFence: true });
 
       await open.query('commit');
       const after = await readStreamBatch(database.db, before!, ['OrderPlaced'], 10);
       expect(after.events).toHaveLength(2);
       expect(after.caughtUpTo).toEqual(later);
+      expect(after.hiddenByFence).toBe(false);
     } finally {
       await open.end();
     }

@@ -3,7 +3,7 @@ import type { DB } from '../../common/db/database.js';
 import { prepared } from '../../common/db/prepared-statements.js';
 import { toOutboxEvent, type EventMetadata, type OutboxEvent } from '../../common/events/outbox-event.js';
 import type { Checkpoint } from './checkpoint.js';
-import { FENCE } from './fence.js';
+import { FENCE, fenceHeldSince } from './fence.js';
 import { inPartition } from './partition.js';
 
 export type StreamEvent = OutboxEvent & { txId: string };
@@ -18,9 +18,17 @@ export type StreamBatch = {
    * checkpoint.
    */
   caughtUpTo: Checkpoint | null;
+  /**
+   * Rows after the checkpoint that the fence still hides (their transaction, or an older one of this
+   * database, is still running): the stream should look again soon rather than at the next poll,
+   * since the NOTIFY for those rows may already have been spent. False means the read saw every
+   * committed row after the checkpoint.
+   */
+  hiddenByFence: boolean;
 };
 
 type Row = {
+  hidden_since: Date | null;
   tx_id: string | null;
   position: string | null;
   event_id: string | null;
@@ -31,8 +39,8 @@ type Row = {
   payload: unknown;
   metadata: EventMetadata;
   occurred_at: Date;
-  last_tx_id: string;
-  last_position: string;
+  last_tx_id: string | null;
+  last_position: string | null;
 };
 
 /**
@@ -43,7 +51,10 @@ type Row = {
  *   filtered in SQL so a subscription to a few types still gets full batches (read-then-filter
  *   gave billing a third of a batch per round trip, half the rate of the same subscriber fed full
  *   batches by the benchmark's direct loop);
- * - the last row behind the fence, whatever its type and partition, for `caughtUpTo`.
+ * - the last row behind the fence, whatever its type and partition, for `caughtUpTo`;
+ * - whether the fence hides any row after the checkpoint (`hiddenByFence`): one ordered `LIMIT 1`
+ *   on the index (see fenceHeldSince), so a read that finds nothing needs no second statement to
+ *   know whether to look again soon, and a step that caught up need not read once more to find out.
  * Both filters are on the rows the (tx_id, position) index walks, so the plan stays an index scan
  * in stream order (a partition of N looks at about N rows for each of its own).
  * ORDER BY names the table's columns: a bare `tx_id` would mean the output column `tx_id::text`, and
@@ -68,12 +79,19 @@ export async function readStreamBatch(
         and outbox.tx_id < fence.txid
       order by outbox.tx_id desc, outbox.position desc
       limit 1
+    ), hidden as (
+      select ${fenceHeldSince(
+        sql`${checkpoint.txId}::xid8`,
+        sql`${checkpoint.position}::bigint`,
+        sql`(select txid from fence)`,
+      )} as since
     )
-    select wanted.tx_id::text as tx_id, wanted.position, wanted.event_id, wanted.aggregate_type,
+    select hidden.since as hidden_since, wanted.tx_id::text as tx_id, wanted.position, wanted.event_id, wanted.aggregate_type,
            wanted.aggregate_id, wanted.aggregate_version, wanted.event_type, wanted.payload,
            wanted.metadata, wanted.occurred_at,
            last_behind.tx_id::text as last_tx_id, last_behind.position as last_position
-    from last_behind
+    from hidden
+    left join last_behind on true
     left join lateral (
       select outbox.*
       from outbox, fence
@@ -86,8 +104,11 @@ export async function readStreamBatch(
     ) as wanted on true
     order by wanted.tx_id, wanted.position`.execute(db);
 
-  const first = rows[0];
-  if (!first) return { events: [], caughtUpTo: null };
+  const first = rows[0]!;
+  const hiddenByFence = first.hidden_since !== null;
+  if (first.last_tx_id === null || first.last_position === null) {
+    return { events: [], caughtUpTo: null, hiddenByFence };
+  }
   const events: StreamEvent[] = [];
   for (const row of rows) {
     if (row.tx_id === null || row.position === null || row.event_id === null) continue;
@@ -98,5 +119,5 @@ export async function readStreamBatch(
   }
   const caughtUpTo =
     events.length < limit ? { txId: first.last_tx_id, position: String(first.last_position) } : null;
-  return { events, caughtUpTo };
+  return { events, caughtUpTo, hiddenByFence };
 }

@@ -2,7 +2,7 @@ import type { OrderEvent } from '../../common/events/order-events.js';
 import { runsByOrderWave } from '../inbox/event-runs.js';
 import type { DeliveredEvent, SubscriberEffects } from '../inbox/subscriber.js';
 import type { EmailMessage, EmailTransport } from './email-transport.js';
-import { holdNotifications, releaseHeldNotifications, type HeldNotification } from './held-notifications.js';
+import { holdNotifications, type HeldNotification } from './held-notifications.js';
 import { findOrders, rememberOrders } from './remember-orders.js';
 import { renderEmail, type KnownOrder } from './render-email.js';
 
@@ -43,9 +43,8 @@ export function emailEffects(transport: EmailTransport): SubscriberEffects {
         if (run.type === 'OrderPlaced') {
           const placed = run.events;
           const orders = placed.map(({ data }) => data);
-          await rememberOrders(trx, orders, now);
+          const held = await rememberOrders(trx, orders, now);
           const byId = new Map(orders.map((order) => [order.orderId, order]));
-          const held = await releaseHeldNotifications(trx, [...byId.keys()]);
           await transport.send(trx, [
             ...placed.map((event) => message(asNotification(event), event.data, now)),
             ...held.map((notification) => message(notification, byId.get(notification.orderId)!, now)),

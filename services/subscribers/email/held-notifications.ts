@@ -3,7 +3,7 @@ import type { DB } from '../../common/db/database.js';
 import type { EmailKind } from './render-email.js';
 
 /**
- * A notification for an order not seen placed: it cannot be addressed until OrderPlaced arrives,
+ * A notification for an order not seen placed (released by rememberOrders, remember-orders.ts): it cannot be addressed until OrderPlaced arrives,
  * and waits for it no longer than EMAIL_HELD_NOTIFICATION_RETENTION (see held-notification-expiry.ts).
  */
 export type HeldNotification = { eventId: string; orderId: string; kind: EmailKind; reason: string | null };
@@ -29,17 +29,10 @@ export async function holdNotifications(
     .execute();
 }
 
-/** Removes and returns the orders' held notifications, oldest first, to be sent now. */
-export async function releaseHeldNotifications(
-  trx: Transaction<DB>,
-  orderIds: string[],
-): Promise<HeldNotification[]> {
-  if (orderIds.length === 0) return [];
-  const rows = await trx
-    .deleteFrom('email.held_notifications')
-    .where('order_id', 'in', orderIds)
-    .returning(['event_id', 'order_id', 'kind', 'reason', 'held_at'])
-    .execute();
+type HeldRow = { event_id: string; order_id: string; kind: string; reason: string | null; held_at: Date };
+
+/** Released rows as notifications to send now, oldest first. */
+export function oldestFirst(rows: HeldRow[]): HeldNotification[] {
   return rows
     .sort((a, b) => a.held_at.getTime() - b.held_at.getTime() || a.event_id.localeCompare(b.event_id))
     .map((row) => ({

@@ -2,7 +2,6 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../common/db/database.js';
 import { withTransientRetry } from '../../common/db/transient.js';
 import { isCancelledBeforePlaced } from '../../common/events/order-events.js';
-import { lockOrders } from './lock-orders.js';
 import type { BatchEntry } from './read-batch.js';
 import { recordInInbox } from './record-in-inbox.js';
 import type { DeliveredEvent, SubscriberEffects } from './subscriber.js';
@@ -16,7 +15,20 @@ export type BatchSummary = {
 };
 
 /**
- * One transaction per batch: record the ids in the inbox, apply the effects of the new
+ * The orders whose events the batch may apply: locked before anything is written (see
+ * lock-orders.ts). The orders of events that turn out to be duplicates are locked too; a batch
+ * beside them is then serialised a little more than it must be, never less.
+ */
+function ordersToLock(effects: SubscriberEffects, entries: BatchEntry[]): string[] {
+  const orderIds: string[] = [];
+  for (const { event } of entries) {
+    if (event && effects.handles.includes(event.type)) orderIds.push(event.data.orderId);
+  }
+  return orderIds;
+}
+
+/**
+ * One transaction per batch: take the order locks and record the ids in the inbox, apply the effects of the new
  * events in batch order, commit. Any failure rolls the whole batch back, inbox rows included, so a
  * redelivery starts from a clean slate. Serialization failures and deadlocks are retried here.
  *
@@ -39,7 +51,7 @@ export async function handleBatch(
     db.transaction().execute(async (trx) => {
       await guard?.(trx);
       const now = clock();
-      const fresh = await recordInInbox(trx, effects.name, entries, now);
+      const fresh = await recordInInbox(trx, effects.name, entries, now, ordersToLock(effects, entries));
       const toApply: DeliveredEvent[] = [];
       let duplicates = 0;
       let ignored = 0;
@@ -54,11 +66,6 @@ export async function handleBatch(
       if (toApply.length === 0) {
         return { processed: neverPlaced, duplicates, ignored, unseenOrderEventIds: [] };
       }
-      await lockOrders(
-        trx,
-        effects.name,
-        toApply.map((event) => event.data.orderId),
-      );
       const report = await effects.apply(trx, toApply, { now });
       return { processed: toApply.length + neverPlaced, duplicates, ignored, ...report };
     }),
