@@ -1,10 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SpanKind, type SpanContext } from '@opentelemetry/api';
-import {
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  type ReadableSpan,
-} from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Express } from 'express';
 import { DEFAULT_SUBSCRIBERS } from '../../services/common/events/default-subscribers.js';
 import { generateWebhookSecret } from '../../services/common/events/webhook-signature.js';

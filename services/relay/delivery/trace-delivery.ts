@@ -48,7 +48,10 @@ export function traceDelivery(
   return context.with(trace.setSpan(parent, span), async () => {
     try {
       const outcome = await send();
-      span.setAttribute('outbox.delivery.outcome', outcome.kind === 'delivered' ? 'delivered' : outcome.failure);
+      span.setAttribute(
+        'outbox.delivery.outcome',
+        outcome.kind === 'delivered' ? 'delivered' : outcome.failure,
+      );
       if (outcome.kind === 'failed') span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error });
       return outcome;
     } finally {
