@@ -16,9 +16,31 @@ export type SystemParts = {
   relay?: { listen: boolean; defaultSubscriptions?: boolean };
   /** AUTH_MODE=off: what the API scenario measures auth's cost against (auth is on otherwise). */
   authOff?: boolean;
+  /**
+   * Where the services export their spans (OTEL_EXPORTER_OTLP_ENDPOINT); tracing is off otherwise,
+   * even when the run's own environment sets the variable.
+   */
+  traceTo?: string;
   /** More variables for every service (the subscribers' event sources, ...). */
   env?: Record<string, string>;
 };
+
+/**
+ * Tracing's variables for a traced run: exported often and with room to queue, so that no span is
+ * dropped under load (the SDK's defaults queue 2,048 for 5 s), and a link per event of a batch.
+ */
+function tracingEnv(endpoint: string | undefined, batchSize: number): Record<string, string> {
+  if (endpoint === undefined)
+    return { OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '' };
+  return {
+    OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '',
+    OTEL_BSP_SCHEDULE_DELAY: '200',
+    OTEL_BSP_MAX_QUEUE_SIZE: '100000',
+    OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2000',
+    OTEL_SPAN_LINK_COUNT_LIMIT: String(Math.max(128, batchSize)),
+  };
+}
 
 /**
  * The services a scenario measures, on `databaseUrl`, started by the system starter the end-to-end
@@ -65,6 +87,7 @@ export async function startBenchSystem(
         ? { [RELAY.defaultSubscriptionsOff.variable]: RELAY.defaultSubscriptionsOff.value }
         : {}),
       ...(parts.authOff ? { [AUTH.modeVariable]: AUTH.off } : {}),
+      ...tracingEnv(parts.traceTo, options.batchSize),
       ...parts.env,
     },
   });

@@ -65,9 +65,25 @@ export function renderFigures(result: BenchResult): string {
       `${x(api.authCost.p50)} / ${x(api.authCost.p99)} (on/off)`,
       '',
     ]);
+    const traced = api.orderApiTracingOn;
+    rows.push([
+      `${label}, tracing on: commands/s`,
+      n(traced.commandsPerSecond),
+      n(real.commandsPerSecond),
+      `${x(api.tracingCost.commandsPerSecond)} (on/off)`,
+      '',
+    ]);
+    rows.push([
+      `${label}, tracing on: p50 / p99 ms`,
+      `${ms(traced.latencyMs.p50)} / ${ms(traced.latencyMs.p99)}`,
+      `${ms(real.latencyMs.p50)} / ${ms(real.latencyMs.p99)}`,
+      `${x(api.tracingCost.p50)} / ${x(api.tracingCost.p99)} (on/off)`,
+      '',
+    ]);
     failedRequests(rows, 'baseline', base);
     failedRequests(rows, 'Order API', real);
     failedRequests(rows, 'Order API, auth off', off);
+    failedRequests(rows, 'Order API, tracing on', traced);
   }
 
   const drain = result.scenarios.relayDrain;
@@ -130,6 +146,30 @@ export function renderFigures(result: BenchResult): string {
         rows.push(['  WARNING', `${run.listeningConnections} relay connection(s) LISTENing`, '', '', '']);
       }
     }
+    const { breakdown } = e2e;
+    const { hops } = breakdown;
+    rows.push([
+      `e2e ${breakdown.rate}/s ${breakdown.wakeUp}, tracing on: p50/p99 ms`,
+      `${ms(breakdown.latencyMs.p50)} / ${ms(breakdown.latencyMs.p99)}`,
+      '',
+      '',
+      '',
+    ]);
+    for (const [hop, label] of [
+      ['apiCommitToRelayRead', 'API commit -> relay read'],
+      ['relayReadToPostSent', 'relay read -> POST sent'],
+      ['postToSubscriberCommit', 'POST -> subscriber commit'],
+      ['subscriberCommitToResponse', 'subscriber commit -> response'],
+    ] as const) {
+      rows.push([`  ${label}: p50 / p99 ms`, `${ms(hops[hop].p50)} / ${ms(hops[hop].p99)}`, '', '', '']);
+    }
+    rows.push([
+      '  deliveries traced, spans received',
+      `${n(hops.count)}, ${n(breakdown.spansReceived)}`,
+      '',
+      '',
+      '',
+    ]);
   }
   const partitioned = result.scenarios.partitions;
   if (failed(partitioned)) note('partitions', `failed: ${partitioned.error}`);
@@ -233,6 +273,7 @@ function cpuPhases(result: BenchResult): [string, PhaseCpu][] {
     phases.push(['API baseline', api.baseline.cpu]);
     phases.push(['API Order API', api.orderApi.cpu]);
     phases.push(['API Order API, auth off', api.orderApiAuthOff.cpu]);
+    phases.push(['API Order API, tracing on', api.orderApiTracingOn.cpu]);
   }
   if (relayDrain && !failed(relayDrain)) {
     phases.push(['drain direct', relayDrain.direct.cpu]);
@@ -240,6 +281,8 @@ function cpuPhases(result: BenchResult): [string, PhaseCpu][] {
   }
   if (endToEnd && !failed(endToEnd)) {
     for (const run of endToEnd.runs) phases.push([`e2e ${run.rate}/s ${run.wakeUp}`, run.cpu]);
+    const { breakdown } = endToEnd;
+    phases.push([`e2e ${breakdown.rate}/s ${breakdown.wakeUp}, tracing on`, breakdown.cpu]);
   }
   if (partitions && !failed(partitions)) {
     for (const run of partitions.runs) phases.push([`partitions ${run.partitions}`, run.cpu]);

@@ -6,6 +6,7 @@ import { createPlainOrdersTable } from '../baseline/plain-orders-table.js';
 import { sharedMeteredProcesses, type BenchContext } from '../context.js';
 import { startCpuMeter, type PhaseCpu } from '../cpu-meter.js';
 import { API_BASELINE, ORDER_API } from '../entry-points.js';
+import { startOtlpReceiver } from '../otlp-receiver.js';
 import { startBenchSystem } from '../system.js';
 
 export type ApiMeasurement = ApiLoadResult & { cpu: PhaseCpu };
@@ -19,16 +20,24 @@ export type ApiScenarioResult = {
   orderApi: ApiMeasurement;
   /** The same Order API with AUTH_MODE=off, same load (the token is still sent, and ignored). */
   orderApiAuthOff: ApiMeasurement;
+  /**
+   * The Order API as `orderApi` (auth on) with tracing on, exporting every span to a receiver in
+   * the benchmark process; `orderApi` is the same with tracing off, as by default.
+   */
+  orderApiTracingOn: ApiMeasurement & { exported: { requests: number; bytes: number } };
   /** Order API over baseline: throughput (target >= 0.9) and latency percentiles. */
   ratio: { commandsPerSecond: number; p50: number; p99: number };
   /** Auth on over auth off: what verifying a token on every request costs. */
   authCost: { commandsPerSecond: number; p50: number; p99: number };
+  /** Tracing on over off: what recording and exporting the spans costs. */
+  tracingCost: { commandsPerSecond: number; p50: number; p99: number };
 };
 
 /**
  * Scenario 1: the Order API under closed-loop create+place load, against a bare express INSERT
  * service under the same load, same pool size, same kind of process, each on a fresh database;
- * and the Order API once more with auth off, so the cost of auth shows in the same run.
+ * and the Order API once more with auth off and once with tracing on, so that what auth and
+ * tracing cost shows in the same run.
  */
 export async function runApiScenario(context: BenchContext): Promise<ApiScenarioResult> {
   const { options } = context;
@@ -51,16 +60,27 @@ export async function runApiScenario(context: BenchContext): Promise<ApiScenario
     baselineSystem.stop(),
   );
 
-  const measureOrderApi = async (authOff: boolean) => {
+  const measureOrderApi = async (side: 'api' | 'api_auth_off' | 'api_traced', traceTo?: string) => {
+    const authOff = side === 'api_auth_off';
     context.progress(
-      `api: Order API, auth ${authOff ? 'off' : 'on'}, ${load.connections} connections, ${load.seconds} s`,
+      `api: Order API, auth ${authOff ? 'off' : 'on'}, tracing ${traceTo ? 'on' : 'off'}, ` +
+        `${load.connections} connections, ${load.seconds} s`,
     );
-    const database = await context.postgres.freshDatabase(authOff ? 'api_auth_off' : 'api');
-    const system = await startBenchSystem(context, database, { orderApi: true, authOff });
+    const database = await context.postgres.freshDatabase(side);
+    const system = await startBenchSystem(context, database, {
+      orderApi: true,
+      authOff,
+      ...(traceTo ? { traceTo } : {}),
+    });
     return measure(context, system.service(ORDER_API.name), load).finally(() => system.stop());
   };
-  const orderApi = await measureOrderApi(false);
-  const orderApiAuthOff = await measureOrderApi(true);
+  const orderApi = await measureOrderApi('api');
+  const orderApiAuthOff = await measureOrderApi('api_auth_off');
+  // Counted, not parsed: the receiver shares this process with the load generator.
+  const receiver = await startOtlpReceiver({ keep: false });
+  const orderApiTracingOn = await measureOrderApi('api_traced', receiver.url)
+    .then((measured) => ({ ...measured, exported: receiver.received() }))
+    .finally(() => receiver.close());
   return {
     connections: load.connections,
     seconds: load.seconds,
@@ -68,8 +88,10 @@ export async function runApiScenario(context: BenchContext): Promise<ApiScenario
     baseline,
     orderApi,
     orderApiAuthOff,
+    orderApiTracingOn,
     ratio: ratioOf(orderApi, baseline),
     authCost: ratioOf(orderApi, orderApiAuthOff),
+    tracingCost: ratioOf(orderApiTracingOn, orderApi),
   };
 }
 

@@ -7,7 +7,9 @@ import { endToEndLatency, latencyClock, outboxHighWater, type LatencyClock } fro
 import { ORDER_API, RELAY, SUBSCRIBERS } from '../entry-points.js';
 import { operatorAuthorization } from '../../test/e2e/support/operator-authorization.js';
 import { placeOrdersAtRate, type FixedRateResult } from '../fixed-rate-load.js';
+import { hopBreakdown, type HopBreakdown } from '../hop-breakdown.js';
 import { waitForInboxes, type InboxTable } from '../inbox-progress.js';
+import { startOtlpReceiver } from '../otlp-receiver.js';
 import type { Distribution } from '../percentiles.js';
 import { startBenchSystem } from '../system.js';
 
@@ -29,14 +31,31 @@ export type EndToEndRun = {
   cpu: PhaseCpu;
 };
 
-export type EndToEndResult = { runs: EndToEndRun[] };
+/**
+ * Where the time of an end-to-end delivery goes: one more run, with tracing on (every service
+ * exporting its spans to a receiver in the benchmark process), so its figures are not the runs'
+ * above, which are measured with tracing off.
+ */
+export type EndToEndBreakdown = {
+  wakeUp: WakeUp;
+  rate: number;
+  tracing: 'on';
+  /** The traced run's own outbox commit -> subscriber commit, over every delivery. */
+  latencyMs: Distribution;
+  spansReceived: number;
+  hops: HopBreakdown;
+  cpu: PhaseCpu;
+};
+
+export type EndToEndResult = { runs: EndToEndRun[]; breakdown: EndToEndBreakdown };
 
 const inboxes: InboxTable[] = SUBSCRIBERS.map((entry) => ({ name: entry.name, table: entry.inboxTable }));
 
 /**
  * Scenario 3: orders placed at fixed rates through the real Order API, relayed to the four real
  * subscribers; latency from the outbox commit to each subscriber's commit. Every (wake-up, rate)
- * pair runs on a fresh database with freshly started services, after a warm-up that is not counted.
+ * pair runs on a fresh database with freshly started services, after a warm-up that is not counted,
+ * with tracing off; then the last rate once more with tracing on, for the breakdown by hop.
  */
 export async function runEndToEndScenario(context: BenchContext): Promise<EndToEndResult> {
   const runs: EndToEndRun[] = [];
@@ -45,20 +64,49 @@ export async function runEndToEndScenario(context: BenchContext): Promise<EndToE
       context.progress(
         `end to end: ${rate} orders/s for ${context.options.e2eSeconds} s, wake-up by ${wakeUp}`,
       );
-      runs.push(await runOnce(context, wakeUp, rate));
+      runs.push((await runOnce(context, wakeUp, rate)).run);
     }
   }
-  return { runs };
+  const rate = context.options.rates.at(-1)!;
+  context.progress(`end to end: ${rate} orders/s with tracing on, for the latency breakdown`);
+  return { runs, breakdown: await runTraced(context, rate) };
 }
 
-async function runOnce(context: BenchContext, wakeUp: WakeUp, rate: number): Promise<EndToEndRun> {
+/** The breakdown's run: LISTEN/NOTIFY at `rate`, every service exporting its spans to us. */
+async function runTraced(context: BenchContext, rate: number): Promise<EndToEndBreakdown> {
+  const receiver = await startOtlpReceiver({ keep: true });
+  try {
+    const { run, measuredFromMs } = await runOnce(context, 'listen', rate, receiver.url);
+    // The services flushed their last spans as they stopped, at the end of runOnce.
+    const spans = receiver.spans();
+    return {
+      wakeUp: run.wakeUp,
+      rate,
+      tracing: 'on',
+      latencyMs: run.latencyMs.all,
+      spansReceived: spans.length,
+      hops: hopBreakdown(spans, measuredFromMs),
+      cpu: run.cpu,
+    };
+  } finally {
+    await receiver.close();
+  }
+}
+
+async function runOnce(
+  context: BenchContext,
+  wakeUp: WakeUp,
+  rate: number,
+  traceTo?: string,
+): Promise<{ run: EndToEndRun; measuredFromMs: number }> {
   const { options } = context;
-  const url = await context.postgres.freshDatabase(`e2e_${wakeUp}_${rate}`);
+  const url = await context.postgres.freshDatabase(`e2e_${wakeUp}_${rate}${traceTo ? '_traced' : ''}`);
   const db = createDb({ connectionString: url, max: 2 });
   const system = await startBenchSystem(context, url, {
     subscribers: true,
     orderApi: true,
     relay: { listen: wakeUp === 'listen' },
+    ...(traceTo ? { traceTo } : {}),
   }).catch(async (error: unknown) => {
     await db.destroy();
     throw error;
@@ -84,6 +132,7 @@ async function runOnce(context: BenchContext, wakeUp: WakeUp, rate: number): Pro
       await waitUntilDelivered();
     }
     const after = await outboxHighWater(db);
+    const measuredFromMs = Date.now();
     const meter = startCpuMeter([
       ...Object.values(system.services).map((service) => ({ name: service.name, pid: service.pid })),
       ...sharedMeteredProcesses(context),
@@ -99,7 +148,7 @@ async function runOnce(context: BenchContext, wakeUp: WakeUp, rate: number): Pro
     const latencyMs: Record<string, Distribution> = {};
     for (const inbox of inboxes) latencyMs[inbox.name] = await endToEndLatency(db, [inbox], range, clock);
     const all = await endToEndLatency(db, inboxes, range, clock);
-    return {
+    const run: EndToEndRun = {
       wakeUp,
       rate,
       pollMs: options.pollMs,
@@ -109,6 +158,7 @@ async function runOnce(context: BenchContext, wakeUp: WakeUp, rate: number): Pro
       listeningConnections: await listeningConnections(db),
       cpu,
     };
+    return { run, measuredFromMs };
   } finally {
     await system.stop();
     await db.destroy();

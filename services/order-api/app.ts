@@ -6,6 +6,7 @@ import { authenticate } from '../common/auth/authenticate.js';
 import type { DB } from '../common/db/database.js';
 import { isDatabaseReachable } from '../common/db/is-reachable.js';
 import { createHttpApp } from '../common/http/create-app.js';
+import { requestSpan } from '../common/tracing/request-span.js';
 import type { Logger } from '../common/logger.js';
 import type { Clock } from '../common/clock.js';
 import type { OutboxNotifier } from './store/outbox-notifier.js';
@@ -41,6 +42,8 @@ export function createOrderApiApp(options: OrderApiOptions): Express {
     isReady: () => isDatabaseReachable(options.db),
     ...(options.registry ? { registry: options.registry } : {}),
     routes: (app, registry) => {
+      // First, so that the span covers authentication and the command, and is the events' context.
+      app.use(requestSpan());
       app.use((req, res, next) => {
         // Echo the correlation id so a client can match its logs with ours.
         const correlationId = correlationIdFrom(req);

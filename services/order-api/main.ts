@@ -11,6 +11,7 @@ import { boundPort, closeServer, listen } from '../common/http/listen.js';
 import { createLogger } from '../common/logger.js';
 import { provisionDatabase } from '../common/postgres/provision.js';
 import { installGracefulShutdown } from '../common/shutdown.js';
+import { startTracing } from '../common/tracing/tracing.js';
 import { createOrderApiApp } from './app.js';
 import { createOutboxNotifier } from './store/outbox-notifier.js';
 import { systemClock } from '../common/clock.js';
@@ -18,6 +19,7 @@ import { loadConfig } from './config.js';
 import { scheduleIdempotencyPurge } from './idempotency/purge-job.js';
 
 loadDotEnv();
+const tracing = startTracing('order-api');
 const config = loadConfig();
 const logger = createLogger('order-api', config.logLevel);
 const database = await provisionDatabase(config, logger);
@@ -71,6 +73,7 @@ installGracefulShutdown(
     { name: 'send the last relay wake-up', run: () => notifier.drain() },
     { name: 'close database pool', run: () => db.destroy() },
     { name: 'release PostgreSQL', run: () => database.stop() },
+    { name: 'flush traces', run: () => tracing.shutdown() },
   ],
   config.shutdownTimeoutMs,
 );

@@ -5,6 +5,7 @@ import { boundPort, closeServer, listen } from '../common/http/listen.js';
 import { createLogger } from '../common/logger.js';
 import { provisionDatabase } from '../common/postgres/provision.js';
 import { installGracefulShutdown } from '../common/shutdown.js';
+import { startTracing } from '../common/tracing/tracing.js';
 import { createRelayAdminApp } from './admin-app.js';
 import { systemClock } from '../common/clock.js';
 import { loadRelayConfig } from './config.js';
@@ -26,6 +27,7 @@ const urlHost = (host: string) =>
  */
 export async function runRelayProcess(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   loadDotEnv();
+  const tracing = startTracing('relay', env);
   const config = loadRelayConfig(env);
   const logger = createLogger('relay', config.logLevel);
   const database = await provisionDatabase(config, logger);
@@ -110,6 +112,7 @@ export async function runRelayProcess(env: NodeJS.ProcessEnv = process.env): Pro
       },
       { name: 'database pool', run: () => db.destroy() },
       { name: 'embedded postgres', run: () => database.stop() },
+      { name: 'flush traces', run: () => tracing.shutdown() },
     ],
     config.shutdownTimeoutMs,
   );

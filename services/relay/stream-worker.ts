@@ -18,6 +18,7 @@ import {
   type FailurePolicy,
 } from './delivery/decide-after-failure.js';
 import { retryDelayMs } from './delivery/retry-policy.js';
+import { traceDelivery, type BatchRead } from './delivery/trace-delivery.js';
 import type { DeliveryOutcome, Transport } from './delivery/transport.js';
 import { nextFenceWait, type FenceWait } from './fence-wait.js';
 import type { RelayMetrics } from './relay-metrics.js';
@@ -84,14 +85,16 @@ export function startStreamWorker(deps: StreamWorkerDeps, key: StreamKey): Strea
   /** Set while rows sit behind the fence: how long to wait before looking again (see fence-wait.ts). */
   let fenceWait: FenceWait | undefined;
 
-  function deliver(stream: StreamState, events: readonly StreamEvent[]): Promise<Outcome> {
-    return deps.transport.deliver({
+  /** `read`: when the batch was read (a replay's letters have no such read), for its span. */
+  function deliver(stream: StreamState, events: readonly StreamEvent[], read?: BatchRead): Promise<Outcome> {
+    const delivery = {
       subscription: name,
       endpointUrl: stream.endpointUrl,
       secrets: stream.secrets,
       partition: stream.partition,
       events,
-    });
+    };
+    return traceDelivery(delivery, read, () => deps.transport.deliver(delivery));
   }
 
   async function disable(error: string): Promise<Step> {
@@ -285,6 +288,7 @@ export function startStreamWorker(deps: StreamWorkerDeps, key: StreamKey): Strea
     if (group.length > 0) return replay(stream, group);
 
     const limit = stream.batchLimit ?? deps.batchSize;
+    const readStartedAt = performance.now();
     const {
       events: read,
       caughtUpTo,
@@ -293,6 +297,7 @@ export function startStreamWorker(deps: StreamWorkerDeps, key: StreamKey): Strea
       partition: stream.partition,
       partitions: stream.partitions,
     });
+    const batchRead = { startedAt: readStartedAt, doneAt: performance.now() };
     // Past the batch, and past the events of other types behind it when the read saw them all
     // (caughtUpTo is then the last row behind the fence, never before the batch's last event).
     const through = caughtUpTo ?? read.at(-1);
@@ -340,7 +345,7 @@ export function startStreamWorker(deps: StreamWorkerDeps, key: StreamKey): Strea
     const held = read.filter(isHeld);
 
     const started = performance.now();
-    const outcome = await deliver(stream, batch);
+    const outcome = await deliver(stream, batch, batchRead);
     const seconds = (performance.now() - started) / 1_000;
     if (outcome.kind === 'delivered') {
       deps.metrics.delivery(name, 'delivered', batch.length, seconds);

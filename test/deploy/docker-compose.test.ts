@@ -46,9 +46,9 @@ const portOf = (name: string) => SERVICES.find((entry) => entry.name === name)!.
 const required = (variable: string) => new RegExp(`^\\$\\{${variable}:\\?[^}]+\\}$`);
 
 describe('docker-compose.yml', () => {
-  it('has PostgreSQL, NATS, the migration, the token signing key and every service the launcher runs', () => {
+  it('has PostgreSQL, NATS, the trace viewer, the migration, the token signing key and every service the launcher runs', () => {
     expect(Object.keys(services).sort()).toEqual(
-      ['postgres', 'nats', 'migrate', 'keys', ...SERVICES.map((entry) => entry.name)].sort(),
+      ['postgres', 'nats', 'jaeger', 'migrate', 'keys', ...SERVICES.map((entry) => entry.name)].sort(),
     );
     expect(service('postgres').image).toBe('postgres:17');
     expect(service('postgres').healthcheck?.test.join(' ')).toMatch(/pg_isready/);
@@ -133,6 +133,21 @@ describe('docker-compose.yml', () => {
       expect(container.healthcheck?.test[3]).toContain(`http://127.0.0.1:${entry.defaultPort}/healthz`);
     },
   );
+
+  it('runs Jaeger all-in-one, its UI and OTLP/HTTP on loopback, and points every service at it', () => {
+    const jaeger = service('jaeger');
+    expect(jaeger.image).toMatch(/^jaegertracing\/all-in-one:\d+\.\d+\.\d+$/);
+    expect(jaeger.ports).toEqual(['127.0.0.1:16686:16686', '127.0.0.1:4318:4318']);
+    for (const entry of SERVICES) {
+      const env = service(entry.name).environment ?? {};
+      expect({ name: entry.name, endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT }).toEqual({
+        name: entry.name,
+        endpoint: 'http://jaeger:4318',
+      });
+      // Each service keeps its own name in the traces (its default), unless told otherwise.
+      expect(env.OTEL_SERVICE_NAME).toBeUndefined();
+    }
+  });
 
   it('gives the relay every subscriber endpoint inside the compose network and every secret, required', () => {
     const relay = service('relay');

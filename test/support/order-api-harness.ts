@@ -1,12 +1,11 @@
 import { afterAll, beforeAll } from '@jest/globals';
 import { Writable } from 'node:stream';
 import { sql } from 'kysely';
-import { pino } from 'pino';
 import { startConnectionCuttingProxy, type ConnectionCuttingProxy } from './connection-cutting-proxy.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { serve, type Served } from './serve.js';
 import { createDb } from '../../services/common/db/create-db.js';
-import type { Logger } from '../../services/common/logger.js';
+import { createLogger, type Logger } from '../../services/common/logger.js';
 import type { AuthConfig } from '../../services/common/auth/auth-config.js';
 import { createOrderApiApp } from '../../services/order-api/app.js';
 import { createOutboxNotifier } from '../../services/order-api/store/outbox-notifier.js';
@@ -64,7 +63,7 @@ export async function startApiHarness(
       done();
     },
   });
-  const logger: Logger = pino({ level: 'info', base: { service: 'order-api' } }, sink);
+  const logger: Logger = createLogger('order-api', 'info', sink);
   const notifier = createOutboxNotifier(appDb, logger);
   const app = createOrderApiApp({
     db: appDb,

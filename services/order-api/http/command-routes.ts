@@ -92,7 +92,7 @@ export function mountCommandRoutes(app: Express, deps: CommandDeps): void {
               orderId: input.orderId,
               action: input.action,
               expectedVersions: input.expectedVersions,
-              metadata: eventMetadataFrom(req),
+              metadata: eventMetadataFrom(req, res),
               now,
               eventIds,
             }),

@@ -1,7 +1,9 @@
+import { SpanKind } from '@opentelemetry/api';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../common/db/database.js';
 import type { OrderEvent } from '../../common/events/order-events.js';
 import type { EventMetadata } from '../../common/events/outbox-event.js';
+import { inSpan } from '../../common/tracing/in-span.js';
 import type { Order } from '../order.js';
 import { findOrder } from './find-order.js';
 import { insertOrder } from './insert-order.js';
@@ -29,6 +31,12 @@ export type CommandStore = {
 };
 
 /**
+ * The writes are traced as client spans of the request: one statement each, so without an
+ * Idempotency-Key the span's end is the commit of the order and its events.
+ */
+const WRITE = { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'postgresql' } };
+
+/**
  * The store over `db`: the pool, or the transaction that also holds an Idempotency-Key record.
  * With `ownedBy`, it finds only that customer's orders: a command on anyone else's order finds none
  * (not found), and so cannot write to it either.
@@ -36,16 +44,18 @@ export type CommandStore = {
 export function commandStore(db: Kysely<DB>, ownedBy?: string): CommandStore {
   return {
     findOrder: (id) => findOrder(db, id, ownedBy),
-    insertOrder: (order) => insertOrder(db, order),
+    insertOrder: (order) => inSpan('insert order', WRITE, () => insertOrder(db, order)),
     writeChange: (change) =>
-      writeChange(
-        db,
-        change.order,
-        change.previousVersion,
-        change.events,
-        change.metadata,
-        change.occurredAt,
-        change.eventIds,
+      inSpan('write order change', WRITE, () =>
+        writeChange(
+          db,
+          change.order,
+          change.previousVersion,
+          change.events,
+          change.metadata,
+          change.occurredAt,
+          change.eventIds,
+        ),
       ),
   };
 }

@@ -1,4 +1,6 @@
+import { context, trace } from '@opentelemetry/api';
 import type { Clock } from '../../common/clock.js';
+import { traceHeadersOf } from '../../common/tracing/trace-headers.js';
 import { classifyFailure } from './classify-failure.js';
 import { buildDeliveryRequest } from './delivery-request.js';
 import type { HttpTransport } from './http-transport.js';
@@ -9,8 +11,18 @@ import type { Delivery, DeliveryOutcome, Transport } from './transport.js';
 export function createHttpDelivery(http: HttpTransport, clock: Clock): Transport {
   return {
     deliver: async (delivery: Delivery): Promise<DeliveryOutcome> => {
-      const request = buildDeliveryRequest(delivery.endpointUrl, delivery.secrets, delivery.events, clock());
+      // The delivery span (trace-delivery.ts), when tracing is on: the subscriber's span joins it.
+      const span = trace.getActiveSpan();
+      const request = buildDeliveryRequest(
+        delivery.endpointUrl,
+        delivery.secrets,
+        delivery.events,
+        clock(),
+        span && traceHeadersOf(context.active()),
+      );
+      span?.addEvent('sent');
       const result = await http.post(request);
+      span?.addEvent('response');
       if (result.kind === 'network-error')
         return {
           kind: 'failed',

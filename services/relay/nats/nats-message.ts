@@ -1,6 +1,7 @@
 import { toCloudEvent } from '../../common/events/cloud-event.js';
 import type { OutboxEvent } from '../../common/events/outbox-event.js';
 import { eventSubject } from '../../common/nats/subjects.js';
+import type { TraceHeaders } from '../../common/tracing/trace-headers.js';
 
 /** The CloudEvents NATS protocol binding's structured content mode: the data is one CloudEvent. */
 export const CLOUDEVENT_CONTENT_TYPE = 'application/cloudevents+json; charset=utf-8';
@@ -20,10 +21,18 @@ const encoder = new TextEncoder();
  * One event as one message: the same CloudEvent JSON as one element of an HTTP batch, on
  * `<prefix>.<partition>.<type>`. No webhook signature: NATS authenticates the publisher itself.
  */
-export function buildNatsMessage(prefix: string, partition: number, event: OutboxEvent): NatsMessage {
+export function buildNatsMessage(
+  prefix: string,
+  partition: number,
+  event: OutboxEvent,
+  propagated?: TraceHeaders,
+): NatsMessage {
   const headers: Record<string, string> = { 'Content-Type': CLOUDEVENT_CONTENT_TYPE };
-  if (event.metadata.traceparent) headers.traceparent = event.metadata.traceparent;
-  if (event.metadata.tracestate) headers.tracestate = event.metadata.tracestate;
+  // The relay's delivery span when tracing is on, else the event's own context; the CloudEvent
+  // inside keeps the event's own either way.
+  const trace = propagated?.traceparent ? propagated : event.metadata;
+  if (trace.traceparent) headers.traceparent = trace.traceparent;
+  if (trace.tracestate) headers.tracestate = trace.tracestate;
   return {
     subject: eventSubject(prefix, partition, event.eventType),
     data: encoder.encode(JSON.stringify(toCloudEvent(event))),

@@ -1,4 +1,5 @@
 import { headers as natsHeaders } from '@nats-io/transport-node';
+import { context, trace } from '@opentelemetry/api';
 import type { Logger } from '../../common/logger.js';
 import { parseNatsEndpoint, type NatsEndpoint } from '../../common/nats/nats-endpoint.js';
 import type { Delivery, DeliveryOutcome, Transport } from '../delivery/transport.js';
@@ -7,6 +8,7 @@ import { ensureJetStreamStream } from './ensure-jetstream-stream.js';
 import { createNatsConnections, type NatsLink } from './nats-connections.js';
 import { buildNatsMessage, messageSize, type NatsMessage } from './nats-message.js';
 import { redactUrl } from '../../common/redact-url.js';
+import { traceHeadersOf } from '../../common/tracing/trace-headers.js';
 
 export type Prepared =
   | { ok: true; endpoint: NatsEndpoint; link: NatsLink; maxMessageBytes: number }
@@ -114,8 +116,11 @@ export function createNatsTransport(options: { timeoutMs: number; logger: Logger
         `the connection to ${endpoint.servers} is down; the client is reconnecting`,
       );
 
+    // The delivery span (trace-delivery.ts), when tracing is on: the subscriber's span joins it.
+    const span = trace.getActiveSpan();
+    const propagated = span && traceHeadersOf(context.active());
     const messages = delivery.events.map((event) =>
-      buildNatsMessage(endpoint.subjectPrefix, delivery.partition, event),
+      buildNatsMessage(endpoint.subjectPrefix, delivery.partition, event, propagated),
     );
     // An event too large for the server or the stream is refused before anything is sent, so that
     // no later event of the batch (maybe of the same order) is stored ahead of it.
@@ -133,7 +138,9 @@ export function createNatsTransport(options: { timeoutMs: number; logger: Logger
       );
     }
 
+    span?.addEvent('sent');
     const acks = await Promise.allSettled(messages.map((message) => publish(link, endpoint, message)));
+    span?.addEvent('response');
     const rejected = acks.find((ack) => ack.status === 'rejected');
     if (rejected) {
       const classified = classifyPublishError(rejected.reason);

@@ -1,4 +1,4 @@
-import type { Express } from 'express';
+import type { Express, Request, Response } from 'express';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../common/db/database.js';
 import { isTransientDatabaseError } from '../../common/db/transient.js';
@@ -6,6 +6,8 @@ import { parseCloudEventBatch } from '../../common/events/cloud-event.js';
 import { HttpProblem } from '../../common/http/problem.js';
 import { requireJsonBody } from '../../common/http/require-json.js';
 import type { Logger } from '../../common/logger.js';
+import { inRequestSpan, requestSpan, spanOfRequest } from '../../common/tracing/request-span.js';
+import { eventLinks } from './event-links.js';
 import { countBatch } from './count-batch.js';
 import { handleBatch } from './handle-batch.js';
 import type { InboxMetrics } from './inbox-metrics.js';
@@ -35,6 +37,7 @@ export type EventsRouteOptions = {
  */
 export function mountEventsRoute(app: Express, options: EventsRouteOptions): void {
   const { metrics, logger } = options;
+  const applySpanName = () => `apply ${options.effects.name}`;
   // Counts the refusal, then hands the problem back to be thrown at the call site.
   const refused = (reason: string, problem: HttpProblem): HttpProblem => {
     metrics.failures.inc({ reason });
@@ -49,7 +52,14 @@ export function mountEventsRoute(app: Express, options: EventsRouteOptions): voi
     },
   });
 
-  app.post('/events', ...signed, requireJsonBody, async (req, res) => {
+  // The apply span starts before the signature check, so it covers verify, dedupe, effects, commit.
+  app.post('/events', requestSpan(applySpanName), ...signed, requireJsonBody, (req, res) =>
+    inRequestSpan(res, () => applyBatch(req, res)),
+  );
+
+  async function applyBatch(req: Request, res: Response): Promise<void> {
+    const span = spanOfRequest(res);
+    span?.addEvent('verified');
     const json = parseJson(req.body as Buffer);
     if (!json.ok) throw refused('malformed', new HttpProblem(400, 'The request body is not valid JSON.'));
     const parsed = parseCloudEventBatch(json.value);
@@ -68,11 +78,13 @@ export function mountEventsRoute(app: Express, options: EventsRouteOptions): voi
           );
     }
 
+    span?.addLinks(eventLinks(parsed.events));
     let summary;
     try {
       const applying = metrics.applySeconds.startTimer({ source: 'http' });
       summary = await handleBatch(options.db, options.effects, batch.entries, options.clock);
       applying();
+      span?.addEvent('committed');
     } catch (error) {
       if (isTransientDatabaseError(error)) {
         logger.warn({ err: error, events: batch.entries.length }, 'batch not applied: database busy');
@@ -92,5 +104,5 @@ export function mountEventsRoute(app: Express, options: EventsRouteOptions): voi
       duplicates: summary.duplicates,
       ignored: summary.ignored,
     });
-  });
+  }
 }

@@ -9,6 +9,7 @@ import { boundPort, closeServer, listen } from '../../common/http/listen.js';
 import type { Logger } from '../../common/logger.js';
 import { provisionDatabase } from '../../common/postgres/provision.js';
 import { installGracefulShutdown } from '../../common/shutdown.js';
+import { startTracing } from '../../common/tracing/tracing.js';
 import { startNatsEventSource, type NatsEventSource } from '../nats/nats-event-source.js';
 import { scheduleInboxPurge } from './schedule-inbox-purge.js';
 import type { SubscriberEffects, SubscriberName } from './subscriber.js';
@@ -48,6 +49,7 @@ export type SubscriberEdge = { registry: Registry; sourceReady: () => boolean };
  */
 export async function startSubscriber(options: StartSubscriberOptions): Promise<void> {
   const { name, config, logger } = options;
+  const tracing = startTracing(name);
   const database = await provisionDatabase(config, logger);
   const db = createDb({
     connectionString: database.url,
@@ -100,6 +102,7 @@ export async function startSubscriber(options: StartSubscriberOptions): Promise<
       { name: 'close the HTTP server', run: () => closeServer(server) },
       { name: 'close the pool', run: () => db.destroy() },
       { name: 'stop PostgreSQL if started here', run: () => database.stop() },
+      { name: 'flush traces', run: () => tracing.shutdown() },
     ],
     config.shutdownTimeoutMs,
   );

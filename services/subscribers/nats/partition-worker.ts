@@ -10,6 +10,7 @@ import type { InboxMetrics } from '../inbox/inbox-metrics.js';
 import type { BatchEntry } from '../inbox/read-batch.js';
 import type { SubscriberEffects } from '../inbox/subscriber.js';
 import type { NatsSourceMetrics } from './nats-source-metrics.js';
+import { inApplySpan } from './apply-span.js';
 import { holdsLease } from './partition-leases.js';
 import { ack, nak, pullMessages, term, type PulledMessage } from './pull-messages.js';
 import { readMessage } from './read-message.js';
@@ -131,19 +132,22 @@ export function startPartitionWorker(options: PartitionWorkerOptions): Partition
     }
     if (entries.length > 0) {
       try {
-        const applying = options.metrics.applySeconds.startTimer({ source: 'nats' });
-        const summary = await handleBatch(
-          options.db,
-          options.effects,
-          entries,
-          options.clock,
-          async (trx) => {
-            if (!(await holdsLease(trx, options.effects.name, options.instanceId, partition)))
-              throw new LeaseLost();
-          },
-        );
-        applying();
-        countBatch(options.metrics, log, summary, entries);
+        await inApplySpan(options.effects.name, settle, async (span) => {
+          const applying = options.metrics.applySeconds.startTimer({ source: 'nats' });
+          const summary = await handleBatch(
+            options.db,
+            options.effects,
+            entries,
+            options.clock,
+            async (trx) => {
+              if (!(await holdsLease(trx, options.effects.name, options.instanceId, partition)))
+                throw new LeaseLost();
+            },
+          );
+          applying();
+          span?.addEvent('committed');
+          countBatch(options.metrics, log, summary, entries);
+        });
       } catch (error) {
         for (const message of settle) nak(nc, message);
         if (error instanceof LeaseLost) {
