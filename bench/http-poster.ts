@@ -18,28 +18,39 @@ export function createHttpPoster(
 ): HttpPoster {
   const agent = new http.Agent({ keepAlive: true, maxSockets });
   const post = (path: string, body?: string) =>
-    new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const request = http.request(`${baseUrl}${path}`, {
-        method: 'POST',
-        agent,
-        headers:
-          body === undefined
-            ? { authorization, 'content-length': 0 }
-            : {
-                authorization,
-                'content-type': 'application/json',
-                'content-length': Buffer.byteLength(body),
-              },
-      });
-      request.on('error', reject);
-      request.on('response', (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (text += chunk));
-        response.on('error', reject);
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
-      });
-      request.end(body);
-    });
+    postOnce(
+      agent,
+      `${baseUrl}${path}`,
+      body === undefined
+        ? { authorization, 'content-length': '0' }
+        : { authorization, 'content-type': 'application/json' },
+      body,
+    );
   return { post, close: () => agent.destroy() };
+}
+
+/** One POST over `agent`: resolves with the status and the whole response body. */
+export function postOnce(
+  agent: http.Agent,
+  url: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, {
+      method: 'POST',
+      agent,
+      headers:
+        body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+    });
+    request.on('error', reject);
+    request.on('response', (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('error', reject);
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+    });
+    request.end(body);
+  });
 }

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { postOnce } from '../http-poster.js';
 import { performance } from 'node:perf_hooks';
 import { v7 as uuidv7 } from 'uuid';
 import { createDb } from '../../services/common/db/create-db.js';
@@ -117,32 +118,16 @@ function orderPlaced(): OrderCloudEvent {
 }
 
 /** POSTs and resolves with the milliseconds from sending to the whole answer; throws on non-2xx. */
-function timedPost(
+async function timedPost(
   agent: http.Agent,
   url: string,
   body: string,
   headers: Record<string, string>,
 ): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const request = http.request(url, {
-      method: 'POST',
-      agent,
-      headers: { ...headers, 'content-length': Buffer.byteLength(body) },
-    });
-    request.on('error', reject);
-    request.on('response', (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('error', reject);
-      response.on('end', () => {
-        const ms = performance.now() - started;
-        const status = response.statusCode ?? 0;
-        if (status >= 200 && status < 300) resolve(ms);
-        else reject(new Error(`${url} answered ${status}: ${text.slice(0, 300)}`));
-      });
-    });
-    request.end(body);
-  });
+  const started = performance.now();
+  const response = await postOnce(agent, url, headers, body);
+  const ms = performance.now() - started;
+  if (response.status < 200 || response.status >= 300)
+    throw new Error(`${url} answered ${response.status}: ${response.body.slice(0, 300)}`);
+  return ms;
 }
