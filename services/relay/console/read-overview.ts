@@ -1,39 +1,35 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../common/db/database.js';
-import { collapsePartitions, streamState } from '../streams/collapse-partitions.js';
+import { collapsePartitions, streamState, type StreamStateName } from '../streams/collapse-partitions.js';
 import { describeFenceHolder } from '../streams/describe-fence-holder.js';
 import { formatCheckpoint } from '../streams/checkpoint.js';
 import { listRelayInstances, type RelayInstance } from '../streams/list-relay-instances.js';
 import { isHeld, readStatus } from '../streams/read-status.js';
 import type { StreamStatus } from '../streams/read-stream-status.js';
 
-/** One stream (a partition of a subscription) as the console shows it. */
-type StreamView = {
-  partition: number;
-  state: string;
-  checkpoint: string;
-  backlog: number;
-  lagSeconds: number | null;
-  failedAttempts: number;
-  nextAttemptAt: Date | null;
-  lastError: string | null;
-  lastStatusCode: number | null;
-  deadLetters: number;
-  heldEvents: number;
-  owner: string | null;
-  fenceHeldSeconds: number | null;
-};
+/** One stream (a partition of a subscription) as the console shows it: its status, in words where the CLI has them. */
+type StreamView = Pick<
+  StreamStatus,
+  | 'partition'
+  | 'backlog'
+  | 'lagSeconds'
+  | 'failedAttempts'
+  | 'nextAttemptAt'
+  | 'lastError'
+  | 'lastStatusCode'
+  | 'deadLetters'
+  | 'heldEvents'
+  | 'fenceHeldSeconds'
+> & { state: StreamStateName; checkpoint: string; owner: string | null };
 
-export type SubscriptionView = Omit<StreamView, 'partition' | 'owner'> & {
-  name: string;
-  endpointUrl: string;
-  eventTypes: string[];
-  enabled: boolean;
-  disabledReason: string | null;
-  unauthorized: boolean;
-  owners: string[];
-  partitions: StreamView[];
-};
+export type SubscriptionView = Omit<StreamView, 'partition' | 'owner'> &
+  Pick<
+    StreamStatus,
+    'name' | 'endpointUrl' | 'eventTypes' | 'enabled' | 'disabledReason' | 'unauthorized'
+  > & {
+    owners: string[];
+    partitions: StreamView[];
+  };
 
 export type ConsoleOverview = {
   generatedAt: Date;
