@@ -66,6 +66,14 @@ async function deadLetterCount(base: string): Promise<number> {
   return ((await response.json()) as { count: number }).count;
 }
 
+/** Waits until the order's later event is held behind the parked one (two letters for billing). */
+async function followerHeld(base: string): Promise<void> {
+  await waitFor('the follower held behind the parked event', async () => {
+    const response = await fetch(`${base}/api/dead-letters/count?subscription=billing`, { headers: asAdmin });
+    return ((await response.json()) as { count: number }).count === 2;
+  });
+}
+
 async function signIn(base: string): Promise<{ cookie: string; csrf: string }> {
   const response = await fetch(`${base}/sign-in`, {
     method: 'POST',
@@ -299,6 +307,8 @@ describe('the console API', () => {
 
   it('discards a dead letter (audited as the console), releasing the events held behind it', async () => {
     const { base, receiver, events, poison } = await systemWithADeadLetter();
+    // The relay holds the order's next event only when it reaches it, after parking the first.
+    await followerHeld(base);
     const [letter] = (
       (await (await fetch(`${base}/api/dead-letters`, { headers: asAdmin })).json()) as {
         letters: { id: string }[];
@@ -326,12 +336,7 @@ describe('the console API', () => {
 
   it('refuses a bulk discard whose confirmed count no longer matches, discarding nothing', async () => {
     const { base } = await systemWithADeadLetter();
-    await waitFor('the follower held too', async () => {
-      const response = await fetch(`${base}/api/dead-letters/count?subscription=billing`, {
-        headers: asAdmin,
-      });
-      return ((await response.json()) as { count: number }).count === 2;
-    });
+    await followerHeld(base);
     const count = (await (
       await fetch(`${base}/api/dead-letters/count?subscription=billing`, { headers: asAdmin })
     ).json()) as { count: number };
