@@ -15,11 +15,14 @@ export type BenchContext = {
   progress(message: string): void;
 };
 
+/** The name the benchmark's own process (the load generator) has in the CPU figures. */
+export const BENCH_PROCESS = 'bench';
+
 /** The PostgreSQL server's process tree, when it can be measured from here, plus this process. */
 export function sharedMeteredProcesses(context: BenchContext): MeteredProcess[] {
   const postgres = context.postgres.postmasterPid;
   return [
     ...(postgres === undefined ? [] : [{ name: 'postgres', pid: postgres }]),
-    { name: 'bench', pid: 'self' as const },
+    { name: BENCH_PROCESS, pid: 'self' as const },
   ];
 }

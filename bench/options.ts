@@ -60,7 +60,7 @@ function shape(smoke: boolean) {
     BENCH_BATCH_SIZE: envTypes.positiveInt(smoke ? 20 : 1_000),
     BENCH_E2E_SECONDS: envTypes.positiveInt(smoke ? 1 : 20),
     BENCH_WARMUP_SECONDS: envTypes.nonNegativeInt(smoke ? 0 : 2),
-    BENCH_RATES: wholeNumbers(smoke ? [20] : [200, 500]),
+    BENCH_RATES: wholeNumbers(smoke ? [20] : [20, 600]),
     BENCH_POLL_MS: envTypes.positiveInt(100),
     BENCH_PG_POOL_MAX: envTypes.positiveInt(10),
     BENCH_PG_DURABLE: envTypes.flag(true),

@@ -10,7 +10,7 @@ describe('benchmark options', () => {
       apiConnections: 50,
       events: 50_000,
       e2eSeconds: 20,
-      rates: [200, 500],
+      rates: [20, 600],
       durable: true,
       partitions: [1, 4, 8],
       receiverDelayMs: 5,

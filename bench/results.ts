@@ -11,9 +11,14 @@ import type { RelayDrainResult } from './scenarios/relay-drain.js';
 
 /** The performance targets on the team's 2-core machine; kept beside the figures they judge. */
 export const TARGETS = {
-  apiThroughputRatioAtLeast: 0.9,
+  apiThroughputRatioAtLeast: 0.85,
   relayDrainTotalEventsPerSecondAtLeast: 20_000,
-  endToEndAt500PerSecond: { p50MsAtMost: 3, p99MsAtMost: 15 },
+  /** Over all deliveries, with LISTEN: the floor an unloaded system shows. */
+  endToEndUnloaded: { ratePerSecond: 20, p50MsAtMost: 6, p99MsAtMost: 15 },
+  /** With LISTEN: the rate the system must keep up with, and the tail it may have there. */
+  endToEndSustained: { ratePerSecond: 600, p99MsAtMost: 50 },
+  /** CPU of every service and PostgreSQL (the load generator apart) per order placed. */
+  cpuMsPerOrderAtMost: 3,
   idleApplyP50MsAtMost: 1.5,
 } as const;
 
