@@ -361,7 +361,10 @@ export function startStreamWorker(deps: StreamWorkerDeps, key: StreamKey): Strea
       );
       const advanced = await advancePast(stream, target, held, widen(stream.batchLimit, deps.batchSize));
       if (!advanced) log.warn('checkpoint moved while delivering (rewind or takeover); re-reading');
-      return advanced ? afterStep : CONTINUE;
+      // Holding events may have released some at once (their order's letter was discarded during
+      // the delivery, and that discard found nothing to release, so it sent no NOTIFY): step again
+      // to replay them now rather than at the next poll.
+      return advanced && held.length === 0 ? afterStep : CONTINUE;
     }
     deps.metrics.delivery(name, outcome.failure === 'gone' ? 'gone' : 'failed', batch.length, seconds);
     return onFailure(stream, read, outcome);

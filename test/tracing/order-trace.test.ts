@@ -67,6 +67,10 @@ const traceId = (span: ReadableSpan) => span.spanContext().traceId;
 const parentId = (span: ReadableSpan) => span.parentSpanContext?.spanId;
 const linked = (span: ReadableSpan): SpanContext[] => span.links.map((link) => link.context);
 const eventNames = (span: ReadableSpan) => span.events.map((event) => event.name);
+const eventMs = (span: ReadableSpan, name: string) => {
+  const time = span.events.find((event) => event.name === name)!.time;
+  return time[0] * 1000 + time[1] / 1e6;
+};
 
 describe('tracing an order from the request to the four subscribers', () => {
   it('is one trace: request -> write, request -> delivery per subscriber -> apply', async () => {
@@ -134,7 +138,50 @@ describe('tracing an order from the request to the four subscribers', () => {
       );
       expect(eventNames(apply)).toEqual(['verified', 'committed']);
       expect(apply.attributes['http.response.status_code']).toBe(200);
+      // Stamped at sub-millisecond resolution on one clock, the instants of the two spans are in
+      // the order they happened (stamps of whole milliseconds put a commit before its send).
+      expect(eventMs(delivery, 'read')).toBeLessThanOrEqual(eventMs(delivery, 'sent'));
+      expect(eventMs(delivery, 'sent')).toBeLessThan(eventMs(apply, 'committed'));
+      expect(eventMs(apply, 'committed')).toBeLessThan(eventMs(delivery, 'response'));
     }
+  });
+
+  it("records the whole order even when the client's traceparent says it does not sample", async () => {
+    const clientTrace = '5bf92f3577b34da6a3ce929d0e0e4737';
+    const orderId = await createOrderVia(api);
+    const placed = await api.post(`/orders/${orderId}/place`, undefined, {
+      traceparent: `00-${clientTrace}-${CLIENT_SPAN_ID}-00`,
+    });
+    expect(placed.status).toBe(200);
+    await waitFor(
+      'every subscriber to apply it, traced',
+      () =>
+        exporter
+          .getFinishedSpans()
+          .filter((span) => span.name.startsWith('apply ') && traceId(span) === clientTrace).length >= 4,
+    );
+    const [row] = await api.database.db
+      .selectFrom('outbox')
+      .select('metadata')
+      .where('aggregate_id', '=', orderId)
+      .execute();
+    expect(row!.metadata).toMatchObject({
+      traceparent: expect.stringMatching(new RegExp(`^00-${clientTrace}-[0-9a-f]{16}-01$`)),
+    });
+  });
+
+  it('opens no span for a delivery whose signature is refused, whatever traceparent it sends', async () => {
+    const forgedTrace = '6bf92f3577b34da6a3ce929d0e0e4738';
+    const response = await fetch(`${subscribers[0]!.baseUrl}/events`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/cloudevents-batch+json',
+        traceparent: `00-${forgedTrace}-${CLIENT_SPAN_ID}-01`,
+      },
+      body: '[]',
+    });
+    expect(response.status).toBe(401);
+    expect(exporter.getFinishedSpans().filter((span) => traceId(span) === forgedTrace)).toEqual([]);
   });
 
   it("writes the request's trace_id and span_id on the log lines written inside it", async () => {

@@ -1,4 +1,5 @@
 import { SpanStatusCode, type Attributes, type SpanKind } from '@opentelemetry/api';
+import { spanTime } from './span-time.js';
 import { isTracingOn } from './tracing.js';
 import { tracer } from './tracer.js';
 
@@ -12,7 +13,7 @@ export function inSpan<T>(
   work: () => Promise<T>,
 ): Promise<T> {
   if (!isTracingOn()) return work();
-  return tracer.startActiveSpan(name, options, async (span) => {
+  return tracer.startActiveSpan(name, { ...options, startTime: spanTime() }, async (span) => {
     try {
       return await work();
     } catch (error) {
@@ -20,7 +21,7 @@ export function inSpan<T>(
       span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
       throw error;
     } finally {
-      span.end();
+      span.end(spanTime());
     }
   });
 }

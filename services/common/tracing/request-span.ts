@@ -1,17 +1,35 @@
 import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { Request, RequestHandler, Response } from 'express';
 import { contextFromHeaders } from './trace-headers.js';
+import { spanTime } from './span-time.js';
 import { isTracingOn } from './tracing.js';
 import { tracer } from './tracer.js';
 
 const SPAN = Symbol('request span');
+const ARRIVAL = Symbol('request arrival');
 
-type WithSpan = { [SPAN]?: Span };
+type WithSpan = { [SPAN]?: Span; [ARRIVAL]?: number };
+
+/**
+ * Notes when the request arrived, so that a requestSpan mounted further down starts there. For a
+ * route whose caller's trace context may be trusted only after a check (a signature): the span,
+ * and its parent, come after the check, and its time still covers it.
+ */
+export function markArrival(): RequestHandler {
+  return (_req, res, next) => {
+    if (isTracingOn()) (res as WithSpan)[ARRIVAL] = performance.now();
+    next();
+  };
+}
+
+function arrivalOf(res: Response): number | undefined {
+  return (res as WithSpan)[ARRIVAL];
+}
 
 /**
  * A server span per request, child of the caller's traceparent when it sends one, active for the
  * middleware and route after this one, ended when the response is finished (or the connection
- * closed). Named by method and route template once the route is known ("POST /orders/:id/place").
+ * closed). It starts where markArrival noted the request, if it ran, else now. Named by method and route template once the route is known ("POST /orders/:id/place").
  * With tracing off it only calls next().
  */
 export function requestSpan(name: (req: Request) => string = routeName): RequestHandler {
@@ -22,6 +40,7 @@ export function requestSpan(name: (req: Request) => string = routeName): Request
       req.method,
       {
         kind: SpanKind.SERVER,
+        startTime: spanTime(arrivalOf(res)),
         attributes: { 'http.request.method': req.method, 'url.path': req.path },
       },
       parent,
@@ -36,7 +55,7 @@ export function requestSpan(name: (req: Request) => string = routeName): Request
       span.setAttribute('http.response.status_code', res.statusCode);
       if (!res.writableFinished) span.setStatus({ code: SpanStatusCode.ERROR, message: 'connection closed' });
       else if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-      span.end();
+      span.end(spanTime());
     };
     res.once('finish', end);
     res.once('close', end);

@@ -1,7 +1,12 @@
 import { context, propagation, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  AlwaysOnSampler,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 
@@ -41,6 +46,18 @@ export function registerTracing(service: string, processor: SpanProcessor): Trac
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: service }),
     spanProcessors: [processor],
+    // Unless OTEL_TRACES_SAMPLER says otherwise (the SDK then reads it), every request is recorded,
+    // even under a caller's parent marked "not sampled": that flag is the caller's choice for its
+    // own trace, and it would otherwise travel with the event and switch off the relay's delivery
+    // span, and so every subscriber's apply span, for all the other orders in that batch.
+    ...(process.env.OTEL_TRACES_SAMPLER
+      ? {}
+      : {
+          sampler: new ParentBasedSampler({
+            root: new AlwaysOnSampler(),
+            remoteParentNotSampled: new AlwaysOnSampler(),
+          }),
+        }),
   });
   provider.register();
   on = true;

@@ -1,6 +1,7 @@
 import { context, trace } from '@opentelemetry/api';
 import type { Clock } from '../../common/clock.js';
 import { traceHeadersOf } from '../../common/tracing/trace-headers.js';
+import { spanTime } from '../../common/tracing/span-time.js';
 import { classifyFailure } from './classify-failure.js';
 import { buildDeliveryRequest } from './delivery-request.js';
 import type { HttpTransport } from './http-transport.js';
@@ -20,9 +21,9 @@ export function createHttpDelivery(http: HttpTransport, clock: Clock): Transport
         clock(),
         span && traceHeadersOf(context.active()),
       );
-      span?.addEvent('sent');
+      span?.addEvent('sent', spanTime());
       const result = await http.post(request);
-      span?.addEvent('response');
+      span?.addEvent('response', spanTime());
       if (result.kind === 'network-error')
         return {
           kind: 'failed',

@@ -1,6 +1,7 @@
 import { context, SpanKind, SpanStatusCode, trace, type Link } from '@opentelemetry/api';
 import type { OutboxEvent } from '../../common/events/outbox-event.js';
 import { contextFromHeaders, linkFromHeaders } from '../../common/tracing/trace-headers.js';
+import { spanTime } from '../../common/tracing/span-time.js';
 import { isTracingOn } from '../../common/tracing/tracing.js';
 import { tracer } from '../../common/tracing/tracer.js';
 import type { Delivery, DeliveryOutcome } from './transport.js';
@@ -34,7 +35,7 @@ export function traceDelivery(
     {
       kind: SpanKind.PRODUCER,
       links,
-      ...(read ? { startTime: read.startedAt } : {}),
+      startTime: spanTime(read?.startedAt),
       attributes: {
         'messaging.destination.name': delivery.subscription,
         'messaging.batch.message_count': delivery.events.length,
@@ -44,7 +45,7 @@ export function traceDelivery(
     },
     parent,
   );
-  if (read) span.addEvent('read', read.doneAt);
+  if (read) span.addEvent('read', spanTime(read.doneAt));
   return context.with(trace.setSpan(parent, span), async () => {
     try {
       const outcome = await send();
@@ -55,7 +56,7 @@ export function traceDelivery(
       if (outcome.kind === 'failed') span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error });
       return outcome;
     } finally {
-      span.end();
+      span.end(spanTime());
     }
   });
 }

@@ -9,6 +9,7 @@ import { createNatsConnections, type NatsLink } from './nats-connections.js';
 import { buildNatsMessage, messageSize, type NatsMessage } from './nats-message.js';
 import { redactUrl } from '../../common/redact-url.js';
 import { traceHeadersOf } from '../../common/tracing/trace-headers.js';
+import { spanTime } from '../../common/tracing/span-time.js';
 
 export type Prepared =
   | { ok: true; endpoint: NatsEndpoint; link: NatsLink; maxMessageBytes: number }
@@ -138,9 +139,9 @@ export function createNatsTransport(options: { timeoutMs: number; logger: Logger
       );
     }
 
-    span?.addEvent('sent');
+    span?.addEvent('sent', spanTime());
     const acks = await Promise.allSettled(messages.map((message) => publish(link, endpoint, message)));
-    span?.addEvent('response');
+    span?.addEvent('response', spanTime());
     const rejected = acks.find((ack) => ack.status === 'rejected');
     if (rejected) {
       const classified = classifyPublishError(rejected.reason);

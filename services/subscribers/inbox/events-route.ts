@@ -6,7 +6,8 @@ import { parseCloudEventBatch } from '../../common/events/cloud-event.js';
 import { HttpProblem } from '../../common/http/problem.js';
 import { requireJsonBody } from '../../common/http/require-json.js';
 import type { Logger } from '../../common/logger.js';
-import { inRequestSpan, requestSpan, spanOfRequest } from '../../common/tracing/request-span.js';
+import { inRequestSpan, markArrival, requestSpan, spanOfRequest } from '../../common/tracing/request-span.js';
+import { spanTime } from '../../common/tracing/span-time.js';
 import { eventLinks } from './event-links.js';
 import { countBatch } from './count-batch.js';
 import { handleBatch } from './handle-batch.js';
@@ -52,14 +53,16 @@ export function mountEventsRoute(app: Express, options: EventsRouteOptions): voi
     },
   });
 
-  // The apply span starts before the signature check, so it covers verify, dedupe, effects, commit.
-  app.post('/events', requestSpan(applySpanName), ...signed, requireJsonBody, (req, res) =>
+  // The apply span is opened once the signature holds: only then is the caller's traceparent the
+  // relay's and not anyone's who can reach the port (the signature does not cover the header). It
+  // starts at the request's arrival, so it still covers verify, dedupe, effects and commit.
+  app.post('/events', markArrival(), ...signed, requestSpan(applySpanName), requireJsonBody, (req, res) =>
     inRequestSpan(res, () => applyBatch(req, res)),
   );
 
   async function applyBatch(req: Request, res: Response): Promise<void> {
     const span = spanOfRequest(res);
-    span?.addEvent('verified');
+    span?.addEvent('verified', spanTime());
     const json = parseJson(req.body as Buffer);
     if (!json.ok) throw refused('malformed', new HttpProblem(400, 'The request body is not valid JSON.'));
     const parsed = parseCloudEventBatch(json.value);
@@ -84,7 +87,7 @@ export function mountEventsRoute(app: Express, options: EventsRouteOptions): voi
       const applying = metrics.applySeconds.startTimer({ source: 'http' });
       summary = await handleBatch(options.db, options.effects, batch.entries, options.clock);
       applying();
-      span?.addEvent('committed');
+      span?.addEvent('committed', spanTime());
     } catch (error) {
       if (isTransientDatabaseError(error)) {
         logger.warn({ err: error, events: batch.entries.length }, 'batch not applied: database busy');

@@ -5,6 +5,7 @@ import {
   type TraceHeaders,
 } from '../../common/tracing/trace-headers.js';
 import { isTracingOn } from '../../common/tracing/tracing.js';
+import { spanTime } from '../../common/tracing/span-time.js';
 import { tracer } from '../../common/tracing/tracer.js';
 import type { PulledMessage } from './pull-messages.js';
 
@@ -35,6 +36,7 @@ export function inApplySpan<T>(
     `apply ${name}`,
     {
       kind: SpanKind.CONSUMER,
+      startTime: spanTime(),
       links,
       attributes: { 'messaging.system': 'nats', 'messaging.batch.message_count': messages.length },
     },
@@ -47,7 +49,7 @@ export function inApplySpan<T>(
       span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
       throw error;
     } finally {
-      span.end();
+      span.end(spanTime());
     }
   });
 }

@@ -10,6 +10,7 @@ import type { InboxMetrics } from '../inbox/inbox-metrics.js';
 import type { BatchEntry } from '../inbox/read-batch.js';
 import type { SubscriberEffects } from '../inbox/subscriber.js';
 import type { NatsSourceMetrics } from './nats-source-metrics.js';
+import { spanTime } from '../../common/tracing/span-time.js';
 import { inApplySpan } from './apply-span.js';
 import { holdsLease } from './partition-leases.js';
 import { ack, nak, pullMessages, term, type PulledMessage } from './pull-messages.js';
@@ -145,7 +146,7 @@ export function startPartitionWorker(options: PartitionWorkerOptions): Partition
             },
           );
           applying();
-          span?.addEvent('committed');
+          span?.addEvent('committed', spanTime());
           countBatch(options.metrics, log, summary, entries);
         });
       } catch (error) {
