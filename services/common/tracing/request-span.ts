@@ -29,8 +29,9 @@ function arrivalOf(res: Response): number | undefined {
 /**
  * A server span per request, child of the caller's traceparent when it sends one, active for the
  * middleware and route after this one, ended when the response is finished (or the connection
- * closed). It starts where markArrival noted the request, if it ran, else now. Named by method and route template once the route is known ("POST /orders/:id/place").
- * With tracing off it only calls next().
+ * closed). It starts where markArrival noted the request, if it ran, else now. Named by method
+ * and route template once the route is known ("POST /orders/:id/place"). With tracing off it only
+ * calls next().
  */
 export function requestSpan(name: (req: Request) => string = routeName): RequestHandler {
   return (req, res, next) => {
