@@ -84,7 +84,15 @@ describe('tracing an order from the request to the four subscribers', () => {
       exporter
         .getFinishedSpans()
         .filter((span) => span.name.startsWith('apply ') && traceId(span) === CLIENT_TRACE_ID);
-    await waitFor('every subscriber to apply the OrderPlaced', () => applied().length >= 4);
+    // A delivery span ends when the relay has the answer, after the subscriber's apply span: wait for both.
+    const delivered = () =>
+      exporter
+        .getFinishedSpans()
+        .filter((span) => span.name.startsWith('deliver ') && traceId(span) === CLIENT_TRACE_ID);
+    await waitFor(
+      'every subscriber to apply the OrderPlaced, and the relay to have its answers',
+      () => applied().length >= 4 && delivered().length >= 4,
+    );
     const spans = exporter.getFinishedSpans().filter((span) => traceId(span) === CLIENT_TRACE_ID);
 
     // The request's server span, a child of the client's span, and its write as a child of it.
