@@ -71,8 +71,11 @@ describe('tracing an order through NATS JetStream', () => {
     });
     expect(placed.status).toBe(200);
     const inTrace = () => exporter.getFinishedSpans().filter((span) => traceId(span) === CLIENT_TRACE_ID);
-    await waitFor('the warehouse to apply the OrderPlaced', () =>
-      inTrace().some((span) => span.name === 'apply warehouse'),
+    await waitFor(
+      'the warehouse to apply the OrderPlaced, and the relay to have its acks',
+      () =>
+        inTrace().some((span) => span.name === 'apply warehouse') &&
+        inTrace().some((span) => span.name === 'deliver warehouse'),
     );
 
     const request = inTrace().find((span) => span.name === 'POST /orders/:id/place')!;
