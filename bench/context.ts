@@ -15,14 +15,15 @@ export type BenchContext = {
   progress(message: string): void;
 };
 
-/** The name the benchmark's own process (the load generator) has in the CPU figures. */
+/** The names the benchmark's own process (the load generator) and PostgreSQL have in the CPU figures. */
 export const BENCH_PROCESS = 'bench';
+export const POSTGRES_PROCESS = 'postgres';
 
 /** The PostgreSQL server's process tree, when it can be measured from here, plus this process. */
 export function sharedMeteredProcesses(context: BenchContext): MeteredProcess[] {
   const postgres = context.postgres.postmasterPid;
   return [
-    ...(postgres === undefined ? [] : [{ name: 'postgres', pid: postgres }]),
+    ...(postgres === undefined ? [] : [{ name: POSTGRES_PROCESS, pid: postgres }]),
     { name: BENCH_PROCESS, pid: 'self' as const },
   ];
 }

@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { BENCH_PROCESS } from './context.js';
+import { BENCH_PROCESS, POSTGRES_PROCESS } from './context.js';
 import type { PhaseCpu } from './cpu-meter.js';
 import type { Distribution } from './percentiles.js';
 import { TARGETS, type BenchResult, type ScenarioFailure } from './results.js';
@@ -58,7 +58,7 @@ export function cpuPerOrder(
   return {
     system: perOrder(system),
     loadGenerator: perOrder(loadGenerator),
-    postgresMeasured: cpu.processes.some((process) => process.process === 'postgres'),
+    postgresMeasured: cpu.processes.some((process) => process.process === POSTGRES_PROCESS),
   };
 }
 
