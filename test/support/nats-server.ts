@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { findFreePort } from '../../services/common/postgres/free-port.js';
 import { isContainerRuntimeAvailable } from './test-database-source.js';
 
 /**
@@ -58,7 +58,7 @@ function findOnPath(name: string): string | undefined {
 }
 
 async function startNatsProcess(binary: string): Promise<TestNats> {
-  const port = await freePort();
+  const port = await findFreePort();
   const storeDir = mkdtempSync(join(tmpdir(), 'outbox-nats-'));
   let child = await spawnReady(binary, port, storeDir);
   return {
@@ -132,15 +132,4 @@ async function startNatsContainer(): Promise<TestNats> {
     },
   };
   return nats;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }

@@ -1,7 +1,24 @@
 import { createServer } from 'node:net';
 
-/** Asks the kernel for a free TCP port on 127.0.0.1. */
-export function findFreePort(): Promise<number> {
+/**
+ * Ports this process has handed out. The kernel may offer a port again as soon as it is closed, and
+ * two services of one test system told the same port would not fail loudly: the second cannot
+ * listen, but its health check is answered by the first.
+ */
+const handedOut = new Set<number>();
+
+/** A free TCP port on 127.0.0.1, never one this process was given before. */
+export async function findFreePort(): Promise<number> {
+  for (;;) {
+    const port = await askKernelForPort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+}
+
+function askKernelForPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
