@@ -30,9 +30,13 @@ export function contextFromHeaders(
   return w3c.extract(ctx, headers, defaultTextMapGetter);
 }
 
-/** A link to the span the headers name (an event's trace, from a batch), or undefined without one. */
-export function linkFromHeaders(headers: TraceHeaders): Link | undefined {
-  if (!headers.traceparent) return undefined;
-  const spanContext = trace.getSpanContext(contextFromHeaders(headers));
-  return spanContext ? { context: spanContext } : undefined;
+/** Links to the spans the headers name (the traces of a batch's events), skipping those naming none. */
+export function linksFromHeaders(list: readonly TraceHeaders[]): Link[] {
+  const links: Link[] = [];
+  for (const headers of list) {
+    if (!headers.traceparent) continue;
+    const spanContext = trace.getSpanContext(contextFromHeaders(headers));
+    if (spanContext) links.push({ context: spanContext });
+  }
+  return links;
 }

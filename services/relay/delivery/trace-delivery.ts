@@ -1,6 +1,6 @@
-import { context, SpanKind, SpanStatusCode, trace, type Link } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { OutboxEvent } from '../../common/events/outbox-event.js';
-import { contextFromHeaders, linkFromHeaders } from '../../common/tracing/trace-headers.js';
+import { contextFromHeaders, linksFromHeaders } from '../../common/tracing/trace-headers.js';
 import { spanTime } from '../../common/tracing/span-time.js';
 import { isTracingOn } from '../../common/tracing/tracing.js';
 import { tracer } from '../../common/tracing/tracer.js';
@@ -25,11 +25,7 @@ export function traceDelivery(
   if (!isTracingOn()) return send();
   const first = delivery.events[0];
   const parent = first ? contextFromHeaders(traceHeadersOfEvent(first)) : context.active();
-  const links: Link[] = [];
-  for (const event of delivery.events) {
-    const link = linkFromHeaders(traceHeadersOfEvent(event));
-    if (link) links.push(link);
-  }
+  const links = linksFromHeaders(delivery.events.map(traceHeadersOfEvent));
   const span = tracer.startSpan(
     `deliver ${delivery.subscription}`,
     {

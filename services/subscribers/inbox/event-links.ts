@@ -1,6 +1,6 @@
 import type { Link } from '@opentelemetry/api';
 import type { CloudEvent } from 'cloudevents';
-import { linkFromHeaders } from '../../common/tracing/trace-headers.js';
+import { linksFromHeaders } from '../../common/tracing/trace-headers.js';
 
 /**
  * Links from an apply span to the trace of each event of its batch (the CloudEvents distributed
@@ -8,16 +8,10 @@ import { linkFromHeaders } from '../../common/tracing/trace-headers.js';
  * child of the delivery that carried the batch.
  */
 export function eventLinks(events: readonly CloudEvent<unknown>[]): Link[] {
-  const links: Link[] = [];
-  for (const event of events) {
-    const traceparent = event.traceparent;
-    if (typeof traceparent !== 'string') continue;
-    const tracestate = event.tracestate;
-    const link = linkFromHeaders({
-      traceparent,
+  return linksFromHeaders(
+    events.map(({ traceparent, tracestate }) => ({
+      ...(typeof traceparent === 'string' ? { traceparent } : {}),
       ...(typeof tracestate === 'string' ? { tracestate } : {}),
-    });
-    if (link) links.push(link);
-  }
-  return links;
+    })),
+  );
 }

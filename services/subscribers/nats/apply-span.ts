@@ -1,7 +1,7 @@
-import { context, SpanKind, SpanStatusCode, trace, type Link, type Span } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import {
   contextFromHeaders,
-  linkFromHeaders,
+  linksFromHeaders,
   type TraceHeaders,
 } from '../../common/tracing/trace-headers.js';
 import { isTracingOn } from '../../common/tracing/tracing.js';
@@ -22,15 +22,14 @@ export function inApplySpan<T>(
 ): Promise<T> {
   if (!isTracingOn()) return work(undefined);
   const headers = messages.map(traceHeadersOf);
-  const links: Link[] = [];
-  const seen = new Set<string>();
-  for (const each of headers.slice(1)) {
-    if (!each.traceparent || each.traceparent === headers[0]?.traceparent || seen.has(each.traceparent))
-      continue;
-    seen.add(each.traceparent);
-    const link = linkFromHeaders(each);
-    if (link) links.push(link);
-  }
+  // The other messages' contexts, each once, without the parent's own.
+  const seen = new Set([headers[0]?.traceparent]);
+  const others = headers.slice(1).filter(({ traceparent }) => {
+    if (seen.has(traceparent)) return false;
+    seen.add(traceparent);
+    return true;
+  });
+  const links = linksFromHeaders(others);
   const parent = contextFromHeaders(headers[0] ?? {});
   const span = tracer.startSpan(
     `apply ${name}`,
