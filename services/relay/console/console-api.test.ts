@@ -38,24 +38,34 @@ async function serveAdmin(
   return served.baseUrl;
 }
 
-/** A subscription whose subscriber refuses (422) the first event of the first order: it parks. */
-async function systemWithADeadLetter(): Promise<{
-  base: string;
-  receiver: WebhookReceiver;
-  events: TestEvent[];
-  poison: TestEvent;
-}> {
+type SystemWithDeadLetters = { base: string; receiver: WebhookReceiver; events: TestEvent[] };
+
+/**
+ * Three orders of two events (OrderPlaced, OrderShipped) for billing, whose subscriber refuses
+ * (422) the events `poisoned` picks: they park.
+ */
+async function systemWithDeadLetters(
+  poisoned: (events: TestEvent[]) => TestEvent[],
+): Promise<SystemWithDeadLetters> {
   const events = orderEvents(3, 2);
-  const poison = events[0]!;
+  const poisons = new Set(poisoned(events).map((event) => event.eventId));
   const receiver = await bed.receiver();
   receiver.reply = (batch) =>
-    batch.some((event) => event.id === poison.eventId) ? { status: 422 } : { status: 200 };
+    batch.some((event) => poisons.has(event.id)) ? { status: 422 } : { status: 200 };
   await subscribe(bed.database.db, 'billing', receiver);
   await insertOutboxEvents(bed.database.db, events);
   const relay = bed.startRelay();
   const base = await serveAdmin(relay);
-  await waitFor('the poison event parked', () => deadLetterCount(base).then((count) => count === 1));
-  return { base, receiver, events, poison };
+  await waitFor('the poison events parked', () =>
+    deadLetterCount(base).then((count) => count === poisons.size),
+  );
+  return { base, receiver, events };
+}
+
+/** A subscription whose subscriber refuses (422) the first event of the first order: it parks. */
+async function systemWithADeadLetter(): Promise<SystemWithDeadLetters & { poison: TestEvent }> {
+  const system = await systemWithDeadLetters((events) => [events[0]!]);
+  return { ...system, poison: system.events[0]! };
 }
 
 const asAdmin = { Authorization: `Bearer ${TOKEN}` };
@@ -66,11 +76,14 @@ async function deadLetterCount(base: string): Promise<number> {
   return ((await response.json()) as { count: number }).count;
 }
 
-/** Waits until the order's later event is held behind the parked one (two letters for billing). */
-async function followerHeld(base: string): Promise<void> {
+/**
+ * Waits until an order's later event is held behind its parked one: billing's open letters, parked
+ * and held, reach `letters` (two for one parked event and its follower).
+ */
+async function followerHeld(base: string, letters = 2): Promise<void> {
   await waitFor('the follower held behind the parked event', async () => {
     const response = await fetch(`${base}/api/dead-letters/count?subscription=billing`, { headers: asAdmin });
-    return ((await response.json()) as { count: number }).count === 2;
+    return ((await response.json()) as { count: number }).count === letters;
   });
 }
 
@@ -341,7 +354,7 @@ describe('the console API', () => {
       await fetch(`${base}/api/dead-letters/count?subscription=billing`, { headers: asAdmin })
     ).json()) as { count: number };
     // The parked event and the later event of its order held behind it.
-    expect(count).toEqual({ count: 2 });
+    expect(count).toEqual({ count: 2, replay: { parked: 1, held: 1 } });
     const refused = await fetch(`${base}/api/dead-letters/discard`, {
       method: 'POST',
       headers: { ...asAdmin, ...json },
@@ -349,6 +362,56 @@ describe('the console API', () => {
     });
     expect(refused.status).toBe(409);
     expect(await deadLetterCount(base)).toBe(1);
+  });
+
+  it('replays the parked letters a filter matches, with their held followers, and no other order', async () => {
+    // Order A's OrderPlaced parks and its OrderShipped is held behind it; order B's OrderShipped parks.
+    const { base, receiver, events } = await systemWithDeadLetters((all) => [all[0]!, all[4]!]);
+    const [placedA, , , shippedA, shippedB] = events;
+    await followerHeld(base, 3);
+    const counts = async (query: string) =>
+      (await (
+        await fetch(`${base}/api/dead-letters/count?subscription=billing${query}`, { headers: asAdmin })
+      ).json()) as { count: number; replay: { parked: number; held: number } };
+    // A discard takes A's held OrderShipped too; a replay of the OrderShipped letters only B's.
+    expect(await counts('&type=OrderShipped')).toEqual({ count: 2, replay: { parked: 1, held: 0 } });
+    expect(await counts('')).toEqual({ count: 3, replay: { parked: 2, held: 1 } });
+
+    receiver.reply = () => ({ status: 200 });
+    const replay = await fetch(`${base}/api/dead-letters/replay`, {
+      method: 'POST',
+      headers: { ...asAdmin, ...json },
+      body: JSON.stringify({ subscription: 'billing', type: 'OrderShipped' }),
+    });
+    expect(replay.status).toBe(200);
+    const marked = ((await replay.json()) as { marked: { eventId: string }[] }).marked;
+    expect(marked.map((row) => row.eventId)).toEqual([shippedB!.eventId]);
+    await waitFor('the replayed event delivered', () => receiver.processedIds().has(shippedB!.eventId));
+    expect(receiver.processedIds().has(placedA!.eventId)).toBe(false);
+    expect(receiver.processedIds().has(shippedA!.eventId)).toBe(false);
+    await waitFor('only order A still open', async () => (await counts('')).count === 2);
+  });
+
+  it('discards the confirmed set of a filtered bulk discard, audited, releasing nothing still parked', async () => {
+    const { base, receiver, events } = await systemWithDeadLetters((all) => [all[0]!, all[4]!]);
+    const [placedA, , , shippedA, shippedB] = events;
+    await followerHeld(base, 3);
+    const discard = await fetch(`${base}/api/dead-letters/discard`, {
+      method: 'POST',
+      headers: { ...asAdmin, ...json },
+      body: JSON.stringify({ subscription: 'billing', type: 'OrderShipped', confirmedCount: 2 }),
+    });
+    expect(discard.status).toBe(200);
+    const result = (await discard.json()) as { discarded: { eventId: string }[]; released: unknown[] };
+    expect(result.discarded.map((row) => row.eventId).sort()).toEqual(
+      [shippedA!.eventId, shippedB!.eventId].sort(),
+    );
+    // A's OrderPlaced is still parked: nothing of its order is released
+    expect(result.released).toEqual([]);
+    const audit = await bed.database.db.selectFrom('discarded_dead_letters').select('event_id').execute();
+    expect(audit.map((row) => row.event_id).sort()).toEqual([shippedA!.eventId, shippedB!.eventId].sort());
+    expect(await deadLetterCount(base)).toBe(1);
+    expect(receiver.processedIds().has(placedA!.eventId)).toBe(false);
   });
 
   it('rotates a secret, showing the new one in that answer only', async () => {

@@ -12,6 +12,7 @@ import { countDiscardable, discardDeadLetters } from '../dead-letters/discard-de
 import { findDeadLetter } from '../dead-letters/find-dead-letter.js';
 import { countDeadLetters, listDeadLetters } from '../dead-letters/list-dead-letters.js';
 import { requestReplayWithinDedupeWindow } from '../dead-letters/request-replay-within-dedupe-window.js';
+import { countReplayable } from '../dead-letters/request-replay.js';
 import { rotateSecret } from '../subscriptions/rotate-secret.js';
 import { setSubscriptionEnabled } from '../subscriptions/set-subscription-enabled.js';
 import { notifyRelay } from '../wake/notify-relay.js';
@@ -124,12 +125,14 @@ export function mountConsoleApi(
       z.strictObject({ ...deadLetterFilterShape, subscription: z.string().min(1) }),
       req.query,
     );
-    const count = await countDiscardable(db, {
-      subscription: query.subscription,
-      all: true,
-      ...optionalFilter(query, clock()),
-    });
-    res.json({ count });
+    const selection = { subscription: query.subscription, all: true as const, ...optionalFilter(query, clock()) };
+    // What each bulk action would touch, for the page to confirm: a discard takes the matching
+    // letters, parked and held; a replay the matching parked ones and the held events behind them.
+    const [count, replay] = await Promise.all([
+      countDiscardable(db, selection),
+      countReplayable(db, selection),
+    ]);
+    res.json({ count, replay });
   });
 
   router.get('/api/dead-letters/:id', async (req, res) => {

@@ -251,14 +251,25 @@ export function consolePaths(): Record<string, Record<string, unknown>> {
     },
     '/api/dead-letters/count': {
       get: {
-        operationId: 'countDiscardableDeadLetters',
+        operationId: 'countDeadLettersForBulkActions',
         tags: ['console'],
-        summary: 'How many open letters of a subscription the filters match: what a bulk discard confirms',
+        summary:
+          'What the bulk actions on a subscription would touch, for a confirmation: `count`, the open ' +
+          'letters a discard takes; `replay`, the parked letters matching and the held events behind them',
         ...admin,
         parameters: filterParameters.map((parameter) =>
           parameter.name === 'subscription' ? { ...parameter, required: true } : parameter,
         ),
-        responses: { '200': object('The count', { count: { type: 'integer' } }), ...guarded },
+        responses: {
+          '200': object('The counts', {
+            count: { type: 'integer' },
+            replay: {
+              type: 'object',
+              properties: { parked: { type: 'integer' }, held: { type: 'integer' } },
+            },
+          }),
+          ...guarded,
+        },
       },
     },
     '/api/dead-letters/{id}': {
@@ -295,7 +306,7 @@ export function consolePaths(): Record<string, Record<string, unknown>> {
     ),
     '/api/dead-letters/replay': change(
       'replayDeadLetters',
-      'Replays every parked letter of a subscription the filters match',
+      'Replays every parked letter of a subscription the filters match, with the held events behind them',
       {
         required: true,
         content: {

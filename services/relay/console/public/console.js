@@ -603,17 +603,31 @@ async function discardOne(letter, what) {
 
 const withNumbers = (chosen) => (chosen.status ? { ...chosen, status: Number(chosen.status) } : chosen);
 
+/** What the bulk actions would touch now, counted by the relay; undefined (and said) when it fails. */
+async function bulkCounts(chosen) {
+  try {
+    return await api('GET', `/api/dead-letters/count?${new URLSearchParams(chosen)}`);
+  } catch (error) {
+    report(`Could not count dead letters: ${error.message}`, true);
+    return undefined;
+  }
+}
+
 async function replayAll() {
-  const { chosen, count } = applied;
-  const { label, force } = forceChoice();
-  const title = `Replay the ${plural(count, 'dead letter')} of ${chosen.subscription} listed${describeFilters(chosen)}?`;
-  if (
-    !(await confirmAction(title, 'Each parked one is delivered again, with its held followers.', {
-      confirmLabel: 'Replay all',
-      extra: label,
-    }))
-  )
+  const { chosen } = applied;
+  const counts = await bulkCounts(chosen);
+  if (!counts) return;
+  const { parked, held } = counts.replay;
+  if (parked === 0) {
+    report(`No parked dead letter of ${chosen.subscription} matches any more.`);
     return;
+  }
+  const { label, force } = forceChoice();
+  const title = `Replay ${plural(parked, 'parked dead letter')} of ${chosen.subscription}${describeFilters(chosen)}?`;
+  const text = held
+    ? `Each is delivered again, followed by the ${plural(held, 'event')} held behind them.`
+    : 'Each is delivered again.';
+  if (!(await confirmAction(title, text, { confirmLabel: 'Replay all', extra: label }))) return;
   await act('Replay', async () =>
     replayedText(
       await api('POST', '/api/dead-letters/replay', { ...withNumbers(chosen), force: force.checked }),
@@ -623,13 +637,9 @@ async function replayAll() {
 
 async function discardAll() {
   const { chosen } = applied;
-  let count;
-  try {
-    ({ count } = await api('GET', `/api/dead-letters/count?${new URLSearchParams(chosen)}`));
-  } catch (error) {
-    report(`Could not count dead letters: ${error.message}`, true);
-    return;
-  }
+  const counts = await bulkCounts(chosen);
+  if (!counts) return;
+  const { count } = counts;
   if (count === 0) {
     report(`No open dead letter of ${chosen.subscription} matches any more.`);
     return;
