@@ -424,11 +424,14 @@ describe('the console API', () => {
       body: JSON.stringify({ overlap: '1h' }),
     });
     expect(rotated.status).toBe(200);
-    const { secret, previousSecretValidUntil } = (await rotated.json()) as {
+    const { secret, previousSecretValidUntil, secretVariable } = (await rotated.json()) as {
       secret: string;
       previousSecretValidUntil: string;
+      secretVariable: string | null;
     };
     expect(secret).toMatch(/^whsec_/);
+    // email is a default subscription: the page warns that this variable wins at the relay's start
+    expect(secretVariable).toBe('EMAIL_WEBHOOK_SECRET');
     expect(Date.parse(previousSecretValidUntil)).toBeGreaterThan(Date.now());
     for (const path of ['/api/overview', '/api/dead-letters'])
       expect(await (await fetch(`${base}${path}`, { headers: asAdmin })).text()).not.toContain(secret);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { parseDuration } from '../../common/duration.js';
 import type { Clock } from '../../common/clock.js';
 import type { DB } from '../../common/db/database.js';
+import { DEFAULT_SUBSCRIBERS } from '../../common/events/default-subscribers.js';
 import { ORDER_EVENT_TYPES } from '../../common/events/order-events.js';
 import { generateWebhookSecret } from '../../common/events/webhook-signature.js';
 import { HttpProblem } from '../../common/http/problem.js';
@@ -125,7 +126,11 @@ export function mountConsoleApi(
       z.strictObject({ ...deadLetterFilterShape, subscription: z.string().min(1) }),
       req.query,
     );
-    const selection = { subscription: query.subscription, all: true as const, ...optionalFilter(query, clock()) };
+    const selection = {
+      subscription: query.subscription,
+      all: true as const,
+      ...optionalFilter(query, clock()),
+    };
     // What each bulk action would touch, for the page to confirm: a discard takes the matching
     // letters, parked and held; a replay the matching parked ones and the held events behind them.
     const [count, replay] = await Promise.all([
@@ -242,7 +247,11 @@ export function mountConsoleApi(
       );
     }
     // The one time the secret leaves the relay: the operator configures the subscriber with it.
-    res.json({ name, secret, previousSecretValidUntil: result.previousValidUntil });
+    // A default subscription's secret also lives in the variable both ends read, which the relay's
+    // next start makes the signing secret again: the page says which, as the CLI does.
+    const secretVariable =
+      DEFAULT_SUBSCRIBERS.find((subscriber) => subscriber.name === name)?.secretVariable ?? null;
+    res.json({ name, secret, previousSecretValidUntil: result.previousValidUntil, secretVariable });
   });
 
   async function afterDiscard(result: Awaited<ReturnType<typeof discardDeadLetters>>) {

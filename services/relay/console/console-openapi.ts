@@ -367,15 +367,33 @@ export function consolePaths(): Record<string, Record<string, unknown>> {
         {
           required: false,
           content: {
-            'application/json': { schema: { type: 'object', properties: { overlap: { type: 'string' } } } },
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: {
+                  overlap: { type: 'string', description: 'How long the previous secret stays valid (24h)' },
+                  force: { type: 'boolean', description: 'Rotate even while an earlier overlap runs' },
+                },
+              },
+            },
           },
         },
         object('The new secret (shown once) and until when the previous one is valid', {
           name: { type: 'string' },
           secret: { type: 'string' },
           previousSecretValidUntil: { type: ['string', 'null'], format: 'date-time' },
+          secretVariable: {
+            type: ['string', 'null'],
+            description:
+              "A default subscription's variable that also holds its secrets (EMAIL_WEBHOOK_SECRET, ...)",
+          },
         }),
-        { ...notFound, ...conflict('A NATS subscription: nothing to rotate') },
+        {
+          ...notFound,
+          ...conflict(
+            'An earlier overlap still runs (without force), or a NATS subscription: nothing to rotate',
+          ),
+        },
       ),
       nameParameter,
     ),

@@ -412,6 +412,13 @@ function showSecretOnce(name, result) {
   $('#secret-text').textContent = result.previousSecretValidUntil
     ? `Deliveries to ${name} are signed with the new and the previous secret until ${time(result.previousSecretValidUntil)}, then with the new one only.`
     : `Deliveries to ${name} are signed with the new secret only, from now.`;
+  $('#secret-variable').textContent = result.secretVariable
+    ? `${name} is a default subscription: the relay and the subscriber also read its secrets from ` +
+      `${result.secretVariable} (under npm start, from DATA_DIR/webhook-secrets.json), and the relay's ` +
+      `next start signs with that variable's first secret again. Set it to the new secret, or ` +
+      `"new,old" while the subscriber moves, before either restarts.`
+    : '';
+  $('#secret-variable').hidden = !result.secretVariable;
   $('#secret-value').value = result.secret;
   $('#secret-copied').textContent = '';
   const keepOpen = (event) => event.preventDefault();
