@@ -14,6 +14,8 @@ type Listener = (message: string) => void;
 export class LiveOverview {
   private readonly listeners = new Set<Listener>();
   private timer: NodeJS.Timeout | undefined;
+  /** A read under way: a page joining meanwhile waits for it rather than start a second loop. */
+  private reading = false;
   private last: string | undefined;
 
   constructor(
@@ -29,7 +31,7 @@ export class LiveOverview {
   watch(listener: Listener): () => void {
     this.listeners.add(listener);
     if (this.last !== undefined) listener(this.last);
-    if (this.listeners.size === 1) void this.tick();
+    if (this.listeners.size === 1 && !this.reading) void this.tick();
     return () => {
       this.listeners.delete(listener);
       if (this.listeners.size === 0) {
@@ -42,14 +44,20 @@ export class LiveOverview {
 
   private async tick(): Promise<void> {
     let message: string;
+    this.reading = true;
     try {
       message = `event: overview\ndata: ${JSON.stringify(await this.read())}\n\n`;
       this.last = message;
     } catch {
       // No error text: it could carry internals; /readyz and the relay's log say more.
       message = 'event: unavailable\ndata: {}\n\n';
+    } finally {
+      this.reading = false;
     }
-    if (this.listeners.size === 0) return;
+    if (this.listeners.size === 0) {
+      this.last = undefined;
+      return;
+    }
     for (const listener of this.listeners) listener(message);
     this.timer = setTimeout(() => void this.tick(), this.refreshMs);
   }

@@ -22,6 +22,26 @@ describe('the shared live overview', () => {
     expect(live.full).toBe(false);
   });
 
+  it('keeps one read loop when the last page leaves and another joins during a read', async () => {
+    let reads = 0;
+    const pending: (() => void)[] = [];
+    const live = new LiveOverview(
+      () => new Promise((resolve) => pending.push(() => resolve({ read: ++reads }))),
+      60_000,
+    );
+    const stopFirst = live.watch(() => {});
+    stopFirst(); // a reload: the page leaves while its read is under way ...
+    const messages: string[] = [];
+    const stopSecond = live.watch((message) => messages.push(message)); // ... and comes back
+    expect(pending).toHaveLength(1);
+    pending.shift()!();
+    await nextTurn();
+    // The one read answered the page that came back; no second loop was started beside it.
+    expect(messages).toEqual(['event: overview\ndata: {"read":1}\n\n']);
+    expect(pending).toHaveLength(0);
+    stopSecond();
+  });
+
   it('says unavailable, without the error, when a read fails', async () => {
     const live = new LiveOverview(() => Promise.reject(new Error('password=hunter2 refused')), 60_000);
     const messages: string[] = [];
