@@ -31,4 +31,12 @@ describe('outbox --version and --help', () => {
     expect(run.stdout).toContain('Database: DATABASE_URL');
     expect(run.stdout).toContain('embedded PostgreSQL whose data is under DATA_DIR');
   });
+
+  it('says when an embedded server it starts stops in words true of the long-running relay too', async () => {
+    const run = await cli('relay', '--help');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Database: DATABASE_URL');
+    expect(run.stdout).toContain('stops it when the command ends');
+    expect(run.stdout).not.toContain('afterwards');
+  });
 });

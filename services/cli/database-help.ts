@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 export const DATABASE_HELP = `
 Database: DATABASE_URL (from the environment, or ./.env), e.g. postgres://user:pass@host:5432/outbox.
 Without it the command uses the embedded PostgreSQL whose data is under DATA_DIR (default .data):
-it joins the one \`npm start\` runs, or starts it for the command and stops it afterwards. The
+it joins the one \`npm start\` runs, or starts it and stops it when the command ends. The
 embedded server is a development dependency: in the production image, set DATABASE_URL.`;
 
 /** Adds DATABASE_HELP to the help of `command` and of every command under it. */

@@ -79,14 +79,13 @@ export function discardCommand(): Command {
           'is under way (the relay may be delivering it); nothing was discarded. Wait for its outcome ' +
           '(outbox dead-letters --all) and discard it if it is parked again',
       );
+    // Before either output: a selection that matched nothing is an error in JSON too.
     if (result.discarded.length === 0)
       throw new Error('no dead letter matches (parked or held, not replayed)');
     if (options.json) {
       console.log(JSON.stringify(result, null, 2));
       return;
     }
-    if (result.discarded.length === 0)
-      throw new Error('no dead letter matches (parked or held, not replayed)');
     console.log(
       `Discarded ${plural(result.discarded.length, 'dead letter')} (kept in discarded_dead_letters):`,
     );

@@ -21,9 +21,37 @@ export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
+/**
+ * Terminal escape sequences, removed whole so that their parameters do not show as litter: CSI
+ * (colours, cursor moves, clearing the screen: ESC [ ... final byte), OSC (window titles,
+ * hyperlinks: ESC ] ... BEL or ESC \\), the string sequences DCS, SOS, PM and APC (ESC P, X, ^ or _
+ * ... ESC \\), the short ones (ESC 7, ESC c, ESC ( B), a lone ESC, and CSI in its one-character
+ * form (U+009B).
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const ESCAPE_SEQUENCE =
+  /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[PX^_][^\x1b]*(?:\x1b\\)?|[ -/]*[0-~])?|\x9b[0-?]*[ -/]*[@-~]/g;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const LINE_BREAK = /[\t\n\v\f\r]/g;
+/** C0 (but the line breaks above), DEL and C1: what a terminal acts on rather than shows. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/g;
+
+/**
+ * Text that comes from outside (a subscriber's response body, quoted in an error) made safe to
+ * print on one line of a terminal: a body could otherwise clear the screen, move the cursor over
+ * the table, retitle the window or hide the rest of the line. Escape sequences go, line breaks
+ * become spaces, any other control character shows as U+FFFD. JSON output needs none of this:
+ * JSON.stringify escapes them.
+ */
+export function printable(text: string): string {
+  return text.replace(ESCAPE_SEQUENCE, '').replace(LINE_BREAK, ' ').replace(CONTROL, '\ufffd');
+}
+
+/** Outside text for a table cell or a line: printable, whitespace collapsed, at most `width` long. */
 export function truncate(text: string | null, width: number): string {
   if (!text) return '-';
-  const line = text.replace(/\s+/g, ' ');
+  const line = printable(text).replace(/\s+/g, ' ');
   return line.length <= width ? line : `${line.slice(0, width - 1)}…`;
 }
 

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { sql } from 'kysely';
 import { once } from 'node:events';
 import { holdTransaction, type HeldTransaction } from '../../test/support/held-transactions.js';
 import { insertOutboxEvents, orderEvents } from '../../test/support/outbox-events.js';
@@ -163,4 +164,67 @@ describe('outbox status --watch', () => {
     // A pipe is not a terminal: no escape codes to clear it
     expect(stdout).not.toContain('\x1b[');
   });
+
+  it('with --json prints the document of status --json once per refresh, one per line', async () => {
+    await subscribe(bed.database.db, 'email', UNREACHABLE_ENDPOINT);
+    const child = spawnCli(bed.database.url, ['status', '--watch', '--json', '--interval', '200ms']);
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = once(child, 'exit');
+    await waitFor('two documents', () => lines(stdout).length >= 2, 60_000);
+    child.kill('SIGINT');
+    const [code] = await exited;
+    expect(code).toBe(0);
+    const single = JSON.parse((await cli('status', '--json')).stdout) as unknown;
+    expect(stdout.endsWith('\n')).toBe(true);
+    for (const line of lines(stdout)) expect(JSON.parse(line)).toEqual(single);
+    // Nothing but the documents: no header lines, no escape codes
+    expect(stdout).not.toContain('outbox status at');
+    expect(stdout).not.toContain('\x1b[');
+  });
+
+  it('ends quietly with exit 0 when its reader closes the pipe, as `| head` does', async () => {
+    await subscribe(bed.database.db, 'email', UNREACHABLE_ENDPOINT);
+    const child = spawnCli(bed.database.url, ['status', '--watch', '--interval', '100ms']);
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const closed = once(child, 'close');
+    await once(child.stdout, 'data');
+    child.stdout.destroy();
+    const [code] = await closed;
+    expect(code).toBe(0);
+    expect(stderr).not.toMatch(/EPIPE|Error|\bat /);
+  });
+
+  it('reports a failed read on stderr in one line and reads again at the next refresh', async () => {
+    await subscribe(bed.database.db, 'email', UNREACHABLE_ENDPOINT);
+    const child = spawnCli(bed.database.url, ['status', '--watch', '--json', '--interval', '200ms']);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const closed = once(child, 'close');
+    await waitFor('a first document', () => lines(stdout).length >= 1, 60_000);
+    // A table the status reads goes away for a moment: every read fails until it is back
+    await sql`alter table dead_letters rename to dead_letters_away`.execute(bed.database.db);
+    try {
+      await waitFor('a failed read', () => lines(stderr).length >= 1, 60_000);
+    } finally {
+      await sql`alter table dead_letters_away rename to dead_letters`.execute(bed.database.db);
+    }
+    const documents = lines(stdout).length;
+    await waitFor('a document after it', () => lines(stdout).length > documents, 60_000);
+    child.kill('SIGINT');
+    const [code] = await closed;
+    expect(code).toBe(0);
+    for (const line of lines(stderr))
+      expect(line).toMatch(
+        /^outbox status at \S+ failed: relation "dead_letters" does not exist; trying again in 200 ms$/,
+      );
+  });
 });
+
+/** The complete lines of a stream's output so far. */
+function lines(output: string): string[] {
+  return output.split('\n').slice(0, -1);
+}
