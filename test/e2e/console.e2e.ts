@@ -80,13 +80,21 @@ describe('the operator console, in a browser', () => {
       const page = await browser.newPage();
       page.on('dialog', (dialog) => void dialog.dismiss());
 
-      // Given an operator signed in with the token
+      // Given an operator signed in with the token, on a laptop whose clock is two hours behind
+      await page.addInitScript(() => {
+        const realNow = Date.now.bind(Date);
+        Date.now = () => realNow() - 2 * 3_600_000;
+      });
       await page.goto(relayUrl);
       await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.locator('#subscriptions tr[data-subscription="email"]').waitFor();
       // Marks this document: a reload would lose it, so it shows that everything after is live.
       await page.evaluate(() => ((globalThis as unknown as { sameDocument: boolean }).sameDocument = true));
+      // Ages are the relay's: its heartbeat is seconds old, not two hours
+      const heartbeat = page.locator('#instances tbody tr').first().locator('td').nth(2);
+      await until('the heartbeat age shown', async () => /ago$/.test((await heartbeat.textContent()) ?? ''));
+      expect(await heartbeat.textContent()).toMatch(/^[\d.]+ m?s ago$/);
 
       // When email is disabled from the page, by keyboard (focus survives the live refresh), and
       // orders are placed, its backlog grows on the page

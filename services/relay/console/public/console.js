@@ -24,7 +24,14 @@ function age(seconds) {
   return hours < 48 ? `${hours} h ${minutes % 60} m` : `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }
 
-const since = (iso) => (iso ? age((Date.now() - Date.parse(iso)) / 1000) + ' ago' : '–');
+/**
+ * The relay's clock minus the browser's, from the last overview: ages are measured on the server's
+ * clock, since a laptop reaching the console through a tunnel may be seconds or minutes off, and a
+ * live instance would look stale (or its heartbeat in the future).
+ */
+let serverClockOffsetMs = 0;
+const serverNow = () => Date.now() + serverClockOffsetMs;
+const since = (iso) => (iso ? age(Math.max(0, serverNow() - Date.parse(iso)) / 1000) + ' ago' : '–');
 const time = (iso) => (iso ? new Date(iso).toLocaleString() : '–');
 const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const show = (value) => (value === null || value === undefined || value === '' ? '–' : String(value));
@@ -320,6 +327,7 @@ function setLiveState(text) {
 }
 
 function render(overview) {
+  serverClockOffsetMs = Date.parse(overview.generatedAt) - Date.now();
   renderFence(overview);
   renderSubscriptions(overview);
   renderInstances(overview);
@@ -332,6 +340,9 @@ function render(overview) {
     lastDeadLetterTotal = total;
     void loadDeadLetters(applied);
   }
+  // Ages move on between loads of the list
+  for (const row of document.querySelectorAll('#dead-letter-list tbody tr'))
+    setText(row.children[7], since(row.dataset.parkedAt));
 }
 
 function goLive(retryMs = 2000) {
@@ -505,6 +516,7 @@ async function loadDeadLetters({ chosen, held }) {
 function createDeadLetterRow(letter) {
   const row = element('tr');
   row.dataset.deadLetter = letter.id;
+  row.dataset.parkedAt = letter.parkedAt;
   const event = element('th', letter.event.eventType);
   event.scope = 'row';
   event.append(element('br'), element('small', letter.event.eventId));
