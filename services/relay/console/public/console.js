@@ -229,6 +229,15 @@ function createPartitionRow(item) {
   return row;
 }
 
+/** The last error of each failing stream: per partition when there are several, not only the worst's. */
+function lastErrors(subscription) {
+  if (subscription.partitions.length <= 1)
+    return subscription.lastError ? [`${subscription.name}: last error: ${subscription.lastError}`] : [];
+  return subscription.partitions
+    .filter((stream) => stream.lastError)
+    .map((stream) => `${subscription.name} / partition ${stream.partition}: last error: ${stream.lastError}`);
+}
+
 function renderSubscriptions(overview) {
   const items = overview.subscriptions.flatMap((subscription) => [
     { kind: 'subscription', subscription },
@@ -257,7 +266,7 @@ function renderSubscriptions(overview) {
           `${subscription.name}: the subscriber refuses the relay's signature (HTTP ${subscription.lastStatusCode}); check its secret.`,
         ]
       : []),
-    ...(subscription.lastError ? [`${subscription.name}: last error: ${subscription.lastError}`] : []),
+    ...lastErrors(subscription),
     ...(!subscription.enabled && subscription.disabledReason
       ? [`${subscription.name}: ${subscription.disabledReason}`]
       : []),
