@@ -21,21 +21,20 @@ export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
+/* eslint-disable no-control-regex -- matching control characters is their point */
 /**
  * Terminal escape sequences, removed whole so that their parameters do not show as litter: CSI
  * (colours, cursor moves, clearing the screen: ESC [ ... final byte), OSC (window titles,
- * hyperlinks: ESC ] ... BEL or ESC \\), the string sequences DCS, SOS, PM and APC (ESC P, X, ^ or _
- * ... ESC \\), the short ones (ESC 7, ESC c, ESC ( B), a lone ESC, and CSI in its one-character
+ * hyperlinks: ESC ] ... BEL or ESC \), the string sequences DCS, SOS, PM and APC (ESC P, X, ^ or _
+ * ... ESC \), the short ones (ESC 7, ESC c, ESC ( B), a lone ESC, and CSI in its one-character
  * form (U+009B).
  */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const ESCAPE_SEQUENCE =
   /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[PX^_][^\x1b]*(?:\x1b\\)?|[ -/]*[0-~])?|\x9b[0-?]*[ -/]*[@-~]/g;
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const LINE_BREAK = /[\t\n\v\f\r]/g;
 /** C0 (but the line breaks above), DEL and C1: what a terminal acts on rather than shows. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\x00-\x1f\x7f-\x9f]/g;
+/* eslint-enable no-control-regex */
 
 /**
  * Text that comes from outside (a subscriber's response body, quoted in an error) made safe to
