@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * What the admin port accepts as proof of the operator, derived from `RELAY_ADMIN_TOKEN`:
@@ -30,9 +30,12 @@ const derive = (key: string | Buffer, purpose: string) =>
 function sameText(candidate: string, expected: string): boolean {
   const given = Buffer.from(candidate);
   const wanted = Buffer.from(expected);
-  // timingSafeEqual throws on unequal lengths; the length of a derived value is public anyway.
+  // timingSafeEqual throws on unequal lengths; the length of a derived value (a digest, an HMAC)
+  // is public anyway.
   return given.length === wanted.length && timingSafeEqual(given, wanted);
 }
+
+const tokenDigest = (text: string) => createHash('sha256').update(text).digest('base64url');
 
 export function adminCredentials(token: string | undefined): AdminCredentials {
   const key = token ?? randomBytes(32);
@@ -40,7 +43,8 @@ export function adminCredentials(token: string | undefined): AdminCredentials {
   const csrfToken = derive(key, 'outbox console csrf');
   return {
     required: token !== undefined,
-    isToken: (candidate) => token !== undefined && sameText(candidate, token),
+    // Compared as digests of equal length, so that the time taken says nothing of the token's length.
+    isToken: (candidate) => token !== undefined && sameText(tokenDigest(candidate), tokenDigest(token)),
     newSession: (now) => sessionFor(now.getTime()),
     isSession: (candidate, now) => {
       if (token === undefined) return false;

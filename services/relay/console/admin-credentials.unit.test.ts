@@ -11,6 +11,9 @@ describe('the admin credentials', () => {
     const session = credentials.newSession(now);
     expect(session).not.toContain(TOKEN);
     expect(credentials.isToken(TOKEN)).toBe(true);
+    expect(credentials.isToken(TOKEN.slice(0, -1))).toBe(false);
+    expect(credentials.isToken(`${TOKEN}x`)).toBe(false);
+    expect(credentials.isToken('')).toBe(false);
     expect(credentials.isSession(session, later(SESSION_MAX_AGE_MS - 1))).toBe(true);
     expect(credentials.isSession(session, later(SESSION_MAX_AGE_MS))).toBe(false);
     // Issued "in the future" (a forged time): refused.
