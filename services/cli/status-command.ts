@@ -3,6 +3,8 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../common/db/database.js';
 import { collapsePartitions } from '../relay/streams/collapse-partitions.js';
 import { parseDurationOption } from './duration-option.js';
+import type { FenceHolder } from '../relay/streams/read-fence-holder.js';
+import type { StreamStatus } from '../relay/streams/read-stream-status.js';
 import { isHeld, readStatus } from '../relay/streams/read-status.js';
 import { statusReport } from './status-report.js';
 import { checkVerdict, type CheckThresholds } from './status-verdict.js';
@@ -18,6 +20,11 @@ type StatusOptions = {
   watch?: boolean;
   interval: string;
 };
+
+/** What `status --json` prints: every partition, with the fence's holder where it holds one back. */
+function statusDocument(streams: StreamStatus[], holder: FenceHolder | null) {
+  return streams.map((stream) => ({ ...stream, fenceHolder: isHeld(stream) ? holder : null }));
+}
 
 /** `--check`: one line (or JSON) and an exit code for alerting: 0 ok, 1 warning, 2 critical, 3 unknown. */
 async function check(db: Kysely<DB>, limits: CheckThresholds, json: boolean): Promise<void> {
@@ -39,7 +46,8 @@ export function statusCommand(): Command {
     .option('--partitions', 'one row per partition instead of one per subscription')
     .option(
       '--json',
-      'print JSON: every partition, with its fence holder when held (with --check: the verdict)',
+      'print JSON: every partition, with its fence holder when held (with --check: the verdict; ' +
+        'with --watch: one document per refresh, each on one line)',
     )
     .option(
       '--check',
@@ -54,7 +62,11 @@ export function statusCommand(): Command {
       'with --check: warn when the fence holds a stream back longer',
       '30s',
     )
-    .option('--watch', 'redraw the table every --interval until Ctrl-C')
+    .option(
+      '--watch',
+      'redraw the table every --interval until Ctrl-C (or until stdout is closed: exit 0); a failed ' +
+        'read is reported on stderr and tried again at the next one',
+    )
     .option('--interval <duration>', 'with --watch: time between draws', '2s')
     .action(async (options: StatusOptions) => {
       if (options.check) {
@@ -81,13 +93,14 @@ export function statusCommand(): Command {
         const intervalMs = parseDurationOption(options.interval, '--interval');
         await withDatabase((db) =>
           watch(
-            'outbox status',
             async () => {
               const now = new Date();
               const { streams, holder } = await readStatus(db, now);
-              return statusReport(streams, holder, now, options);
+              return options.json
+                ? JSON.stringify(statusDocument(streams, holder))
+                : statusReport(streams, holder, now, options);
             },
-            intervalMs,
+            { title: 'outbox status', intervalMs, lines: options.json === true },
           ),
         );
         return;
@@ -95,11 +108,7 @@ export function statusCommand(): Command {
       const now = new Date();
       const { streams, holder } = await withDatabase((db) => readStatus(db, now));
       if (options.json) {
-        const withHolder = streams.map((stream) => ({
-          ...stream,
-          fenceHolder: isHeld(stream) ? holder : null,
-        }));
-        console.log(JSON.stringify(withHolder, null, 2));
+        console.log(JSON.stringify(statusDocument(streams, holder), null, 2));
         return;
       }
       console.log(statusReport(streams, holder, now, options));
