@@ -20,6 +20,8 @@ const relayShape = {
   RELAY_ADMIN_TOKEN: z
     .string()
     .min(24, 'must be at least 24 characters (npm run secrets prints one)')
+    // What a bearer header and the sign-in form carry intact: no spaces, no control characters.
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces (npm run secrets prints one)')
     .optional(),
   RELAY_POLL_MS: envTypes.positiveInt(1_000),
   RELAY_LISTEN: envTypes.flag(true),

@@ -44,4 +44,11 @@ describe('RELAY_ADMIN_HOST and RELAY_ADMIN_TOKEN', () => {
     expect(message).toMatch(/RELAY_ADMIN_TOKEN: must be at least 24 characters/);
     expect(message).not.toContain('short-secret');
   });
+
+  it('refuses a token a bearer header cannot carry (a space, a control character)', () => {
+    for (const token of ['admin token with spaces in it 0123', 'admin-token-0123456789abcdef\t'])
+      expect(() => loadRelayConfig({ RELAY_ADMIN_TOKEN: token })).toThrow(
+        /RELAY_ADMIN_TOKEN: must be printable ASCII without spaces/,
+      );
+  });
 });
