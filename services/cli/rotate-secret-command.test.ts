@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { generateWebhookSecret } from '../common/events/webhook-signature.js';
 import { useCliTestBed } from '../../test/support/run-cli.js';
+import { formatTime } from './format.js';
 
 const bed = useCliTestBed();
 const cli = bed.cli;
@@ -38,11 +39,24 @@ describe('outbox subscriptions rotate-secret', () => {
     expect(hours).toBeLessThanOrEqual(24);
     expect(rotated.stdout).toContain('signed with the new and the previous secret until');
 
-    // A given secret and an overlap of 0: switched at once, nothing printed of the secret
+    // A given secret and an overlap of 0 (--force: the first overlap still runs): switched at once,
+    // nothing printed of the secret
     const given = generateWebhookSecret();
-    const now = await cli('subscriptions', 'rotate-secret', 'hooks', '--secret', given, '--overlap', '0s');
+    const now = await cli(
+      'subscriptions',
+      'rotate-secret',
+      'hooks',
+      '--secret',
+      given,
+      '--overlap',
+      '0s',
+      '--force',
+    );
     expect(now.code).toBe(0);
     expect(now.stdout).not.toContain('whsec_');
+    expect(now.stdout).toContain(
+      `--force: ended the overlap of the earlier rotation, which was to run until ${formatTime(stored.previous_secret_until)}`,
+    );
     expect(await secrets('hooks')).toEqual({
       secret: given,
       previous_secret: null,
@@ -75,9 +89,11 @@ describe('outbox subscriptions rotate-secret', () => {
     const rotatedJson = JSON.parse(rotated.stdout) as {
       name: string;
       previousSecretValidUntil: string;
+      endedOverlapUntil: string | null;
       secret: string;
     };
     expect(rotatedJson.name).toBe('jsonhooks');
+    expect(rotatedJson.endedOverlapUntil).toBeNull();
     expect(rotatedJson.secret).toBe((await secrets('jsonhooks')).secret);
     expect(new Date(rotatedJson.previousSecretValidUntil).getTime()).toBe(
       (await secrets('jsonhooks')).previous_secret_until!.getTime(),
@@ -89,9 +105,57 @@ describe('outbox subscriptions rotate-secret', () => {
       'jsonhooks',
       '--secret',
       generateWebhookSecret(),
+      '--force',
       '--json',
     );
-    expect(JSON.parse(given.stdout)).not.toHaveProperty('secret');
+    const givenJson = JSON.parse(given.stdout) as Record<string, unknown>;
+    expect(givenJson).not.toHaveProperty('secret');
+    expect(givenJson.endedOverlapUntil).toBe(rotatedJson.previousSecretValidUntil);
+  });
+
+  it('refuses to rotate again during an overlap, changing nothing, unless --force, which ends it', async () => {
+    const original = generateWebhookSecret();
+    await cli(
+      'subscriptions',
+      'add',
+      'overlapping',
+      'http://127.0.0.1:9/events',
+      '--events',
+      'OrderPlaced',
+      '--secret',
+      original,
+    );
+    expect((await cli('subscriptions', 'rotate-secret', 'overlapping', '--overlap', '1h')).code).toBe(0);
+    const during = await secrets('overlapping');
+    const until = formatTime(during.previous_secret_until);
+
+    // The console's rule: the secret before last may still be the subscriber's only one
+    for (const overlap of ['24h', '0s']) {
+      const refused = await cli('subscriptions', 'rotate-secret', 'overlapping', '--overlap', overlap);
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toBe('');
+      expect(refused.stderr).toMatch(
+        new RegExp(
+          `^outbox: refused: an earlier rotation of "overlapping" is in its overlap until ${until}; ` +
+            '[^\\n]*--force rotates anyway\\n$',
+        ),
+      );
+      expect(await secrets('overlapping')).toEqual(during);
+    }
+
+    const forced = await cli('subscriptions', 'rotate-secret', 'overlapping', '--force');
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toContain(
+      `--force: ended the overlap of the earlier rotation, which was to run until ${until}`,
+    );
+    const after = await secrets('overlapping');
+    expect(after.previous_secret).toBe(during.secret);
+    expect(after.secret).not.toBe(during.secret);
+    expect(after.previous_secret_until!.getTime()).toBeGreaterThan(during.previous_secret_until!.getTime());
+
+    const help = await cli('subscriptions', 'rotate-secret', '--help');
+    // Commander wraps the help to 80 columns
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('refused (exit 1, nothing changed) unless --force');
   });
 
   it('refuses a NATS subscription, an unknown one, a bad secret or overlap, and the same secret, changing nothing', async () => {

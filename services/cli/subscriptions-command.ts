@@ -321,19 +321,24 @@ function parseSubscriptionChanges(options: UpdateOptions): SubscriptionChanges {
   return changes;
 }
 
+type RotateOptions = { overlap: string; secret?: string; force?: boolean; json?: boolean };
+
 /** How long the previous secret stays valid when --overlap is not given. */
 const DEFAULT_OVERLAP = '24h';
 
 /**
  * A new signing secret while the old one stays valid for the overlap: the relay signs with both,
  * so the subscriber can be moved to the new secret at any time within it without a refused
- * delivery (docs/operations.md, "Rotating a webhook secret").
+ * delivery (docs/operations.md, "Rotating a webhook secret"). During an earlier rotation's overlap
+ * it refuses, as the console does, unless --force: rotating again drops the secret before last,
+ * which the subscriber may still be using.
  */
 function rotateSecretCommand(): Command {
   return new Command('rotate-secret')
     .description(
       'give a webhook subscription a new signing secret; the relay signs with both the new and the ' +
-        'previous one for the overlap, then with the new one only. Prints the new secret unless given',
+        'previous one for the overlap, then with the new one only. Prints the new secret unless given. ' +
+        "While an earlier rotation's overlap runs, refused (exit 1, nothing changed) unless --force",
     )
     .argument('<name>')
     .option(
@@ -343,17 +348,25 @@ function rotateSecretCommand(): Command {
     )
     .option('--secret <whsec>', 'the new secret (whsec_...); generated when omitted')
     .option(
-      '--json',
-      'print JSON: the name, until when the previous secret is valid, the new secret if generated',
+      '--force',
+      "rotate even while an earlier rotation's overlap runs: that overlap ends, so the relay stops " +
+        'signing with the secret before last and a subscriber still on it alone refuses the deliveries',
     )
-    .action(async (name: string, options: { overlap: string; secret?: string; json?: boolean }) => {
+    .option(
+      '--json',
+      'print JSON: the name, until when the previous secret is valid, until when the overlap that ' +
+        '--force ended would have run, the new secret if generated',
+    )
+    .action(async (name: string, options: RotateOptions) => {
       const overlapMs = parseDuration(options.overlap);
       if (overlapMs === undefined)
         throw new Error(`--overlap must be a duration such as 30m, 24h or 7d, got "${options.overlap}"`);
       if (options.secret !== undefined && !isWebhookSecret(options.secret))
         throw new Error('--secret must be a Standard Webhooks secret: whsec_ + base64 of 24+ bytes');
       const secret = options.secret ?? generateWebhookSecret();
-      const result = await withDatabase((db) => rotateSecret(db, name, secret, overlapMs));
+      const result = await withDatabase((db) =>
+        rotateSecret(db, name, secret, overlapMs, { endRunningOverlap: options.force === true }),
+      );
       if (!result.ok) {
         if (result.reason === 'not-found') throw new Error(`no subscription "${name}"`);
         if (result.reason === 'nats')
@@ -364,6 +377,12 @@ function rotateSecretCommand(): Command {
           );
         if (result.reason === 'changed')
           throw new Error(`the secret of "${name}" changed meanwhile; run the rotation again`);
+        if (result.reason === 'overlap-running')
+          throw new Error(
+            `refused: an earlier rotation of "${name}" is in its overlap until ${formatTime(result.until)}; ` +
+              'rotating again drops the secret before last, which the subscriber may still use (its ' +
+              'deliveries would be refused). Nothing changed; --force rotates anyway',
+          );
         throw new Error(`refused: --secret is already the secret of "${name}"`);
       }
       if (options.json) {
@@ -371,6 +390,7 @@ function rotateSecretCommand(): Command {
           JSON.stringify({
             name,
             previousSecretValidUntil: result.previousValidUntil?.toISOString() ?? null,
+            endedOverlapUntil: result.endedOverlapUntil?.toISOString() ?? null,
             ...(options.secret ? {} : { secret }),
           }),
         );
@@ -383,6 +403,12 @@ function rotateSecretCommand(): Command {
               "Move the subscriber to the new secret before then (its variable may list both: 'new,old')."
           : `Rotated the secret of "${name}": deliveries are signed with the new secret only, from now.`,
       );
+      if (result.endedOverlapUntil)
+        console.log(
+          `--force: ended the overlap of the earlier rotation, which was to run until ` +
+            `${formatTime(result.endedOverlapUntil)}: the relay no longer signs with the secret before last, ` +
+            'so a subscriber that knows only that one refuses the deliveries.',
+        );
       const subscriber = DEFAULT_SUBSCRIBERS.find((candidate) => candidate.name === name);
       if (subscriber)
         console.log(

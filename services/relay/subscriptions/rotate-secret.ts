@@ -3,7 +3,8 @@ import type { DB } from '../../common/db/database.js';
 import { isNatsUrl } from '../../common/nats/nats-endpoint.js';
 
 export type RotateResult =
-  | { ok: true; previousValidUntil: Date | null }
+  /** `endedOverlapUntil`: when the overlap this rotation ended would have ended (null: none ran). */
+  | { ok: true; previousValidUntil: Date | null; endedOverlapUntil: Date | null }
   | { ok: false; reason: 'not-found' | 'nats' | 'same-secret' }
   /** Another rotation changed the secret between this one's read and its update. */
   | { ok: false; reason: 'changed' }
@@ -55,5 +56,9 @@ export async function rotateSecret(
     .executeTakeFirst();
   // Another rotation came first: its secret is not the one the caller saw.
   if (!row) return { ok: false, reason: 'changed' };
-  return { ok: true, previousValidUntil: row.previous_secret_until };
+  return {
+    ok: true,
+    previousValidUntil: row.previous_secret_until,
+    endedOverlapUntil: current.overlap_until,
+  };
 }
