@@ -392,10 +392,11 @@ async function toggleSubscription(name, verb) {
   });
 }
 
-async function rotateSecret(name, force = false) {
+/** `overlapText`: what the operator typed before a second confirmation, kept for it. */
+async function rotateSecret(name, force = false, overlapText = '24h') {
   const label = element('label', 'The previous secret stays valid for ');
   const overlap = element('input');
-  overlap.value = '24h';
+  overlap.value = overlapText;
   overlap.size = 6;
   label.append(overlap, ' (a duration: 30m, 24h, 7d; 0s ends it at once)');
   const text = force
@@ -417,7 +418,7 @@ async function rotateSecret(name, force = false) {
   } catch (error) {
     if (error.problem?.type === '/problems/overlap-running' && !force) {
       report(error.message, true);
-      return rotateSecret(name, true);
+      return rotateSecret(name, true, overlap.value);
     }
     report(`Rotating the secret of ${name} failed: ${error.message}`, true);
     return;
