@@ -230,6 +230,7 @@ describe('the console API', () => {
           state: 'ok',
           backlog: 0,
           owners: [relay.instanceId],
+          unowned: 0,
           partitions: [{ partition: 0 }],
         },
       ],

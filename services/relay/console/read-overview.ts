@@ -28,6 +28,8 @@ export type SubscriptionView = Omit<StreamView, 'partition' | 'owner'> &
     'name' | 'endpointUrl' | 'eventTypes' | 'enabled' | 'disabledReason' | 'unauthorized'
   > & {
     owners: string[];
+    /** Partitions no live instance holds the lease of (waiting for one to take them). */
+    unowned: number;
     partitions: StreamView[];
   };
 
@@ -85,6 +87,7 @@ export async function readOverview(db: Kysely<DB>, servedBy: string, now: Date):
       deadLetters: s.deadLetters,
       heldEvents: s.heldEvents,
       owners: s.owners,
+      unowned: s.unowned,
       partitions: own.map(streamView),
     };
   });

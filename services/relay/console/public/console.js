@@ -160,8 +160,15 @@ function streamValues(stream, isPartition) {
     time(stream.nextAttemptAt),
     String(stream.deadLetters),
     String(stream.heldEvents),
-    show(isPartition ? stream.owner : stream.owners.join(', ')),
+    show(isPartition ? stream.owner : subscriptionOwners(stream)),
   ];
+}
+
+/** Who owns a subscription's streams, and how many of its partitions none does (as outbox status). */
+function subscriptionOwners(subscription) {
+  const unowned =
+    subscription.partitions.length > 1 && subscription.unowned > 0 ? [`${subscription.unowned} unowned`] : [];
+  return [...subscription.owners, ...unowned].join(', ');
 }
 
 const STREAM_CLASSES = [
