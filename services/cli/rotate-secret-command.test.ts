@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { sql } from 'kysely';
 import { generateWebhookSecret } from '../common/events/webhook-signature.js';
 import { useCliTestBed } from '../../test/support/run-cli.js';
 import { formatTime } from './format.js';
@@ -136,7 +137,7 @@ describe('outbox subscriptions rotate-secret', () => {
       expect(refused.stdout).toBe('');
       expect(refused.stderr).toMatch(
         new RegExp(
-          `^outbox: refused: an earlier rotation of "overlapping" is in its overlap until ${until}; ` +
+          `^outbox: refused: "overlapping" still signs with its previous secret until ${until}; ` +
             '[^\\n]*--force rotates anyway\\n$',
         ),
       );
@@ -156,6 +157,45 @@ describe('outbox subscriptions rotate-secret', () => {
     const help = await cli('subscriptions', 'rotate-secret', '--help');
     // Commander wraps the help to 80 columns
     expect(help.stdout.replace(/\s+/g, ' ')).toContain('refused (exit 1, nothing changed) unless --force');
+  });
+
+  it('rotates a default subscription whose variable lists two secrets: refused, then forced, the secret printed', async () => {
+    // As a relay started with EMAIL_WEBHOOK_SECRET=new,old leaves it: the second valid while listed
+    const [listed, previous] = [generateWebhookSecret(), generateWebhookSecret()];
+    const added = await cli(
+      'subscriptions',
+      'add',
+      'email',
+      'http://127.0.0.1:9/events',
+      '--events',
+      'OrderPlaced',
+      '--secret',
+      listed,
+    );
+    expect(added.code).toBe(0);
+    await bed.database.db
+      .updateTable('subscriptions')
+      .set({ previous_secret: previous, previous_secret_until: sql<Date>`'infinity'` })
+      .where('name', '=', 'email')
+      .execute();
+
+    const refused = await cli('subscriptions', 'rotate-secret', 'email');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /^outbox: refused: "email" still signs with its previous secret for as long as its secret variable lists two secrets; [^\n]*--force rotates anyway\n$/,
+    );
+    const forced = await cli('subscriptions', 'rotate-secret', 'email', '--force', '--json');
+    expect(forced.code).toBe(0);
+    const answer = JSON.parse(forced.stdout) as Record<string, unknown>;
+    expect(answer).toMatchObject({
+      endedOverlapUntil: 'while-listed',
+      secretVariable: 'EMAIL_WEBHOOK_SECRET',
+      secret: expect.stringMatching(/^whsec_/),
+    });
+    expect((await secrets('email')).secret).toBe(answer.secret);
+    const text = await cli('subscriptions', 'rotate-secret', 'email', '--force', '--overlap', '0s');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('New signing secret (shown once');
   });
 
   it('refuses a NATS subscription, an unknown one, a bad secret or overlap, and the same secret, changing nothing', async () => {

@@ -8,7 +8,7 @@ import { deleteSubscription } from '../relay/subscriptions/delete-subscription.j
 import { findSubscriptionSettings } from '../relay/subscriptions/find-subscription-settings.js';
 import { subscriptionDifferences } from '../relay/subscriptions/subscription-differences.js';
 import { listSubscriptions } from '../relay/subscriptions/list-subscriptions.js';
-import { rotateSecret } from '../relay/subscriptions/rotate-secret.js';
+import { overlapEndJson, overlapEndText, rotateSecret } from '../relay/subscriptions/rotate-secret.js';
 import { setSubscriptionEnabled } from '../relay/subscriptions/set-subscription-enabled.js';
 import { updateSubscription, type SubscriptionChanges } from '../relay/subscriptions/update-subscription.js';
 import {
@@ -355,7 +355,8 @@ function rotateSecretCommand(): Command {
     .option(
       '--json',
       'print JSON: the name, until when the previous secret is valid, until when the overlap that ' +
-        '--force ended would have run, the new secret if generated',
+        '--force ended would have run (an ISO time, or "while-listed" for a secret variable listing ' +
+        "two), a default subscription's secret variable, the new secret if generated",
     )
     .action(async (name: string, options: RotateOptions) => {
       const overlapMs = parseDuration(options.overlap);
@@ -379,18 +380,20 @@ function rotateSecretCommand(): Command {
           throw new Error(`the secret of "${name}" changed meanwhile; run the rotation again`);
         if (result.reason === 'overlap-running')
           throw new Error(
-            `refused: an earlier rotation of "${name}" is in its overlap until ${formatTime(result.until)}; ` +
+            `refused: "${name}" still signs with its previous secret ${overlapEndText(result.until, formatTime)}; ` +
               'rotating again drops the secret before last, which the subscriber may still use (its ' +
               'deliveries would be refused). Nothing changed; --force rotates anyway',
           );
         throw new Error(`refused: --secret is already the secret of "${name}"`);
       }
+      const subscriber = DEFAULT_SUBSCRIBERS.find((candidate) => candidate.name === name);
       if (options.json) {
         console.log(
           JSON.stringify({
             name,
             previousSecretValidUntil: result.previousValidUntil?.toISOString() ?? null,
-            endedOverlapUntil: result.endedOverlapUntil?.toISOString() ?? null,
+            endedOverlapUntil: overlapEndJson(result.endedOverlap),
+            secretVariable: subscriber?.secretVariable ?? null,
             ...(options.secret ? {} : { secret }),
           }),
         );
@@ -403,13 +406,12 @@ function rotateSecretCommand(): Command {
               "Move the subscriber to the new secret before then (its variable may list both: 'new,old')."
           : `Rotated the secret of "${name}": deliveries are signed with the new secret only, from now.`,
       );
-      if (result.endedOverlapUntil)
+      if (result.endedOverlap)
         console.log(
-          `--force: ended the overlap of the earlier rotation, which was to run until ` +
-            `${formatTime(result.endedOverlapUntil)}: the relay no longer signs with the secret before last, ` +
-            'so a subscriber that knows only that one refuses the deliveries.',
+          `--force: ended the overlap of the earlier rotation, which was to run ` +
+            `${overlapEndText(result.endedOverlap, formatTime)}: the relay no longer signs with the secret ` +
+            'before last, so a subscriber that knows only that one refuses the deliveries.',
         );
-      const subscriber = DEFAULT_SUBSCRIBERS.find((candidate) => candidate.name === name);
       if (subscriber)
         console.log(
           `Note: a relay started with ${subscriber.secretVariable} set makes that variable's first ` +

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import http from 'node:http';
+import { sql } from 'kysely';
 import { Registry } from 'prom-client';
 import { insertOutboxEvents, orderEvents, type TestEvent } from '../../../test/support/outbox-events.js';
 import { subscribe, useRelayTestBed } from '../../../test/support/relay-harness.js';
@@ -413,6 +414,35 @@ describe('the console API', () => {
     expect(audit.map((row) => row.event_id).sort()).toEqual([shippedA!.eventId, shippedB!.eventId].sort());
     expect(await deadLetterCount(base)).toBe(1);
     expect(receiver.processedIds().has(placedA!.eventId)).toBe(false);
+  });
+
+  it('refuses with a 409, then rotates when forced, a secret whose variable lists two', async () => {
+    await subscribe(bed.database.db, 'email', await bed.receiver());
+    // As a relay started with EMAIL_WEBHOOK_SECRET=new,old leaves it: the second valid while listed
+    await bed.database.db
+      .updateTable('subscriptions')
+      .set({
+        previous_secret: 'whsec_bGlzdGVkLWJ5LXRoZS12YXJpYWJsZQ==',
+        previous_secret_until: sql<Date>`'infinity'`,
+      })
+      .where('name', '=', 'email')
+      .execute();
+    const base = await serveAdmin(bed.startRelay());
+    const rotate = (body: object) =>
+      fetch(`${base}/api/subscriptions/email/rotate-secret`, {
+        method: 'POST',
+        headers: { ...asAdmin, ...json },
+        body: JSON.stringify(body),
+      });
+    const refused = await rotate({});
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ type: '/problems/overlap-running', until: 'while-listed' });
+    const forced = await rotate({ force: true });
+    expect(forced.status).toBe(200);
+    expect(await forced.json()).toMatchObject({
+      secret: expect.stringMatching(/^whsec_/),
+      endedOverlapUntil: 'while-listed',
+    });
   });
 
   it('rotates a secret, showing the new one in that answer only', async () => {

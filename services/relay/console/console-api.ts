@@ -14,7 +14,7 @@ import { findDeadLetter } from '../dead-letters/find-dead-letter.js';
 import { countDeadLetters, listDeadLetters } from '../dead-letters/list-dead-letters.js';
 import { requestReplayWithinDedupeWindow } from '../dead-letters/request-replay-within-dedupe-window.js';
 import { countReplayable } from '../dead-letters/request-replay.js';
-import { rotateSecret } from '../subscriptions/rotate-secret.js';
+import { overlapEndJson, overlapEndText, rotateSecret } from '../subscriptions/rotate-secret.js';
 import { setSubscriptionEnabled } from '../subscriptions/set-subscription-enabled.js';
 import { notifyRelay } from '../wake/notify-relay.js';
 import type { AdminCredentials } from './admin-credentials.js';
@@ -231,10 +231,10 @@ export function mountConsoleApi(
       if (result.reason === 'overlap-running')
         throw new HttpProblem(
           409,
-          `A rotation of "${name}" is in its overlap until ${result.until.toISOString()}: rotating again ` +
+          `"${name}" still signs with its previous secret ${overlapEndText(result.until, (date) => date.toISOString())}: rotating again ` +
             'drops the secret before last, which the subscriber may still use (its deliveries would be ' +
             'refused). Nothing changed; rotate with force to do it anyway.',
-          { type: '/problems/overlap-running', extensions: { until: result.until } },
+          { type: '/problems/overlap-running', extensions: { until: overlapEndJson(result.until) } },
         );
       if (result.reason === 'changed')
         throw new HttpProblem(
@@ -251,7 +251,13 @@ export function mountConsoleApi(
     // next start makes the signing secret again: the page says which, as the CLI does.
     const secretVariable =
       DEFAULT_SUBSCRIBERS.find((subscriber) => subscriber.name === name)?.secretVariable ?? null;
-    res.json({ name, secret, previousSecretValidUntil: result.previousValidUntil, secretVariable });
+    res.json({
+      name,
+      secret,
+      previousSecretValidUntil: result.previousValidUntil,
+      endedOverlapUntil: overlapEndJson(result.endedOverlap),
+      secretVariable,
+    });
   });
 
   async function afterDiscard(result: Awaited<ReturnType<typeof discardDeadLetters>>) {

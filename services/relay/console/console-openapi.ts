@@ -382,6 +382,11 @@ export function consolePaths(): Record<string, Record<string, unknown>> {
           name: { type: 'string' },
           secret: { type: 'string' },
           previousSecretValidUntil: { type: ['string', 'null'], format: 'date-time' },
+          endedOverlapUntil: {
+            type: ['string', 'null'],
+            description:
+              'When the overlap a forced rotation ended was to end: a time, or `while-listed` (a secret variable listing two)',
+          },
           secretVariable: {
             type: ['string', 'null'],
             description:
