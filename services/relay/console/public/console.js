@@ -449,16 +449,22 @@ function showSecretOnce(name, result) {
   $('#secret-variable').hidden = !result.secretVariable;
   $('#secret-value').value = result.secret;
   $('#secret-copied').textContent = '';
+  // Escape must not lose the secret: `closedby="none"` where the browser knows it, a cancelled
+  // cancel, and since a browser lets repeated Escapes through anyway, a dialog closed any other
+  // way than by its button opens again.
   const keepOpen = (event) => event.preventDefault();
+  const onClose = () => {
+    if (dialog.returnValue !== 'stored') {
+      dialog.showModal();
+      return;
+    }
+    dialog.removeEventListener('cancel', keepOpen);
+    dialog.removeEventListener('close', onClose);
+    $('#secret-value').value = '';
+  };
   dialog.addEventListener('cancel', keepOpen);
-  dialog.addEventListener(
-    'close',
-    () => {
-      dialog.removeEventListener('cancel', keepOpen);
-      $('#secret-value').value = '';
-    },
-    { once: true },
-  );
+  dialog.addEventListener('close', onClose);
+  dialog.returnValue = '';
   dialog.showModal();
   $('#secret-value').select();
 }
