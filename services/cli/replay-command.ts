@@ -67,7 +67,11 @@ export function replayCommand(): Command {
       if (requested.ok && requested.marked.length > 0) await notifyRelay(db);
       return requested;
     });
-    if (!result.ok) throw dedupeWindowRefusal(result.selected, result.beyondDedupeWindow);
+    if (!result.ok) {
+      if (result.reason === 'selection-changed')
+        throw new Error('the dead letters changed meanwhile; run it again');
+      throw dedupeWindowRefusal(result.selected, result.beyondDedupeWindow);
+    }
     const marked = result.marked;
     if (marked.length === 0) throw new Error('no parked dead letter matches');
     if (options.json) {

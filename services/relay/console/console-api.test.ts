@@ -380,11 +380,23 @@ describe('the console API', () => {
     expect(await counts('')).toEqual({ count: 3, replay: { parked: 2, held: 1 } });
 
     receiver.reply = () => ({ status: 200 });
-    const replay = await fetch(`${base}/api/dead-letters/replay`, {
-      method: 'POST',
-      headers: { ...asAdmin, ...json },
-      body: JSON.stringify({ subscription: 'billing', type: 'OrderShipped' }),
-    });
+    const replayAll = (confirmedCount: number) =>
+      fetch(`${base}/api/dead-letters/replay`, {
+        method: 'POST',
+        headers: { ...asAdmin, ...json },
+        body: JSON.stringify({ subscription: 'billing', type: 'OrderShipped', confirmedCount }),
+      });
+    // Confirmed for another number than matches now: nothing marked
+    const changed = await replayAll(2);
+    expect(changed.status).toBe(409);
+    expect(await changed.json()).toMatchObject({ type: '/problems/selection-changed', found: 1 });
+    const requested = await bed.database.db
+      .selectFrom('dead_letters')
+      .select('event_id')
+      .where('replay_requested_at', 'is not', null)
+      .execute();
+    expect(requested).toEqual([]);
+    const replay = await replayAll(1);
     expect(replay.status).toBe(200);
     const marked = ((await replay.json()) as { marked: { eventId: string }[] }).marked;
     expect(marked.map((row) => row.eventId)).toEqual([shippedB!.eventId]);

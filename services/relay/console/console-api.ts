@@ -12,7 +12,10 @@ import { parseAt, validationProblem } from '../../common/http/validation.js';
 import { countDiscardable, discardDeadLetters } from '../dead-letters/discard-dead-letters.js';
 import { findDeadLetter } from '../dead-letters/find-dead-letter.js';
 import { countDeadLetters, listDeadLetters } from '../dead-letters/list-dead-letters.js';
-import { requestReplayWithinDedupeWindow } from '../dead-letters/request-replay-within-dedupe-window.js';
+import {
+  requestReplayWithinDedupeWindow,
+  type GuardedReplayResult,
+} from '../dead-letters/request-replay-within-dedupe-window.js';
 import { countReplayable } from '../dead-letters/request-replay.js';
 import { overlapEndJson, overlapEndText, rotateSecret } from '../subscriptions/rotate-secret.js';
 import { setSubscriptionEnabled } from '../subscriptions/set-subscription-enabled.js';
@@ -35,6 +38,8 @@ const bulkReplayBody = z.strictObject({
   ...deadLetterFilterShape,
   subscription: z.string().min(1).max(200),
   force: z.boolean().optional(),
+  /** The parked letters the operator confirmed: refused when the selection now holds another number. */
+  confirmedCount: z.number().int().min(1).optional(),
 });
 const bulkDiscardBody = z.strictObject({
   ...deadLetterFilterShape,
@@ -61,14 +66,23 @@ function parse<S extends z.ZodType>(
 /** Who the audit of a discard names: the console, and the address the request came from. */
 const operator = (req: Request) => `console@${req.ip ?? 'unknown'}`;
 
-const dedupeWindowProblem = (count: number) =>
-  new HttpProblem(
+/** Why a replay marked nothing, as a problem. */
+function replayRefusal(result: Extract<GuardedReplayResult, { ok: false }>): HttpProblem {
+  if (result.reason === 'selection-changed')
+    return new HttpProblem(
+      409,
+      `${result.found} parked dead letters match now, not the ${result.confirmed} confirmed; nothing was marked.`,
+      { type: '/problems/selection-changed', extensions: { found: result.found } },
+    );
+  const count = result.beyondDedupeWindow.length;
+  return new HttpProblem(
     409,
     `${count} of the selected dead letters hold events older than their subscription's dedupe window: ` +
       'the subscriber may have forgotten it delivered them and apply them again. Nothing was marked; ' +
       'replay with force to deliver them anyway.',
     { type: '/problems/beyond-dedupe-window', extensions: { beyondDedupeWindow: count } },
   );
+}
 
 /**
  * The JSON API behind the console page, under /api/ (and usable by scripts): the live overview, dead letters
@@ -159,7 +173,7 @@ export function mountConsoleApi(
       { eventId: letter.event.eventId, subscription: letter.subscription },
       force === true,
     );
-    if (!result.ok) throw dedupeWindowProblem(result.beyondDedupeWindow.length);
+    if (!result.ok) throw replayRefusal(result);
     // Discarded or replayed since it was read: say so rather than "0 requested".
     if (result.marked.length === 0)
       throw new HttpProblem(409, `Dead letter ${id} is no longer parked; nothing was marked.`);
@@ -173,8 +187,9 @@ export function mountConsoleApi(
       db,
       { subscription: body.subscription, all: true, ...optionalFilter(body, clock()) },
       body.force === true,
+      body.confirmedCount,
     );
-    if (!result.ok) throw dedupeWindowProblem(result.beyondDedupeWindow.length);
+    if (!result.ok) throw replayRefusal(result);
     if (result.marked.length === 0) throw new HttpProblem(404, 'No parked dead letter matches.');
     await notifyRelay(db);
     res.json({ marked: result.marked });

@@ -313,14 +313,28 @@ export function consolePaths(): Record<string, Record<string, unknown>> {
           'application/json': {
             schema: {
               type: 'object',
-              properties: { ...filterProperties, force: { type: 'boolean' } },
+              properties: {
+                ...filterProperties,
+                force: { type: 'boolean' },
+                confirmedCount: {
+                  type: 'integer',
+                  minimum: 1,
+                  description:
+                    'The parked letters confirmed (`replay.parked` of the count): refused if another number matches',
+                },
+              },
               required: ['subscription'],
             },
           },
         },
       },
       marked,
-      { ...notFound, ...conflict('Some are older than the dedupe window, and force was not given') },
+      {
+        ...notFound,
+        ...conflict(
+          'Another number matches than confirmed, or some are older than the dedupe window without force',
+        ),
+      },
     ),
     '/api/dead-letters/discard': change(
       'discardDeadLetters',

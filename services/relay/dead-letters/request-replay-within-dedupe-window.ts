@@ -14,26 +14,41 @@ export type ReplayRequest = {
 export type GuardedReplayResult =
   | { ok: true; marked: ReplayRequest[] }
   /** Nothing marked: some selected dead letters are older than their dedupe window. */
-  | { ok: false; selected: number; beyondDedupeWindow: ReplayRequest[] };
+  | { ok: false; reason: 'beyond-dedupe-window'; selected: number; beyondDedupeWindow: ReplayRequest[] }
+  /** Nothing marked: the selection holds another number of parked letters than was confirmed. */
+  | { ok: false; reason: 'selection-changed'; confirmed: number; found: number };
 
 /**
  * requestReplay, refused as a whole (nothing marked) when any dead letter it marks holds an event
  * that occurred before now minus its subscription's dedupe window, unless `force`: the subscriber
  * may no longer remember having processed it, and apply it twice. The marks and the check share a
- * transaction, so exactly the rows marked are the rows checked.
+ * transaction, so exactly the rows marked are the rows checked; so does the confirmed count.
  */
 export async function requestReplayWithinDedupeWindow(
   db: Kysely<DB>,
   selection: ReplaySelection,
   force: boolean,
+  /** How many parked letters an operator confirmed: a selection that has grown or shrunk since is refused. */
+  confirmedParked?: number,
 ): Promise<GuardedReplayResult> {
   const trx = await db.startTransaction().execute();
   try {
-    const marked = await withDedupeWindow(trx, await requestReplay(trx, selection));
+    const letters = await requestReplay(trx, selection);
+    const parked = letters.filter((letter) => !letter.held).length;
+    if (confirmedParked !== undefined && parked !== confirmedParked) {
+      await trx.rollback().execute();
+      return { ok: false, reason: 'selection-changed', confirmed: confirmedParked, found: parked };
+    }
+    const marked = await withDedupeWindow(trx, letters);
     const beyond = marked.filter((request) => request.beyondDedupeWindow);
     if (beyond.length > 0 && !force) {
       await trx.rollback().execute();
-      return { ok: false, selected: marked.length, beyondDedupeWindow: beyond };
+      return {
+        ok: false,
+        reason: 'beyond-dedupe-window',
+        selected: marked.length,
+        beyondDedupeWindow: beyond,
+      };
     }
     await trx.commit().execute();
     return { ok: true, marked };

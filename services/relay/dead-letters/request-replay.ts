@@ -46,19 +46,19 @@ function ofSelectedOrders(db: Kysely<DB>, selection: ReplaySelection) {
 /**
  * Marks parked dead letters for replay, together with the other open letters of their orders (the
  * held followers come right after the parked event, in order); the relay that owns each stream
- * delivers them before its next batch. Returns the subscriptions and event ids marked.
+ * delivers them before its next batch. Returns the letters marked: subscription, event id, held.
  */
 export async function requestReplay(
   db: Kysely<DB>,
   selection: ReplaySelection,
-): Promise<{ subscription: string; eventId: string }[]> {
+): Promise<{ subscription: string; eventId: string; held: boolean }[]> {
   const rows = await db
     .updateTable('dead_letters')
     .set({ replay_requested_at: sql`now()` })
     .where(ofSelectedOrders(db, selection))
-    .returning(['subscription_name', 'event_id'])
+    .returning(['subscription_name', 'event_id', 'held'])
     .execute();
-  return rows.map((row) => ({ subscription: row.subscription_name, eventId: row.event_id }));
+  return rows.map((row) => ({ subscription: row.subscription_name, eventId: row.event_id, held: row.held }));
 }
 
 /** What a replay of the selection would mark, counted before an operator confirms it. */

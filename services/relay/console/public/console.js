@@ -672,7 +672,11 @@ async function replayAll() {
   if (!(await confirmAction(title, text, { confirmLabel: 'Replay all', extra: label }))) return;
   await act('Replay', async () =>
     replayedText(
-      await api('POST', '/api/dead-letters/replay', { ...withNumbers(chosen), force: force.checked }),
+      await api('POST', '/api/dead-letters/replay', {
+        ...withNumbers(chosen),
+        force: force.checked,
+        confirmedCount: parked,
+      }),
     ),
   );
 }
