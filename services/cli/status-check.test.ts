@@ -222,6 +222,21 @@ describe('outbox status --watch', () => {
         /^outbox status at \S+ failed: relation "dead_letters" does not exist; trying again in 200 ms$/,
       );
   });
+
+  it('ends with exit 1 and the error when its first read fails, as a single status would', async () => {
+    const nowhere = new URL(bed.database.url);
+    nowhere.pathname = '/no_such_database';
+    const child = spawnCli(nowhere.toString(), ['status', '--watch', '--json', '--interval', '200ms']);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = await once(child, 'close');
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('no_such_database');
+    expect(stderr).not.toContain('trying again');
+  });
 });
 
 /** The complete lines of a stream's output so far. */

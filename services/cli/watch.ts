@@ -19,8 +19,9 @@ export type WatchOptions = {
  * exit code 0. On a terminal each draw replaces the previous one; on a pipe the draws follow one
  * another, each under a header line with its time, so that a log keeps them all readable.
  *
- * A watch is left running, so it outlives what would end a single command: a draw that fails (the
- * database restarting) is reported on stderr in one line and tried again at the next tick, and a
+ * A watch is left running, so it outlives what would end a single command: a draw that fails after
+ * a first one worked (the database restarting) is reported on stderr in one line and tried again
+ * at the next tick (a first draw that fails ends the watch with its error), and a
  * reader that goes away (`| head` closing the pipe: EPIPE) ends it quietly with exit code 0, as
  * Ctrl-C does, rather than with a stack trace.
  */
@@ -37,6 +38,7 @@ export async function watch(draw: () => Promise<string>, options: WatchOptions):
     if (error.code !== 'EPIPE') outputFailed = error;
     stop();
   };
+  let drawn = false;
   process.on('SIGINT', stop);
   process.stdout.on('error', onOutputError);
   try {
@@ -44,7 +46,11 @@ export async function watch(draw: () => Promise<string>, options: WatchOptions):
       let text: string | undefined;
       try {
         text = await draw();
+        drawn = true;
       } catch (error) {
+        // Failing from the start (a wrong DATABASE_URL, migrations not applied) is no blip: end as
+        // the single command would, rather than a pipeline waiting forever on a watch that never drew.
+        if (!drawn) throw error;
         const message = error instanceof Error ? error.message : String(error);
         process.stderr.write(
           `${title} at ${new Date().toISOString()} failed: ${printable(message)}; ` +
