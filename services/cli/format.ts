@@ -31,9 +31,12 @@ export function plural(count: number, noun: string): string {
  */
 const ESCAPE_SEQUENCE =
   /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[PX^_][^\x1b]*(?:\x1b\\)?|[ -/]*[0-~])?|\x9b[0-?]*[ -/]*[@-~]/g;
-const LINE_BREAK = /[\t\n\v\f\r]/g;
-/** C0 (but the line breaks above), DEL and C1: what a terminal acts on rather than shows. */
-const CONTROL = /[\x00-\x1f\x7f-\x9f]/g;
+const LINE_BREAK = /[\t\n\v\f\r\u2028\u2029]/g;
+/**
+ * C0 (but the line breaks above), DEL and C1: what a terminal acts on rather than shows; and the
+ * bidirectional embeddings, overrides and isolates, which would reorder the rest of a table's line.
+ */
+const CONTROL = /[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
 /* eslint-enable no-control-regex */
 
 /**

@@ -19,7 +19,11 @@ describe('printable: outside text on a terminal', () => {
     expect(printable('bell\x07 back\x08space nul\x00 del\x7f c1\u0085')).toBe(
       'bell\ufffd back\ufffdspace nul\ufffd del\ufffd c1\ufffd',
     );
-    expect(printable('one\r\ntwo\tthree')).toBe('one  two three');
+    expect(printable('one\r\ntwo\tthree\u2028four')).toBe('one  two three four');
+    // A right-to-left override would show the rest of the line backwards
+    expect(printable('sku \u202eevil\u202c and \u2067isolate\u2069')).toBe(
+      'sku \ufffdevil\ufffd and \ufffdisolate\ufffd',
+    );
   });
 
   it('keeps printable text as it is, accents and symbols included', () => {
