@@ -137,7 +137,7 @@ export function mountConsoleApi(
   router.get('/api/dead-letters/count', async (req, res) => {
     const query = parse(
       'query',
-      z.strictObject({ ...deadLetterFilterShape, subscription: z.string().min(1) }),
+      z.strictObject({ ...deadLetterFilterShape, subscription: z.string().min(1).max(200) }),
       req.query,
     );
     const selection = {
