@@ -72,8 +72,8 @@ describe('a refused event', () => {
     target.reply = () => ({ status: 200 });
     expect(await requestReplay(bed.database.db, { eventId: poisoned.eventId })).toEqual(
       expect.arrayContaining([
-        { subscription: 'picky', eventId: poisoned.eventId },
-        { subscription: 'picky', eventId: follower.eventId },
+        { subscription: 'picky', eventId: poisoned.eventId, held: false },
+        { subscription: 'picky', eventId: follower.eventId, held: true },
       ]),
     );
     relay.wake();
