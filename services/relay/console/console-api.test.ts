@@ -8,7 +8,9 @@ import { serve, type Served } from '../../../test/support/serve.js';
 import { waitFor } from '../../../test/support/wait-for.js';
 import type { WebhookReceiver } from '../../../test/support/webhook-receiver.js';
 import { createLogger } from '../../common/logger.js';
+import { ORDER_EVENT_TYPES } from '../../common/events/order-events.js';
 import { createRelayAdminApp } from '../admin-app.js';
+import { readOverview } from './read-overview.js';
 import type { Relay } from '../relay.js';
 
 const TOKEN = 'console-test-token-0123456789abcdef';
@@ -237,6 +239,24 @@ describe('the console API', () => {
       ],
       fence: null,
     });
+  });
+
+  it('shows a partitioned subscription with a row per partition and counts the partitions no one owns', async () => {
+    await subscribe(bed.database.db, 'audit', await bed.receiver(), ORDER_EVENT_TYPES, 'beginning', 3);
+    // Read before any relay runs: no instance holds a lease yet
+    const overview = await readOverview(bed.database.db, 'reader', new Date());
+    expect(overview.subscriptions).toMatchObject([
+      {
+        name: 'audit',
+        owners: [],
+        unowned: 3,
+        partitions: [
+          { partition: 0, owner: null },
+          { partition: 1, owner: null },
+          { partition: 2, owner: null },
+        ],
+      },
+    ]);
   });
 
   it('streams the overview as server-sent events', async () => {
