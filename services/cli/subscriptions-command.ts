@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { ORDER_EVENT_TYPES } from '../common/events/order-events.js';
-import { DEFAULT_SUBSCRIBERS } from '../common/events/default-subscribers.js';
+import { findDefaultSubscriber } from '../common/events/default-subscribers.js';
 import { generateWebhookSecret, isWebhookSecret } from '../common/events/webhook-signature.js';
 import { formatDuration, parseDuration } from '../common/duration.js';
 import { createSubscription, NoSuchSourceSubscription } from '../relay/subscriptions/create-subscription.js';
@@ -386,7 +386,7 @@ function rotateSecretCommand(): Command {
           );
         throw new Error(`refused: --secret is already the secret of "${name}"`);
       }
-      const subscriber = DEFAULT_SUBSCRIBERS.find((candidate) => candidate.name === name);
+      const subscriber = findDefaultSubscriber(name);
       if (options.json) {
         console.log(
           JSON.stringify({

@@ -29,6 +29,11 @@ export const DEFAULT_SUBSCRIBERS = [
 /** A subscriber service's name; each owns the PostgreSQL schema of the same name. */
 export type SubscriberName = (typeof DEFAULT_SUBSCRIBERS)[number]['name'];
 
+/** The default subscriber of that name, if the subscription named so is one of the four. */
+export function findDefaultSubscriber(name: string): DefaultSubscriber | undefined {
+  return DEFAULT_SUBSCRIBERS.find((candidate) => candidate.name === name);
+}
+
 function subscriber<Name extends string>(
   name: Name,
   defaultPort: number,

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { parseDuration } from '../../common/duration.js';
 import type { Clock } from '../../common/clock.js';
 import type { DB } from '../../common/db/database.js';
-import { DEFAULT_SUBSCRIBERS } from '../../common/events/default-subscribers.js';
+import { findDefaultSubscriber } from '../../common/events/default-subscribers.js';
 import { ORDER_EVENT_TYPES } from '../../common/events/order-events.js';
 import { generateWebhookSecret } from '../../common/events/webhook-signature.js';
 import { HttpProblem } from '../../common/http/problem.js';
@@ -264,8 +264,7 @@ export function mountConsoleApi(
     // The one time the secret leaves the relay: the operator configures the subscriber with it.
     // A default subscription's secret also lives in the variable both ends read, which the relay's
     // next start makes the signing secret again: the page says which, as the CLI does.
-    const secretVariable =
-      DEFAULT_SUBSCRIBERS.find((subscriber) => subscriber.name === name)?.secretVariable ?? null;
+    const secretVariable = findDefaultSubscriber(name)?.secretVariable ?? null;
     res.json({
       name,
       secret,

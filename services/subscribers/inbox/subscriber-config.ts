@@ -7,7 +7,7 @@ import {
   toCommonConfig,
   type CommonConfig,
 } from '../../common/config.js';
-import { DEFAULT_SUBSCRIBERS } from '../../common/events/default-subscribers.js';
+import { findDefaultSubscriber } from '../../common/events/default-subscribers.js';
 import { isWebhookSecret, parseWebhookSecretList } from '../../common/events/webhook-signature.js';
 import { eventSourceType, eventSourceVariable, type EventSource } from '../nats/event-source.js';
 import type { SubscriberName } from './subscriber.js';
@@ -61,7 +61,7 @@ export function loadSubscriberConfig<Extra extends z.ZodRawShape>(
   env: Env,
   extra: Extra,
 ): SubscriberConfig & { extra: z.infer<z.ZodObject<Extra>> } {
-  const subscriber = DEFAULT_SUBSCRIBERS.find((candidate) => candidate.name === name);
+  const subscriber = findDefaultSubscriber(name);
   if (!subscriber) throw new Error(`${name} is not a default subscriber`);
   const databaseVariable = `${name.toUpperCase()}_DATABASE_URL`;
   const own: z.ZodRawShape = {
