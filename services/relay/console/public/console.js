@@ -9,7 +9,7 @@ let csrfToken = '';
 let lastDeadLetterTotal = -1;
 let subscriptionNames = [];
 /** The filters the list on screen was loaded with: what the bulk actions act on. */
-let applied = { chosen: {}, held: false, count: 0 };
+let applied = { chosen: {}, held: false };
 let listRequest = 0;
 
 // --- formatting ---------------------------------------------------------------------------------
@@ -515,7 +515,7 @@ async function loadDeadLetters({ chosen, held }) {
   }
   // A slower, older answer must not replace a newer one.
   if (request !== listRequest) return;
-  applied = { chosen, held, count: result.count };
+  applied = { chosen, held };
   setText(
     $('#dead-letter-summary'),
     result.count === 0
